@@ -1,0 +1,19 @@
+//! Shared value types every other crate speaks: typed ids, the tenant scope,
+//! time zones and wall-clock resolution, money, and the error conventions.
+//!
+//! The kernel is the bottom of the dependency graph: it knows nothing of
+//! scheduling, databases or GraphQL, and it never reads the clock. The most
+//! interesting module is [`time`], which owns the DST rules of SPEC §3.3.
+
+pub mod error;
+pub mod id;
+pub mod money;
+pub mod time;
+
+pub use error::{FieldPath, UserErrorCode};
+pub use id::{
+    ClassSeriesId, LocationId, OfferingId, RoomId, SchoolId, SessionId, StudentId, TeacherId,
+    UserId,
+};
+pub use money::{Currency, CurrencyError, Money};
+pub use time::{TimeZone, TimeZoneError, Weekday, resolve_local};

@@ -1,0 +1,22 @@
+//! Scheduling: class series, recurrence expansion, session generation and
+//! conflict detection (SPEC §3.3). Pure: no database, no clock, no I/O.
+//!
+//! The flow a caller follows: [`series::Schedule::parse`] validates input;
+//! [`generation::plan`] lists the occurrences to create (it uses
+//! [`recurrence`] for the RRULE and `kernel::resolve_local` for DST);
+//! [`conflict::detect`] finds clashes with loaded sessions; and
+//! [`generation::apply_policy`] turns those into sessions to write, skipped
+//! dates, or a refusal.
+
+pub mod conflict;
+pub mod generation;
+pub mod recurrence;
+pub mod series;
+
+pub use conflict::{AvailabilityWindow, Conflict, ConflictContext, ConflictKind, Resource, Slot};
+pub use generation::{GenerationError, Outcome};
+pub use recurrence::{Recurrence, RecurrenceError};
+pub use series::{
+    ConflictPolicy, GenerationMode, Occurrence, Schedule, ScheduleError, ScheduleInput,
+    SeriesStatus,
+};

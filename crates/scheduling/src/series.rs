@@ -1,0 +1,599 @@
+//! A class series' schedule: when its occurrences happen, as local dates and
+//! UTC instants, and its lifecycle.
+//!
+//! [`Schedule::parse`] turns raw input into a validated schedule (parse,
+//! don't validate): every later step can rely on a positive duration, an
+//! end not before the start and a known zone.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use kernel::{TimeZone, resolve_local};
+
+use crate::recurrence::{Recurrence, RecurrenceError};
+
+/// The longest a single lesson may last. Longer input is almost always a
+/// typo (minutes entered as hours), and a session must fit a calendar day view.
+pub const MAX_DURATION_MINUTES: u32 = 24 * 60;
+
+/// Raw schedule input, as the API receives it, before validation.
+#[derive(Debug, Clone, Default)]
+pub struct ScheduleInput {
+    /// First day the series may meet (inclusive; an occurrence only if it
+    /// matches the rule).
+    pub start_date: Option<NaiveDate>,
+    /// Last day the series may meet (inclusive).
+    pub end_date: Option<NaiveDate>,
+    /// Number of occurrences of the rule (counted before EXDATEs).
+    pub count: Option<u32>,
+    /// Local wall-clock start time.
+    pub start_time: Option<NaiveTime>,
+    /// Lesson length in minutes.
+    pub duration_minutes: Option<i64>,
+    /// IANA zone name the wall-clock times are in.
+    pub timezone: String,
+    /// RFC 5545 RRULE text; the alternative to `days_of_week`.
+    pub rrule: Option<String>,
+    /// ISO weekdays (1 = Monday) of the simple form.
+    pub days_of_week: Option<Vec<u32>>,
+    /// Every N weeks, for the simple form (default 1).
+    pub interval_weeks: Option<u32>,
+    /// Local dates to leave out.
+    pub exdates: Vec<NaiveDate>,
+}
+
+/// A validated schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    start_date: NaiveDate,
+    end_date: Option<NaiveDate>,
+    count: Option<u32>,
+    start_time: NaiveTime,
+    duration: Duration,
+    zone: TimeZone,
+    recurrence: Recurrence,
+    exdates: BTreeSet<NaiveDate>,
+}
+
+/// Why schedule input was refused; each variant names its input field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScheduleError {
+    /// A required field is absent.
+    #[error("{0} is required")]
+    Missing(&'static str),
+    /// Unknown IANA zone.
+    #[error(transparent)]
+    TimeZone(#[from] kernel::TimeZoneError),
+    /// End date before start date.
+    #[error(
+        "endDate {end} is before startDate {start}; the end date is inclusive and must be on or after the start"
+    )]
+    EndBeforeStart {
+        /// The start date given.
+        start: NaiveDate,
+        /// The end date given.
+        end: NaiveDate,
+    },
+    /// Duration ≤ 0 or longer than a day.
+    #[error("durationMinutes must be between 1 and {MAX_DURATION_MINUTES}, got {0}")]
+    Duration(i64),
+    /// Count of zero.
+    #[error("count must be at least 1")]
+    ZeroCount,
+    /// Count given twice (argument and inside the RRULE).
+    #[error("count is given both as an argument and as COUNT in the rrule; keep one")]
+    CountTwice,
+    /// Neither or both recurrence forms.
+    #[error("give exactly one of rrule or daysOfWeek (with optional intervalWeeks)")]
+    RecurrenceChoice,
+    /// The RRULE was refused.
+    #[error(transparent)]
+    Rrule(RecurrenceError),
+    /// The days-of-week form was refused.
+    #[error(transparent)]
+    Weekly(RecurrenceError),
+}
+
+impl ScheduleError {
+    /// The input field the error is about, in the API's camelCase.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::Missing(field) => field,
+            Self::TimeZone(_) => "timezone",
+            Self::EndBeforeStart { .. } => "endDate",
+            Self::Duration(_) => "durationMinutes",
+            Self::ZeroCount | Self::CountTwice => "count",
+            Self::RecurrenceChoice | Self::Rrule(_) => "rrule",
+            Self::Weekly(RecurrenceError::BadInterval) => "intervalWeeks",
+            Self::Weekly(_) => "daysOfWeek",
+        }
+    }
+
+    /// The stable code for clients.
+    pub fn code(&self) -> kernel::UserErrorCode {
+        use kernel::UserErrorCode as C;
+        match self {
+            Self::TimeZone(_) => C::UnknownTimeZone,
+            Self::Rrule(_) => C::InvalidRrule,
+            _ => C::Invalid,
+        }
+    }
+}
+
+/// One occurrence of a schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Position in the rule (0-based, counted before EXDATEs), stable.
+    pub index: u32,
+    /// Local date in the series zone.
+    pub date: NaiveDate,
+    /// Start instant.
+    pub starts_at: DateTime<Utc>,
+    /// End instant.
+    pub ends_at: DateTime<Utc>,
+}
+
+impl Schedule {
+    /// Validates raw input.
+    pub fn parse(input: ScheduleInput) -> Result<Self, ScheduleError> {
+        let zone = TimeZone::parse(&input.timezone)?;
+        let start_date = input
+            .start_date
+            .ok_or(ScheduleError::Missing("startDate"))?;
+        let start_time = input
+            .start_time
+            .ok_or(ScheduleError::Missing("startTime"))?;
+        let minutes = input
+            .duration_minutes
+            .ok_or(ScheduleError::Missing("durationMinutes"))?;
+        if minutes < 1 || minutes > i64::from(MAX_DURATION_MINUTES) {
+            return Err(ScheduleError::Duration(minutes));
+        }
+        if let Some(end) = input.end_date
+            && end < start_date
+        {
+            return Err(ScheduleError::EndBeforeStart {
+                start: start_date,
+                end,
+            });
+        }
+        if input.count == Some(0) {
+            return Err(ScheduleError::ZeroCount);
+        }
+        let recurrence = match (&input.rrule, &input.days_of_week) {
+            (Some(rule), None) => Recurrence::parse_rrule(rule).map_err(ScheduleError::Rrule)?,
+            (None, Some(days)) => Recurrence::weekly(days, input.interval_weeks.unwrap_or(1))
+                .map_err(ScheduleError::Weekly)?,
+            _ => return Err(ScheduleError::RecurrenceChoice),
+        };
+        if input.count.is_some() && recurrence.has_count() {
+            return Err(ScheduleError::CountTwice);
+        }
+        Ok(Self {
+            start_date,
+            end_date: input.end_date,
+            count: input.count,
+            start_time,
+            duration: Duration::minutes(minutes),
+            zone,
+            recurrence,
+            exdates: input.exdates.into_iter().collect(),
+        })
+    }
+
+    /// The series' zone.
+    pub fn zone(&self) -> TimeZone {
+        self.zone
+    }
+
+    /// First possible date.
+    pub fn start_date(&self) -> NaiveDate {
+        self.start_date
+    }
+
+    /// Last possible date, if bounded by a date.
+    pub fn end_date(&self) -> Option<NaiveDate> {
+        self.end_date
+    }
+
+    /// Occurrence count bound, if any (outside the RRULE).
+    pub fn count(&self) -> Option<u32> {
+        self.count
+    }
+
+    /// Local start time.
+    pub fn start_time(&self) -> NaiveTime {
+        self.start_time
+    }
+
+    /// Lesson length.
+    pub fn duration(&self) -> Duration {
+        self.duration
+    }
+
+    /// The rule as RFC 5545 text.
+    pub fn rrule(&self) -> String {
+        self.recurrence.to_rrule_string()
+    }
+
+    /// Excluded local dates.
+    pub fn exdates(&self) -> &BTreeSet<NaiveDate> {
+        &self.exdates
+    }
+
+    /// Every occurrence on or before `through` (and the end date), in order,
+    /// with EXDATEs removed. COUNT counts occurrences before EXDATEs are
+    /// removed (RFC 5545), so an excluded date still uses up its index.
+    pub fn occurrences_through(
+        &self,
+        through: NaiveDate,
+    ) -> Result<Vec<Occurrence>, RecurrenceError> {
+        let last = self.end_date.map_or(through, |end| end.min(through));
+        let mut dates =
+            self.recurrence
+                .local_dates(self.start_date, self.start_time, self.zone, last)?;
+        if let Some(count) = self.count {
+            dates.truncate(count as usize);
+        }
+        Ok(dates
+            .into_iter()
+            .filter(|(_, date)| !self.exdates.contains(date))
+            .map(|(index, date)| {
+                let starts_at = resolve_local(date, self.start_time, self.zone);
+                Occurrence {
+                    index,
+                    date,
+                    starts_at,
+                    // The duration is elapsed time, not wall-clock: a lesson
+                    // lasts what was booked even when a DST change falls
+                    // inside it.
+                    ends_at: starts_at + self.duration,
+                }
+            })
+            .collect())
+    }
+}
+
+/// Lifecycle of a series (SPEC §3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SeriesStatus {
+    /// Generating sessions.
+    Active,
+    /// Temporarily not generating.
+    Paused,
+    /// Finished; future unbooked sessions were cancelled.
+    Ended,
+    /// Switched off by an admin.
+    Disabled,
+}
+
+impl SeriesStatus {
+    /// Whether sessions may be generated in this status.
+    pub fn generates(self) -> bool {
+        matches!(self, Self::Active)
+    }
+}
+
+/// What to do with an occurrence that has conflicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConflictPolicy {
+    /// Do not create it; report its date as skipped.
+    Skip,
+    /// Create it with status CONFLICTED and the reasons.
+    Mark,
+    /// Refuse the whole generation.
+    Fail,
+}
+
+/// When sessions are generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GenerationMode {
+    /// When an admin asks, after a preview.
+    OnDemand,
+    /// Kept generated to a rolling horizon by a background job.
+    Advance,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn t(s: &str) -> NaiveTime {
+        NaiveTime::parse_from_str(s, "%H:%M").unwrap()
+    }
+
+    fn weekly(zone: &str, start: &str, time: &str, days: Vec<u32>) -> ScheduleInput {
+        ScheduleInput {
+            start_date: Some(d(start)),
+            start_time: Some(t(time)),
+            duration_minutes: Some(60),
+            timezone: zone.into(),
+            days_of_week: Some(days),
+            ..Default::default()
+        }
+    }
+
+    /// Renders each occurrence as `date UTC-start local-start` for table tests.
+    fn render(schedule: &Schedule, through: &str) -> Vec<String> {
+        schedule
+            .occurrences_through(d(through))
+            .unwrap()
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} {} {}",
+                    o.date,
+                    o.starts_at.format("%H:%MZ"),
+                    schedule.zone().local(o.starts_at).format("%H:%M")
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn weekly_lessons_keep_their_wall_clock_time_across_dst() {
+        for (zone, start, time, day, through, expect) in [
+            // London springs forward on Sunday 29 March 2026: 17:00 stays 17:00.
+            (
+                "Europe/London",
+                "2026-03-22",
+                "17:00",
+                7,
+                "2026-04-05",
+                vec![
+                    "2026-03-22 17:00Z 17:00",
+                    "2026-03-29 16:00Z 17:00",
+                    "2026-04-05 16:00Z 17:00",
+                ],
+            ),
+            // A Sunday 01:30 lesson falls in London's gap and moves to 02:30.
+            (
+                "Europe/London",
+                "2026-03-22",
+                "01:30",
+                7,
+                "2026-04-05",
+                vec![
+                    "2026-03-22 01:30Z 01:30",
+                    "2026-03-29 01:30Z 02:30",
+                    "2026-04-05 00:30Z 01:30",
+                ],
+            ),
+            // The fall-back overlap takes the earlier (summer) offset.
+            (
+                "Europe/London",
+                "2026-10-18",
+                "01:30",
+                7,
+                "2026-11-01",
+                vec![
+                    "2026-10-18 00:30Z 01:30",
+                    "2026-10-25 00:30Z 01:30",
+                    "2026-11-01 01:30Z 01:30",
+                ],
+            ),
+            (
+                "America/New_York",
+                "2026-03-01",
+                "02:30",
+                7,
+                "2026-03-15",
+                vec![
+                    "2026-03-01 07:30Z 02:30",
+                    "2026-03-08 07:30Z 03:30",
+                    "2026-03-15 06:30Z 02:30",
+                ],
+            ),
+            (
+                "America/New_York",
+                "2026-10-25",
+                "01:30",
+                7,
+                "2026-11-08",
+                vec![
+                    "2026-10-25 05:30Z 01:30",
+                    "2026-11-01 05:30Z 01:30",
+                    "2026-11-08 06:30Z 01:30",
+                ],
+            ),
+            // Southern hemisphere: Sydney springs forward in October.
+            (
+                "Australia/Sydney",
+                "2026-09-27",
+                "02:30",
+                7,
+                "2026-10-11",
+                vec![
+                    "2026-09-27 16:30Z 02:30",
+                    "2026-10-04 16:30Z 03:30",
+                    "2026-10-11 15:30Z 02:30",
+                ],
+            ),
+            (
+                "Australia/Sydney",
+                "2026-03-29",
+                "02:30",
+                7,
+                "2026-04-12",
+                vec![
+                    "2026-03-29 15:30Z 02:30",
+                    "2026-04-05 15:30Z 02:30",
+                    "2026-04-12 16:30Z 02:30",
+                ],
+            ),
+            // Kolkata: half-hour offset all year.
+            (
+                "Asia/Kolkata",
+                "2026-03-22",
+                "17:00",
+                7,
+                "2026-04-05",
+                vec![
+                    "2026-03-22 11:30Z 17:00",
+                    "2026-03-29 11:30Z 17:00",
+                    "2026-04-05 11:30Z 17:00",
+                ],
+            ),
+            // Santiago's clocks skip local midnight on 6 September 2026: the
+            // 00:30 lesson is not dropped (the rrule trap) but moves to 01:30.
+            (
+                "America/Santiago",
+                "2026-08-30",
+                "00:30",
+                7,
+                "2026-09-13",
+                vec![
+                    "2026-08-30 04:30Z 00:30",
+                    "2026-09-06 04:30Z 01:30",
+                    "2026-09-13 03:30Z 00:30",
+                ],
+            ),
+        ] {
+            let schedule = Schedule::parse(weekly(zone, start, time, vec![day])).unwrap();
+            assert_eq!(render(&schedule, through), expect, "{zone} {time}");
+        }
+    }
+
+    #[test]
+    fn count_counts_before_exdates_and_end_date_is_inclusive() {
+        let mut input = weekly("Europe/Berlin", "2026-01-05", "17:00", vec![1]);
+        input.count = Some(3);
+        input.exdates = vec![d("2026-01-12")];
+        let schedule = Schedule::parse(input).unwrap();
+        let dates: Vec<_> = schedule
+            .occurrences_through(d("2026-12-31"))
+            .unwrap()
+            .iter()
+            .map(|o| (o.index, o.date.to_string()))
+            .collect();
+        assert_eq!(
+            dates,
+            vec![(0, "2026-01-05".to_string()), (2, "2026-01-19".to_string())]
+        );
+
+        let mut input = weekly("Europe/Berlin", "2026-01-05", "17:00", vec![1]);
+        input.end_date = Some(d("2026-01-19"));
+        let schedule = Schedule::parse(input).unwrap();
+        assert_eq!(
+            schedule.occurrences_through(d("2026-12-31")).unwrap().len(),
+            3
+        );
+    }
+
+    #[test]
+    fn bad_input_names_its_field() {
+        let ok = weekly("Europe/London", "2026-01-05", "17:00", vec![1]);
+        for (change, field, code) in [
+            (
+                Box::new(|i: &mut ScheduleInput| i.timezone = "Europe/Londn".into())
+                    as Box<dyn Fn(&mut ScheduleInput)>,
+                "timezone",
+                "UNKNOWN_TIME_ZONE",
+            ),
+            (
+                Box::new(|i| i.end_date = Some(d("2026-01-01"))),
+                "endDate",
+                "INVALID",
+            ),
+            (
+                Box::new(|i| i.duration_minutes = Some(0)),
+                "durationMinutes",
+                "INVALID",
+            ),
+            (
+                Box::new(|i| i.duration_minutes = Some(-30)),
+                "durationMinutes",
+                "INVALID",
+            ),
+            (
+                Box::new(|i| i.rrule = Some("FREQ=WEEKLY".into())),
+                "rrule",
+                "INVALID",
+            ),
+            (Box::new(|i| i.days_of_week = None), "rrule", "INVALID"),
+            (
+                Box::new(|i| {
+                    i.days_of_week = None;
+                    i.rrule = Some("FREQ=SOMETIMES".into())
+                }),
+                "rrule",
+                "INVALID_RRULE",
+            ),
+            (
+                Box::new(|i| i.days_of_week = Some(vec![0])),
+                "daysOfWeek",
+                "INVALID",
+            ),
+            (
+                Box::new(|i| i.interval_weeks = Some(0)),
+                "intervalWeeks",
+                "INVALID",
+            ),
+            (Box::new(|i| i.count = Some(0)), "count", "INVALID"),
+            (Box::new(|i| i.start_time = None), "startTime", "INVALID"),
+        ] {
+            let mut input = ok.clone();
+            change(&mut input);
+            let err = Schedule::parse(input).unwrap_err();
+            assert_eq!((err.field(), err.code().as_str()), (field, code), "{err}");
+        }
+    }
+
+    proptest! {
+        /// The simple weekly form agrees with a day-by-day reference walk,
+        /// and every occurrence starts at the series' local time (or one
+        /// gap later) and lasts the duration.
+        #[test]
+        fn weekly_form_matches_a_reference_walk(
+            days in proptest::collection::btree_set(1u32..=7, 1..=7),
+            interval in 1u32..=4,
+            start_offset in 0i64..800,
+            span in 0i64..200,
+            hour in 0u32..24,
+            minute in prop::sample::select(vec![0u32, 15, 30, 45]),
+            zone in prop::sample::select(vec!["Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "America/Santiago"]),
+        ) {
+            let start = d("2025-01-01") + Duration::days(start_offset);
+            let through = start + Duration::days(span);
+            let time = NaiveTime::from_hms_opt(hour, minute, 0).unwrap();
+            let input = ScheduleInput {
+                start_date: Some(start),
+                start_time: Some(time),
+                duration_minutes: Some(45),
+                timezone: zone.into(),
+                days_of_week: Some(days.iter().copied().collect()),
+                interval_weeks: Some(interval),
+                ..Default::default()
+            };
+            let schedule = Schedule::parse(input).unwrap();
+            let got: Vec<NaiveDate> = schedule.occurrences_through(through).unwrap().iter().map(|o| o.date).collect();
+
+            // Reference: weeks are counted from the Monday of the start week.
+            let week0 = start - Duration::days(i64::from(chrono::Datelike::weekday(&start).num_days_from_monday()));
+            let mut expect = Vec::new();
+            let mut day = start;
+            while day <= through {
+                let week = (day - week0).num_days() / 7;
+                let iso = chrono::Datelike::weekday(&day).number_from_monday();
+                if week % i64::from(interval) == 0 && days.contains(&iso) {
+                    expect.push(day);
+                }
+                day += Duration::days(1);
+            }
+            prop_assert_eq!(&got, &expect);
+
+            for o in schedule.occurrences_through(through).unwrap() {
+                let local = schedule.zone().local(o.starts_at);
+                prop_assert_eq!(local.date(), o.date);
+                let shift = local.time() - time;
+                prop_assert!(shift >= Duration::zero() && shift <= Duration::hours(1), "{} {}", o.date, local);
+                prop_assert_eq!(o.ends_at - o.starts_at, Duration::minutes(45));
+            }
+        }
+    }
+}
