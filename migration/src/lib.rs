@@ -1,1 +1,32 @@
+//! Every schema change, numbered and reversible. The same migrations run on
+//! SQLite and PostgreSQL.
+//!
+//! Rules (STYLE.md): one intent per file named `mYYYYMMDD_HHMMSS_<verb>_<noun>`,
+//! each with its own `DeriveIden` enums (never infra's entities, which
+//! describe today's schema, not the one the migration was written against),
+//! a working `down`, and never edited once merged. Every table carries
+//! `school_id`, the tenant key.
 
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_create_schools_and_users;
+mod m20261125_000002_create_locations_and_rooms;
+mod m20261125_000003_create_teachers_and_students;
+mod m20261125_000004_create_offerings;
+mod m20261125_000005_create_series_and_sessions;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_create_schools_and_users::Migration),
+            Box::new(m20261125_000002_create_locations_and_rooms::Migration),
+            Box::new(m20261125_000003_create_teachers_and_students::Migration),
+            Box::new(m20261125_000004_create_offerings::Migration),
+            Box::new(m20261125_000005_create_series_and_sessions::Migration),
+        ]
+    }
+}

@@ -1,1 +1,24 @@
+//! Persistence and the application services that need it: sea-orm entities,
+//! tenant-scoped repositories, transactions, the clock and id generation.
+//!
+//! `infra` depends on the domain crates, never the reverse. It holds no
+//! business rules: a service loads state, asks the domain for a decision,
+//! and writes the result in one transaction. Start with [`db`] (connecting,
+//! migrating, write transactions) and [`scheduling`] (session generation).
 
+pub mod auth;
+pub mod clock;
+pub mod db;
+pub mod entity;
+pub mod error;
+pub mod repo;
+pub mod scheduling;
+
+pub use clock::{Clock, SystemClock};
+pub use db::Db;
+pub use error::{InfraError, Result};
+
+/// A fresh, time-ordered id for a new row.
+pub fn new_id<T: From<uuid::Uuid>>() -> T {
+    T::from(uuid::Uuid::now_v7())
+}

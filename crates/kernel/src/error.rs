@@ -59,3 +59,92 @@ impl fmt::Display for UserErrorCode {
         f.write_str(self.as_str())
     }
 }
+
+/// A refused input value: which field, a stable code, and a sentence saying
+/// what was wrong and how to fix it. Simple validations return this
+/// directly; richer domain errors convert into it at the gateway.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    /// The input field, camelCase as the client sent it.
+    pub field: &'static str,
+    /// Stable code.
+    pub code: UserErrorCode,
+    /// What was wrong and how to fix it.
+    pub message: String,
+}
+
+impl FieldError {
+    /// An `INVALID` error on `field`.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            code: UserErrorCode::Invalid,
+            message: message.into(),
+        }
+    }
+
+    /// A `NOT_FOUND` error on `field`: the id names nothing in the viewer's school.
+    pub fn not_found(field: &'static str, what: &str) -> Self {
+        Self {
+            field,
+            code: UserErrorCode::NotFound,
+            message: format!("no {what} with this id exists in your school"),
+        }
+    }
+}
+
+/// Checks a required, human-entered text (a name, a title): trimmed, not
+/// empty, at most 200 characters. Returns the trimmed text.
+pub fn required_text(field: &'static str, value: &str) -> Result<String, FieldError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::invalid(field, "must not be empty"));
+    }
+    if trimmed.chars().count() > 200 {
+        return Err(FieldError::invalid(field, "must be at most 200 characters"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Checks an email address loosely (one `@`, a dot in the domain, no
+/// spaces) and lower-cases it, since addresses are compared case-insensitively.
+pub fn email(field: &'static str, value: &str) -> Result<String, FieldError> {
+    let email = value.trim().to_lowercase();
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.contains(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
+    };
+    if !valid || email.len() > 254 {
+        return Err(FieldError::invalid(
+            field,
+            format!("`{value}` is not an email address"),
+        ));
+    }
+    Ok(email)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_email_checks() {
+        assert_eq!(required_text("name", "  Studio A ").unwrap(), "Studio A");
+        assert_eq!(required_text("name", "   ").unwrap_err().field, "name");
+        assert_eq!(
+            email("email", " Ada@Example.org").unwrap(),
+            "ada@example.org"
+        );
+        for bad in ["ada", "ada@", "@x.org", "ada@x", "a da@x.org", "a@b@c.org"] {
+            assert!(email("email", bad).is_err(), "{bad}");
+        }
+    }
+}

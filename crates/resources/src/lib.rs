@@ -1,4 +1,9 @@
 //! Rooms, booths and equipment capacity, and learning materials (SPEC §3.5).
 //!
-//! Nothing lives here yet. Available equipment quantity will be computed
-//! here from overlapping allocations, never stored.
+//! For now this holds the room rules; equipment availability (computed from
+//! overlapping allocations, never stored) and materials come with their
+//! issues. Pure: no database, no clock.
+
+pub mod room;
+
+pub use room::{RoomKind, RoomSpec};

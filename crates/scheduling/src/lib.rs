@@ -8,15 +8,17 @@
 //! [`generation::apply_policy`] turns those into sessions to write, skipped
 //! dates, or a refusal.
 
+pub mod catalog;
 pub mod conflict;
 pub mod generation;
 pub mod recurrence;
 pub mod series;
 
+pub use catalog::{OfferingKind, OfferingSpec};
 pub use conflict::{AvailabilityWindow, Conflict, ConflictContext, ConflictKind, Resource, Slot};
 pub use generation::{GenerationError, Outcome};
 pub use recurrence::{Recurrence, RecurrenceError};
 pub use series::{
     ConflictPolicy, GenerationMode, Occurrence, Schedule, ScheduleError, ScheduleInput,
-    SeriesStatus,
+    SeriesStatus, SessionStatus,
 };

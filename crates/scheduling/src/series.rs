@@ -294,6 +294,66 @@ pub enum GenerationMode {
     Advance,
 }
 
+macro_rules! wire_enum {
+    ($ty:ident { $($variant:ident => $name:literal),* $(,)? }) => {
+        impl $ty {
+            /// Stable stored/wire name.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $name),* }
+            }
+
+            /// Inverse of `as_str`.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($name => Some(Self::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+/// Status of a session (SPEC §3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SessionStatus {
+    /// Planned.
+    Scheduled,
+    /// Confirmed by the school.
+    Confirmed,
+    /// Created with conflicts under policy MARK.
+    Conflicted,
+    /// Happening now.
+    InProgress,
+    /// Happened.
+    Completed,
+    /// Cancelled by the school.
+    Cancelled,
+    /// Cancelled by the teacher.
+    CancelledByTeacher,
+}
+
+impl SessionStatus {
+    /// Whether the session still occupies its teacher, room and students.
+    pub fn occupies(self) -> bool {
+        !matches!(self, Self::Cancelled | Self::CancelledByTeacher)
+    }
+
+    /// Names of the statuses that no longer occupy resources, for queries.
+    pub fn cancelled_names() -> [&'static str; 2] {
+        [Self::Cancelled.as_str(), Self::CancelledByTeacher.as_str()]
+    }
+}
+
+wire_enum!(SeriesStatus { Active => "ACTIVE", Paused => "PAUSED", Ended => "ENDED", Disabled => "DISABLED" });
+wire_enum!(ConflictPolicy { Skip => "SKIP", Mark => "MARK", Fail => "FAIL" });
+wire_enum!(GenerationMode { OnDemand => "ON_DEMAND", Advance => "ADVANCE" });
+wire_enum!(SessionStatus {
+    Scheduled => "SCHEDULED",
+    Confirmed => "CONFIRMED",
+    Conflicted => "CONFLICTED",
+    InProgress => "IN_PROGRESS",
+    Completed => "COMPLETED",
+    Cancelled => "CANCELLED",
+    CancelledByTeacher => "CANCELLED_BY_TEACHER",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,23 @@
+//! The `offerings` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `offerings`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "offerings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub title: String,
+    pub kind: String,
+    pub default_duration_minutes: i32,
+    pub default_capacity: i32,
+    pub created_at: DateTimeUtc,
+}
+
+/// Relations are not modelled: repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

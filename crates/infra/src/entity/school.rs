@@ -1,0 +1,22 @@
+//! The `schools` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `schools`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "schools")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub name: String,
+    pub contact_email: String,
+    pub timezone: String,
+    pub currency: String,
+    pub created_at: DateTimeUtc,
+}
+
+/// Relations are not modelled: repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,23 @@
+//! The `teachers` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `teachers`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "teachers")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub user_id: Option<Uuid>,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub created_at: DateTimeUtc,
+}
+
+/// Relations are not modelled: repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

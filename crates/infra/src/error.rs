@@ -1,0 +1,24 @@
+//! Infra errors: what went wrong below the domain. These are never shown to
+//! a client verbatim; the gateway logs them and answers with a masked error.
+
+/// An unexpected persistence failure.
+#[derive(Debug, thiserror::Error)]
+pub enum InfraError {
+    /// The database refused or failed a statement.
+    #[error("database error")]
+    Db(#[from] sea_orm::DbErr),
+    /// Stored data does not parse as the domain expects (a bug or a manual edit).
+    #[error("corrupt row in {table}: {detail}")]
+    Corrupt {
+        /// The table the row is in.
+        table: &'static str,
+        /// What did not parse.
+        detail: String,
+    },
+    /// Password hashing failed.
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+}
+
+/// Result with [`InfraError`].
+pub type Result<T, E = InfraError> = std::result::Result<T, E>;

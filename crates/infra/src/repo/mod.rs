@@ -1,0 +1,91 @@
+//! Tenant-scoped repositories.
+//!
+//! Every function takes the viewer's [`SchoolId`] and filters by it, so an id
+//! from a client that belongs to another school simply finds nothing. The
+//! [`Tenant`] trait gives every entity its `school_id` column, which lets
+//! [`by_ids`] and [`find`] serve all tables (and all dataloaders) with one
+//! `WHERE school_id = ? AND id IN (…)` query each.
+
+pub mod organisation;
+pub mod people;
+pub mod places;
+
+use std::collections::HashMap;
+
+use kernel::SchoolId;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::Result;
+use crate::entity::*;
+
+/// An entity whose rows belong to one school.
+pub trait Tenant: EntityTrait {
+    /// The `school_id` column.
+    fn school_column() -> Self::Column;
+    /// The `id` column.
+    fn id_column() -> Self::Column;
+    /// The row's id.
+    fn row_id(model: &Self::Model) -> Uuid;
+}
+
+macro_rules! tenant {
+    ($($module:ident),*) => {$(
+        impl Tenant for $module::Entity {
+            fn school_column() -> Self::Column {
+                $module::Column::SchoolId
+            }
+            fn id_column() -> Self::Column {
+                $module::Column::Id
+            }
+            fn row_id(model: &Self::Model) -> Uuid {
+                model.id
+            }
+        }
+    )*};
+}
+
+tenant!(
+    user,
+    location,
+    room,
+    teacher,
+    student,
+    offering,
+    class_series,
+    session
+);
+
+/// Rows of `E` with these ids in `school`, keyed by id. Ids of other
+/// schools (or none) are absent from the map.
+pub async fn by_ids<E: Tenant>(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, E::Model>> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(E::find()
+        .filter(E::school_column().eq(school.uuid()))
+        .filter(E::id_column().is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| (E::row_id(&m), m))
+        .collect())
+}
+
+/// One row of `E` in `school`, or `None` (also for another school's id).
+pub async fn find<E: Tenant>(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    id: Uuid,
+) -> Result<Option<E::Model>> {
+    Ok(E::find()
+        .filter(E::school_column().eq(school.uuid()))
+        .filter(E::id_column().eq(id))
+        .one(conn)
+        .await?)
+}

@@ -1,0 +1,155 @@
+//! Teachers (with weekly availability), students and offerings.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kernel::{OfferingId, SchoolId, StudentId, TeacherId, Weekday};
+use scheduling::{AvailabilityWindow, OfferingSpec};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use crate::entity::{offering, student, teacher, teacher_availability};
+use crate::{InfraError, Result, new_id};
+
+/// A new teacher's details.
+#[derive(Debug, Clone)]
+pub struct NewTeacher {
+    /// Contact email (lower-cased).
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Weekly availability; empty means unrestricted.
+    pub availability: Vec<AvailabilityWindow>,
+}
+
+/// Creates a teacher profile and their availability windows.
+pub async fn create_teacher(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    input: NewTeacher,
+    now: DateTime<Utc>,
+) -> Result<teacher::Model> {
+    let id: TeacherId = new_id();
+    let model = teacher::ActiveModel {
+        id: Set(id.uuid()),
+        school_id: Set(school.uuid()),
+        user_id: Set(None),
+        email: Set(input.email),
+        first_name: Set(input.first_name),
+        last_name: Set(input.last_name),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?;
+    if !input.availability.is_empty() {
+        teacher_availability::Entity::insert_many(input.availability.iter().map(|w| {
+            teacher_availability::ActiveModel {
+                id: Set(new_id()),
+                school_id: Set(school.uuid()),
+                teacher_id: Set(id.uuid()),
+                weekday: Set(w.weekday.iso() as i16),
+                start_time: Set(w.start),
+                end_time: Set(w.end),
+            }
+        }))
+        .exec(tx)
+        .await?;
+    }
+    Ok(model)
+}
+
+/// Weekly windows of these teachers, keyed by teacher (one statement).
+pub async fn availability(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    teachers: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<TeacherId, Vec<AvailabilityWindow>>> {
+    let teachers: Vec<Uuid> = teachers.into_iter().collect();
+    let mut out: HashMap<TeacherId, Vec<AvailabilityWindow>> = HashMap::new();
+    if teachers.is_empty() {
+        return Ok(out);
+    }
+    let rows = teacher_availability::Entity::find()
+        .filter(teacher_availability::Column::SchoolId.eq(school.uuid()))
+        .filter(teacher_availability::Column::TeacherId.is_in(teachers))
+        .order_by_asc(teacher_availability::Column::Weekday)
+        .order_by_asc(teacher_availability::Column::StartTime)
+        .all(conn)
+        .await?;
+    for row in rows {
+        let weekday = u32::try_from(row.weekday)
+            .ok()
+            .and_then(Weekday::from_iso)
+            .ok_or_else(|| InfraError::Corrupt {
+                table: "teacher_availability",
+                detail: format!("weekday {}", row.weekday),
+            })?;
+        out.entry(TeacherId::from_uuid(row.teacher_id))
+            .or_default()
+            .push(AvailabilityWindow {
+                weekday,
+                start: row.start_time,
+                end: row.end_time,
+            });
+    }
+    Ok(out)
+}
+
+/// A new student's details.
+#[derive(Debug, Clone)]
+pub struct NewStudent {
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Email, if the student has one.
+    pub email: Option<String>,
+    /// Date of birth.
+    pub date_of_birth: Option<NaiveDate>,
+}
+
+/// Creates a student.
+pub async fn create_student(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    input: NewStudent,
+    now: DateTime<Utc>,
+) -> Result<student::Model> {
+    let id: StudentId = new_id();
+    Ok(student::ActiveModel {
+        id: Set(id.uuid()),
+        school_id: Set(school.uuid()),
+        first_name: Set(input.first_name),
+        last_name: Set(input.last_name),
+        email: Set(input.email),
+        date_of_birth: Set(input.date_of_birth),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?)
+}
+
+/// Creates an offering.
+pub async fn create_offering(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    spec: OfferingSpec,
+    now: DateTime<Utc>,
+) -> Result<offering::Model> {
+    let id: OfferingId = new_id();
+    Ok(offering::ActiveModel {
+        id: Set(id.uuid()),
+        school_id: Set(school.uuid()),
+        title: Set(spec.title),
+        kind: Set(spec.kind.as_str().to_owned()),
+        default_duration_minutes: Set(spec.default_duration_minutes as i32),
+        default_capacity: Set(spec.default_capacity as i32),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?)
+}

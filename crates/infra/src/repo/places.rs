@@ -1,0 +1,53 @@
+//! Locations and rooms.
+
+use chrono::{DateTime, Utc};
+use kernel::{LocationId, RoomId, SchoolId, TimeZone};
+use resources::RoomSpec;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+
+use crate::entity::{location, room};
+use crate::{Result, new_id};
+
+/// Creates a location. `timezone` `None` means the school's zone applies.
+pub async fn create_location(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    name: String,
+    address: Option<String>,
+    timezone: Option<TimeZone>,
+    now: DateTime<Utc>,
+) -> Result<location::Model> {
+    let id: LocationId = new_id();
+    Ok(location::ActiveModel {
+        id: Set(id.uuid()),
+        school_id: Set(school.uuid()),
+        name: Set(name),
+        address: Set(address),
+        timezone: Set(timezone.map(|tz| tz.name().to_owned())),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?)
+}
+
+/// Creates a room at a location the caller has checked is in `school`.
+pub async fn create_room(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    location: LocationId,
+    spec: RoomSpec,
+    now: DateTime<Utc>,
+) -> Result<room::Model> {
+    let id: RoomId = new_id();
+    Ok(room::ActiveModel {
+        id: Set(id.uuid()),
+        school_id: Set(school.uuid()),
+        location_id: Set(location.uuid()),
+        name: Set(spec.name),
+        capacity: Set(spec.capacity as i32),
+        kind: Set(spec.kind.as_str().to_owned()),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?)
+}

@@ -1,0 +1,483 @@
+//! The scheduling application service: creating series, previewing and
+//! generating their sessions, and reading calendars.
+//!
+//! Each function loads what the domain needs in a constant number of
+//! statements, asks `scheduling` for the decision, and (for writes) persists
+//! it in the caller's transaction. Generation serialises per series: the
+//! series row is locked `FOR UPDATE` on PostgreSQL, and SQLite write
+//! transactions are `IMMEDIATE` (one writer), so two concurrent generations
+//! cannot both insert the same occurrence; the unique key on
+//! (series, occurrence date) is the last line of defence.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kernel::{
+    ClassSeriesId, LocationId, OfferingId, RoomId, SchoolId, SessionId, StudentId, TeacherId,
+    TimeZone,
+};
+use scheduling::conflict::{self, Conflict, ConflictContext, ConflictKind, Resource, Slot};
+use scheduling::generation::{self, GenerationError};
+use scheduling::{
+    ConflictPolicy, GenerationMode, Occurrence, Schedule, ScheduleInput, SeriesStatus,
+    SessionStatus,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::entity::{class_series, room, session};
+use crate::repo::{self, people};
+use crate::{InfraError, Result, new_id};
+
+/// A validated new series; ids were checked to belong to the school.
+#[derive(Debug, Clone)]
+pub struct NewSeries {
+    /// What is taught.
+    pub offering: OfferingId,
+    /// Default teacher.
+    pub teacher: Option<TeacherId>,
+    /// Where.
+    pub location: LocationId,
+    /// Room or booth.
+    pub room: Option<RoomId>,
+    /// The student of a 1-on-1 series.
+    pub student: Option<StudentId>,
+    /// When.
+    pub schedule: Schedule,
+    /// Seats per session.
+    pub capacity: u32,
+    /// What to do with conflicting occurrences.
+    pub policy: ConflictPolicy,
+    /// On demand or kept generated ahead.
+    pub mode: GenerationMode,
+}
+
+/// Stores a new series.
+pub async fn create_series(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    input: NewSeries,
+    now: DateTime<Utc>,
+) -> Result<class_series::Model> {
+    let id: ClassSeriesId = new_id();
+    let schedule = &input.schedule;
+    let exdates: Vec<String> = schedule
+        .exdates()
+        .iter()
+        .map(NaiveDate::to_string)
+        .collect();
+    Ok(class_series::ActiveModel {
+        id: Set(id.uuid()),
+        school_id: Set(school.uuid()),
+        offering_id: Set(input.offering.uuid()),
+        teacher_id: Set(input.teacher.map(TeacherId::uuid)),
+        location_id: Set(input.location.uuid()),
+        room_id: Set(input.room.map(RoomId::uuid)),
+        student_id: Set(input.student.map(StudentId::uuid)),
+        start_date: Set(schedule.start_date()),
+        end_date: Set(schedule.end_date()),
+        count: Set(schedule.count().map(|c| c as i32)),
+        start_time: Set(schedule.start_time()),
+        duration_minutes: Set(schedule.duration().num_minutes() as i32),
+        timezone: Set(schedule.zone().name().to_owned()),
+        rrule: Set(schedule.rrule()),
+        exdates: Set(serde_json::to_string(&exdates).expect("strings serialise")),
+        capacity: Set(input.capacity as i32),
+        conflict_policy: Set(input.policy.as_str().to_owned()),
+        generation_mode: Set(input.mode.as_str().to_owned()),
+        status: Set(SeriesStatus::Active.as_str().to_owned()),
+        last_generated_through: Set(None),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?)
+}
+
+fn corrupt(detail: impl Into<String>) -> InfraError {
+    InfraError::Corrupt {
+        table: "class_series",
+        detail: detail.into(),
+    }
+}
+
+/// Rebuilds the domain schedule of a stored series.
+pub fn schedule_of(series: &class_series::Model) -> Result<Schedule> {
+    let exdates: Vec<NaiveDate> =
+        serde_json::from_str(&series.exdates).map_err(|e| corrupt(e.to_string()))?;
+    Schedule::parse(ScheduleInput {
+        start_date: Some(series.start_date),
+        end_date: series.end_date,
+        count: series.count.map(|c| c as u32),
+        start_time: Some(series.start_time),
+        duration_minutes: Some(i64::from(series.duration_minutes)),
+        timezone: series.timezone.clone(),
+        rrule: Some(series.rrule.clone()),
+        days_of_week: None,
+        interval_weeks: None,
+        exdates,
+    })
+    .map_err(|e| corrupt(e.to_string()))
+}
+
+fn status_of(series: &class_series::Model) -> Result<SeriesStatus> {
+    SeriesStatus::parse(&series.status).ok_or_else(|| corrupt(format!("status {}", series.status)))
+}
+
+fn policy_of(series: &class_series::Model) -> Result<ConflictPolicy> {
+    ConflictPolicy::parse(&series.conflict_policy)
+        .ok_or_else(|| corrupt(format!("policy {}", series.conflict_policy)))
+}
+
+/// One occurrence a generation would create, with its conflicts.
+#[derive(Debug, Clone)]
+pub struct Previewed {
+    /// The id the session would get.
+    pub id: SessionId,
+    /// When.
+    pub occurrence: Occurrence,
+    /// Its conflicts.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// What a generation did.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The sessions created.
+    pub created: Vec<session::Model>,
+    /// Dates left out under SKIP.
+    pub skipped: Vec<NaiveDate>,
+    /// Every conflict found.
+    pub conflicts: Vec<Conflict>,
+    /// The series after generation (new watermark).
+    pub series: class_series::Model,
+}
+
+/// Lists what generating `series` through `through` would create, and every
+/// conflict, without writing anything.
+pub async fn preview(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    series: &class_series::Model,
+    through: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Result<Vec<Previewed>, GenerationError>> {
+    Ok(plan_with_conflicts(conn, school, series, through, now)
+        .await?
+        .map(|(planned, conflicts)| {
+            planned
+                .into_iter()
+                .zip(conflicts)
+                .map(|((id, occurrence), conflicts)| Previewed {
+                    id,
+                    occurrence,
+                    conflicts,
+                })
+                .collect()
+        }))
+}
+
+/// Generates sessions of `series_id` through `through` in `tx`, applying the
+/// series' conflict policy. `Ok(None)` when the series is not in `school`.
+pub async fn generate(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    series_id: ClassSeriesId,
+    through: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<Result<Generated, GenerationError>>> {
+    // Serialise generations of one series (a no-op on SQLite, whose
+    // IMMEDIATE transaction already holds the write lock).
+    let Some(series) = class_series::Entity::find()
+        .filter(class_series::Column::SchoolId.eq(school.uuid()))
+        .filter(class_series::Column::Id.eq(series_id.uuid()))
+        .lock_exclusive()
+        .one(tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let (planned, conflicts) = match plan_with_conflicts(tx, school, &series, through, now).await? {
+        Ok(found) => found,
+        Err(e) => return Ok(Some(Err(e))),
+    };
+    let outcome = match generation::apply_policy(policy_of(&series)?, planned, conflicts) {
+        Ok(outcome) => outcome,
+        Err(e) => return Ok(Some(Err(e))),
+    };
+    let zone = series.timezone.clone();
+    let rows: Vec<session::ActiveModel> = outcome
+        .create
+        .iter()
+        .map(|decided| {
+            let status = if decided.conflicts.is_empty() {
+                SessionStatus::Scheduled
+            } else {
+                SessionStatus::Conflicted
+            };
+            session::ActiveModel {
+                id: Set(decided.id.uuid()),
+                school_id: Set(school.uuid()),
+                series_id: Set(Some(series.id)),
+                occurrence_date: Set(decided.occurrence.date),
+                occurrence_index: Set(decided.occurrence.index as i32),
+                starts_at: Set(decided.occurrence.starts_at),
+                ends_at: Set(decided.occurrence.ends_at),
+                timezone: Set(zone.clone()),
+                teacher_id: Set(series.teacher_id),
+                room_id: Set(series.room_id),
+                location_id: Set(series.location_id),
+                student_id: Set(series.student_id),
+                capacity: Set(series.capacity),
+                status: Set(status.as_str().to_owned()),
+                conflicts: Set(encode_conflicts(&decided.conflicts)),
+                detached: Set(false),
+                created_at: Set(now),
+            }
+        })
+        .collect();
+    let ids: Vec<Uuid> = outcome.create.iter().map(|d| d.id.uuid()).collect();
+    // Chunked so a long series stays under SQLite's bound-parameter limit.
+    for chunk in rows.chunks(500) {
+        session::Entity::insert_many(chunk.to_vec())
+            .exec(tx)
+            .await?;
+    }
+    let watermark = series
+        .last_generated_through
+        .map_or(through, |w| w.max(through));
+    let mut active: class_series::ActiveModel = series.into();
+    active.last_generated_through = Set(Some(watermark));
+    let series = active.update(tx).await?;
+    let created = if ids.is_empty() {
+        Vec::new()
+    } else {
+        session::Entity::find()
+            .filter(session::Column::SchoolId.eq(school.uuid()))
+            .filter(session::Column::Id.is_in(ids))
+            .order_by_asc(session::Column::StartsAt)
+            .all(tx)
+            .await?
+    };
+    Ok(Some(Ok(Generated {
+        created,
+        skipped: outcome.skipped,
+        conflicts: outcome.conflicts,
+        series,
+    })))
+}
+
+type Planned = (Vec<(SessionId, Occurrence)>, Vec<Vec<Conflict>>);
+
+/// Plans the new occurrences of `series` and detects their conflicts, in
+/// five statements whatever the number of occurrences.
+async fn plan_with_conflicts(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    series: &class_series::Model,
+    through: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Result<Planned, GenerationError>> {
+    let schedule = schedule_of(series)?;
+    let today = schedule.zone().local_date(now);
+    let existing: BTreeSet<NaiveDate> = session::Entity::find()
+        .select_only()
+        .column(session::Column::OccurrenceDate)
+        .filter(session::Column::SchoolId.eq(school.uuid()))
+        .filter(session::Column::SeriesId.eq(series.id))
+        .into_tuple::<NaiveDate>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let occurrences = match generation::plan(
+        &schedule,
+        status_of(series)?,
+        series.last_generated_through,
+        &existing,
+        through,
+        today,
+    ) {
+        Ok(o) => o,
+        Err(e) => return Ok(Err(e)),
+    };
+    let (Some(first), Some(last)) = (occurrences.first(), occurrences.last()) else {
+        return Ok(Ok((Vec::new(), Vec::new())));
+    };
+    let window = (
+        first.starts_at,
+        occurrences
+            .iter()
+            .map(|o| o.ends_at)
+            .max()
+            .unwrap_or(last.ends_at),
+    );
+    let busy = overlapping_sessions(conn, school, series, window).await?;
+    let context = ConflictContext {
+        availability: people::availability(conn, school, series.teacher_id).await?,
+        room_capacity: match series.room_id {
+            Some(room_id) => repo::by_ids::<room::Entity>(conn, school, [room_id])
+                .await?
+                .into_values()
+                .map(|r| (RoomId::from_uuid(r.id), r.capacity.max(0) as u32))
+                .collect(),
+            None => HashMap::new(),
+        },
+    };
+    let zone = schedule.zone();
+    let planned: Vec<(SessionId, Occurrence)> =
+        occurrences.into_iter().map(|o| (new_id(), o)).collect();
+    let slots: Vec<Slot> = planned
+        .iter()
+        .map(|(id, o)| Slot {
+            id: *id,
+            starts_at: o.starts_at,
+            ends_at: o.ends_at,
+            zone,
+            teacher: series.teacher_id.map(TeacherId::from_uuid),
+            room: series.room_id.map(RoomId::from_uuid),
+            students: series
+                .student_id
+                .map(StudentId::from_uuid)
+                .into_iter()
+                .collect(),
+            capacity: series.capacity.max(0) as u32,
+        })
+        .collect();
+    let existing: Vec<Slot> = busy.iter().filter_map(slot_of).collect();
+    let conflicts = conflict::detect(&slots, &existing, &context);
+    Ok(Ok((planned, conflicts)))
+}
+
+/// Sessions that occupy the series' teacher, room or student within the window.
+async fn overlapping_sessions(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    series: &class_series::Model,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<session::Model>> {
+    let mut shares = sea_orm::Condition::any();
+    if let Some(teacher) = series.teacher_id {
+        shares = shares.add(session::Column::TeacherId.eq(teacher));
+    }
+    if let Some(room) = series.room_id {
+        shares = shares.add(session::Column::RoomId.eq(room));
+    }
+    if let Some(student) = series.student_id {
+        shares = shares.add(session::Column::StudentId.eq(student));
+    }
+    if shares.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(session::Entity::find()
+        .filter(session::Column::SchoolId.eq(school.uuid()))
+        .filter(session::Column::StartsAt.lt(to))
+        .filter(session::Column::EndsAt.gt(from))
+        .filter(session::Column::Status.is_not_in(SessionStatus::cancelled_names()))
+        .filter(shares)
+        .all(conn)
+        .await?)
+}
+
+fn slot_of(s: &session::Model) -> Option<Slot> {
+    Some(Slot {
+        id: SessionId::from_uuid(s.id),
+        starts_at: s.starts_at,
+        ends_at: s.ends_at,
+        zone: TimeZone::parse(&s.timezone).ok()?,
+        teacher: s.teacher_id.map(TeacherId::from_uuid),
+        room: s.room_id.map(RoomId::from_uuid),
+        students: s.student_id.map(StudentId::from_uuid).into_iter().collect(),
+        capacity: s.capacity.max(0) as u32,
+    })
+}
+
+/// A conflict as stored in `sessions.conflicts` (JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredConflict {
+    /// `ConflictKind` wire name.
+    pub kind: String,
+    /// Sentence for people.
+    pub message: String,
+    /// The other session, for double bookings.
+    pub other_session_id: Option<Uuid>,
+    /// `TEACHER`, `ROOM` or `STUDENT`.
+    pub resource_kind: String,
+    /// The contested resource's id.
+    pub resource_id: Uuid,
+}
+
+impl From<&Conflict> for StoredConflict {
+    fn from(c: &Conflict) -> Self {
+        let (resource_kind, resource_id) = match c.resource {
+            Resource::Teacher(id) => ("TEACHER", id.uuid()),
+            Resource::Room(id) => ("ROOM", id.uuid()),
+            Resource::Student(id) => ("STUDENT", id.uuid()),
+        };
+        Self {
+            kind: c.kind.as_str().to_owned(),
+            message: c.message.clone(),
+            other_session_id: c.other.map(SessionId::uuid),
+            resource_kind: resource_kind.to_owned(),
+            resource_id,
+        }
+    }
+}
+
+fn encode_conflicts(conflicts: &[Conflict]) -> String {
+    let stored: Vec<StoredConflict> = conflicts.iter().map(StoredConflict::from).collect();
+    serde_json::to_string(&stored).expect("conflicts serialise")
+}
+
+/// The conflicts stored on a session.
+pub fn conflicts_of(s: &session::Model) -> Vec<StoredConflict> {
+    // A row written by an older version that does not parse shows no
+    // conflicts rather than failing the whole calendar.
+    serde_json::from_str::<Vec<StoredConflict>>(&s.conflicts)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| ConflictKind::parse(&c.kind).is_some())
+        .collect()
+}
+
+/// Which sessions a calendar shows.
+#[derive(Debug, Clone, Copy)]
+pub enum CalendarFilter {
+    /// Everything at a location.
+    Location(LocationId),
+    /// A teacher's sessions.
+    Teacher(TeacherId),
+    /// A room's sessions.
+    Room(RoomId),
+    /// A student's sessions.
+    Student(StudentId),
+}
+
+/// Sessions overlapping `[from, to)` for the filter, in start order: one statement.
+pub async fn calendar(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    filter: CalendarFilter,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<session::Model>> {
+    let by = match filter {
+        CalendarFilter::Location(id) => session::Column::LocationId.eq(id.uuid()),
+        CalendarFilter::Teacher(id) => session::Column::TeacherId.eq(id.uuid()),
+        CalendarFilter::Room(id) => session::Column::RoomId.eq(id.uuid()),
+        CalendarFilter::Student(id) => session::Column::StudentId.eq(id.uuid()),
+    };
+    Ok(session::Entity::find()
+        .filter(session::Column::SchoolId.eq(school.uuid()))
+        .filter(by)
+        .filter(session::Column::StartsAt.lt(to))
+        .filter(session::Column::EndsAt.gt(from))
+        .order_by_asc(session::Column::StartsAt)
+        .order_by_asc(session::Column::Id)
+        .all(conn)
+        .await?)
+}

@@ -1,0 +1,171 @@
+//! What the scheduler needs from the catalogue and the staff: offerings and
+//! teachers' weekly availability, validated.
+
+use chrono::NaiveTime;
+use kernel::error::required_text;
+use kernel::{FieldError, Weekday};
+
+use crate::conflict::AvailabilityWindow;
+use crate::series::MAX_DURATION_MINUTES;
+
+/// Kinds of offering (SPEC §3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OfferingKind {
+    /// 1-on-1 lessons.
+    Individual,
+    /// Group classes.
+    Group,
+    /// Group classes with 1-on-1 weeks.
+    Hybrid,
+    /// Band rehearsals.
+    BandRehearsal,
+    /// Ensembles.
+    Ensemble,
+    /// One-off workshops.
+    Workshop,
+    /// Evaluation sessions for leads.
+    Evaluation,
+}
+
+impl OfferingKind {
+    /// Every kind, for parsing and listing.
+    pub const ALL: [OfferingKind; 7] = [
+        Self::Individual,
+        Self::Group,
+        Self::Hybrid,
+        Self::BandRehearsal,
+        Self::Ensemble,
+        Self::Workshop,
+        Self::Evaluation,
+    ];
+
+    /// Stable stored/wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Individual => "INDIVIDUAL",
+            Self::Group => "GROUP",
+            Self::Hybrid => "HYBRID",
+            Self::BandRehearsal => "BAND_REHEARSAL",
+            Self::Ensemble => "ENSEMBLE",
+            Self::Workshop => "WORKSHOP",
+            Self::Evaluation => "EVALUATION",
+        }
+    }
+
+    /// Inverse of [`OfferingKind::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A validated offering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferingSpec {
+    /// Title shown to parents.
+    pub title: String,
+    /// Kind.
+    pub kind: OfferingKind,
+    /// Default lesson length.
+    pub default_duration_minutes: u32,
+    /// Default seats per session.
+    pub default_capacity: u32,
+}
+
+impl OfferingSpec {
+    /// Validates an offering.
+    pub fn parse(
+        title: &str,
+        kind: OfferingKind,
+        duration: i64,
+        capacity: i64,
+    ) -> Result<Self, FieldError> {
+        let title = required_text("title", title)?;
+        if !(1..=i64::from(MAX_DURATION_MINUTES)).contains(&duration) {
+            return Err(FieldError::invalid(
+                "defaultDurationMinutes",
+                format!("must be between 1 and {MAX_DURATION_MINUTES} minutes, got {duration}"),
+            ));
+        }
+        let capacity = parse_capacity("defaultCapacity", capacity)?;
+        Ok(Self {
+            title,
+            kind,
+            default_duration_minutes: duration as u32,
+            default_capacity: capacity,
+        })
+    }
+}
+
+/// The most seats a session may offer.
+pub const MAX_CAPACITY: i64 = 10_000;
+
+/// Checks a seat count: at least 1.
+pub fn parse_capacity(field: &'static str, capacity: i64) -> Result<u32, FieldError> {
+    if !(1..=MAX_CAPACITY).contains(&capacity) {
+        return Err(FieldError::invalid(
+            field,
+            format!("capacity must be at least 1 (and at most {MAX_CAPACITY}), got {capacity}"),
+        ));
+    }
+    Ok(capacity as u32)
+}
+
+impl AvailabilityWindow {
+    /// Validates a weekly window: ISO day 1–7 and start before end.
+    pub fn parse(day_of_week: i64, start: NaiveTime, end: NaiveTime) -> Result<Self, FieldError> {
+        let weekday = u32::try_from(day_of_week)
+            .ok()
+            .and_then(Weekday::from_iso)
+            .ok_or_else(|| {
+                FieldError::invalid(
+                    "availability",
+                    format!("dayOfWeek must be 1 (Monday) to 7 (Sunday), got {day_of_week}"),
+                )
+            })?;
+        if start >= end {
+            return Err(FieldError::invalid(
+                "availability",
+                format!(
+                    "startTime {} must be before endTime {}",
+                    start.format("%H:%M"),
+                    end.format("%H:%M")
+                ),
+            ));
+        }
+        Ok(Self {
+            weekday,
+            start,
+            end,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(h: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn offerings_and_windows_are_validated() {
+        assert!(OfferingSpec::parse("Piano", OfferingKind::Individual, 30, 1).is_ok());
+        assert_eq!(
+            OfferingSpec::parse("Piano", OfferingKind::Group, 0, 1)
+                .unwrap_err()
+                .field,
+            "defaultDurationMinutes"
+        );
+        assert_eq!(
+            OfferingSpec::parse("Piano", OfferingKind::Group, 30, 0)
+                .unwrap_err()
+                .field,
+            "defaultCapacity"
+        );
+        assert!(AvailabilityWindow::parse(1, t(9), t(17)).is_ok());
+        assert!(AvailabilityWindow::parse(0, t(9), t(17)).is_err());
+        assert!(AvailabilityWindow::parse(8, t(9), t(17)).is_err());
+        assert!(AvailabilityWindow::parse(3, t(17), t(9)).is_err());
+    }
+}
