@@ -1,1 +1,22 @@
+//! The edge: the async-graphql schema, dataloaders, the axum server, bearer
+//! auth, and the `ostinato` binary's commands.
+//!
+//! The gateway holds no business rules. A resolver authorises, loads
+//! (through a dataloader when it is a field), calls the domain or an infra
+//! service, persists in one transaction and maps the result to a payload.
+//! Start with [`http`] (routes and the GraphQL-over-HTTP handler) and
+//! [`schema`] (types and resolvers).
 
+pub mod cli;
+pub mod context;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod loader;
+pub mod scalars;
+pub mod schema;
+
+pub use context::AppState;
+pub use http::{router, serve};
+pub use schema::{OstinatoSchema, build_schema};

@@ -9,7 +9,7 @@
 //! cannot both insert the same occurrence; the unique key on
 //! (series, occurrence date) is the last line of defence.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{
@@ -154,6 +154,9 @@ pub struct Generated {
     pub conflicts: Vec<Conflict>,
     /// The series after generation (new watermark).
     pub series: class_series::Model,
+    /// Planned ids that were not stored (skipped): conflicts may name them,
+    /// but no session exists under them.
+    pub not_stored: HashSet<SessionId>,
 }
 
 /// Lists what generating `series` through `through` would create, and every
@@ -204,6 +207,7 @@ pub async fn generate(
         Ok(found) => found,
         Err(e) => return Ok(Some(Err(e))),
     };
+    let mut not_stored: HashSet<SessionId> = planned.iter().map(|(id, _)| *id).collect();
     let outcome = match generation::apply_policy(policy_of(&series)?, planned, conflicts) {
         Ok(outcome) => outcome,
         Err(e) => return Ok(Some(Err(e))),
@@ -240,6 +244,9 @@ pub async fn generate(
         })
         .collect();
     let ids: Vec<Uuid> = outcome.create.iter().map(|d| d.id.uuid()).collect();
+    for decided in &outcome.create {
+        not_stored.remove(&decided.id);
+    }
     // Chunked so a long series stays under SQLite's bound-parameter limit.
     for chunk in rows.chunks(500) {
         session::Entity::insert_many(chunk.to_vec())
@@ -267,6 +274,7 @@ pub async fn generate(
         skipped: outcome.skipped,
         conflicts: outcome.conflicts,
         series,
+        not_stored,
     })))
 }
 

@@ -89,3 +89,19 @@ pub async fn find<E: Tenant>(
         .one(conn)
         .await?)
 }
+
+/// The first `limit` rows of `E` in `school`, ordered by `order`.
+pub async fn list<E: Tenant>(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    order: E::Column,
+    limit: u64,
+) -> Result<Vec<E::Model>> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(E::find()
+        .filter(E::school_column().eq(school.uuid()))
+        .order_by_asc(order)
+        .limit(limit)
+        .all(conn)
+        .await?)
+}

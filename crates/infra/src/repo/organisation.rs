@@ -73,8 +73,9 @@ pub struct NewSchool {
     pub school_name: String,
     /// Admin's email (lower-cased).
     pub email: String,
-    /// Admin's password (plain; hashed here).
-    pub password: String,
+    /// Admin's argon2id password hash (hash before opening the transaction:
+    /// hashing takes tens of milliseconds and SQLite's write lock is held).
+    pub password_hash: String,
     /// Admin's first name.
     pub first_name: String,
     /// Admin's last name.
@@ -130,7 +131,7 @@ pub async fn sign_up(
         id: Set(user_id.uuid()),
         school_id: Set(school_id.uuid()),
         email: Set(input.email),
-        password_hash: Set(hash_password(&input.password)?),
+        password_hash: Set(input.password_hash),
         first_name: Set(input.first_name),
         last_name: Set(input.last_name),
         roles: Set(Role::Admin.as_str().to_owned()),
@@ -145,17 +146,16 @@ pub async fn sign_up(
     })
 }
 
-/// Checks credentials and issues a token; `None` for a wrong email or
-/// password (deliberately indistinguishable).
-pub async fn login(
-    tx: &impl ConnectionTrait,
+/// Checks credentials; `None` for a wrong email or password (deliberately
+/// indistinguishable). Read-only: call it before opening a write transaction.
+pub async fn check_credentials(
+    conn: &impl ConnectionTrait,
     email: &str,
     password: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<String>> {
+) -> Result<Option<(SchoolId, UserId)>> {
     let Some(found) = user::Entity::find()
         .filter(user::Column::Email.eq(email.trim().to_lowercase()))
-        .one(tx)
+        .one(conn)
         .await?
     else {
         // Verify anyway so a missing account takes as long as a wrong password.
@@ -165,14 +165,10 @@ pub async fn login(
     if !verify_password(password, &found.password_hash) {
         return Ok(None);
     }
-    let token = issue_token(
-        tx,
+    Ok(Some((
         SchoolId::from_uuid(found.school_id),
         UserId::from_uuid(found.id),
-        now,
-    )
-    .await?;
-    Ok(Some(token))
+    )))
 }
 
 /// A real argon2id hash, verified against when the email is unknown so
@@ -182,7 +178,8 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("no account has this password").unwrap_or_default())
 }
 
-async fn issue_token(
+/// Issues a new bearer token for a user.
+pub async fn issue_token(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     user: UserId,

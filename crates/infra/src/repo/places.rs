@@ -51,3 +51,23 @@ pub async fn create_room(
     .insert(tx)
     .await?)
 }
+
+/// Rooms of these locations, grouped by location, in name order (one statement).
+pub async fn rooms_by_location(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    locations: impl IntoIterator<Item = uuid::Uuid>,
+) -> Result<std::collections::HashMap<uuid::Uuid, Vec<room::Model>>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let rows = room::Entity::find()
+        .filter(room::Column::SchoolId.eq(school.uuid()))
+        .filter(room::Column::LocationId.is_in(locations))
+        .order_by_asc(room::Column::Name)
+        .all(conn)
+        .await?;
+    let mut out: std::collections::HashMap<uuid::Uuid, Vec<room::Model>> = Default::default();
+    for row in rows {
+        out.entry(row.location_id).or_default().push(row);
+    }
+    Ok(out)
+}

@@ -1,0 +1,172 @@
+//! Errors at the edge.
+//!
+//! Expected failures are data: `userErrors { field message code }` in the
+//! mutation payload, built from domain errors by the `From` impls here (one
+//! place that knows every code). Everything else is a masked GraphQL error:
+//! `extensions.code = "INTERNAL"` and an `errorId` the operator can find in
+//! the log, which holds the full `source()` chain. No SQL text or panic
+//! message ever reaches a client.
+
+use async_graphql::{Enum, ErrorExtensions, SimpleObject};
+use kernel::{FieldError, UserErrorCode};
+use scheduling::ScheduleError;
+use scheduling::generation::GenerationError;
+
+/// Stable codes of expected failures.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "UserErrorCode")]
+pub enum Code {
+    /// The input is malformed or out of range.
+    Invalid,
+    /// The RRULE could not be parsed or uses an unsupported part.
+    InvalidRrule,
+    /// The time zone is not a known IANA name.
+    UnknownTimeZone,
+    /// The id names nothing in your school.
+    NotFound,
+    /// The date reaches further ahead than allowed.
+    BeyondHorizon,
+    /// Conflicts refused the operation.
+    Conflict,
+    /// The object's state does not allow this.
+    InvalidState,
+    /// Already taken (e.g. an email).
+    Taken,
+    /// Wrong email or password.
+    InvalidCredentials,
+    /// Your role does not allow this.
+    Forbidden,
+}
+
+impl From<UserErrorCode> for Code {
+    fn from(code: UserErrorCode) -> Self {
+        match code {
+            UserErrorCode::Invalid => Self::Invalid,
+            UserErrorCode::InvalidRrule => Self::InvalidRrule,
+            UserErrorCode::UnknownTimeZone => Self::UnknownTimeZone,
+            UserErrorCode::NotFound => Self::NotFound,
+            UserErrorCode::BeyondHorizon => Self::BeyondHorizon,
+            UserErrorCode::Conflict => Self::Conflict,
+            UserErrorCode::InvalidState => Self::InvalidState,
+            UserErrorCode::Taken => Self::Taken,
+            UserErrorCode::InvalidCredentials => Self::InvalidCredentials,
+        }
+    }
+}
+
+/// An expected failure, reported in a payload.
+#[derive(SimpleObject, Clone, Debug, PartialEq, Eq)]
+pub struct UserError {
+    /// Path to the input field, e.g. `["input", "rrule"]`; null when the
+    /// error is about the request as a whole.
+    pub field: Option<Vec<String>>,
+    /// What was wrong and how to fix it.
+    pub message: String,
+    /// Stable code to switch on.
+    pub code: Code,
+}
+
+impl UserError {
+    /// An error about `input.<field>`.
+    pub fn input(field: &str, code: impl Into<Code>, message: impl Into<String>) -> Self {
+        Self {
+            field: Some(vec!["input".to_owned(), field.to_owned()]),
+            message: message.into(),
+            code: code.into(),
+        }
+    }
+
+    /// An error about the request as a whole.
+    pub fn general(code: impl Into<Code>, message: impl Into<String>) -> Self {
+        Self {
+            field: None,
+            message: message.into(),
+            code: code.into(),
+        }
+    }
+}
+
+impl From<FieldError> for UserError {
+    fn from(e: FieldError) -> Self {
+        Self::input(e.field, e.code, e.message)
+    }
+}
+
+impl From<ScheduleError> for UserError {
+    fn from(e: ScheduleError) -> Self {
+        Self::input(e.field(), e.code(), e.to_string())
+    }
+}
+
+impl From<GenerationError> for UserError {
+    fn from(e: GenerationError) -> Self {
+        let code = match &e {
+            GenerationError::NotActive(_) => UserErrorCode::InvalidState,
+            GenerationError::BeyondHorizon { .. } => UserErrorCode::BeyondHorizon,
+            GenerationError::Recurrence(_) => UserErrorCode::InvalidRrule,
+            GenerationError::Conflicts(_) => UserErrorCode::Conflict,
+        };
+        let field = match &e {
+            GenerationError::BeyondHorizon { .. } => "through",
+            _ => "seriesId",
+        };
+        Self::input(field, code, e.to_string())
+    }
+}
+
+/// Masks an unexpected error: logs it with an id and returns only the id.
+pub fn internal(err: impl std::error::Error) -> async_graphql::Error {
+    let error_id = uuid::Uuid::new_v4();
+    let mut chain = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    tracing::error!(%error_id, error = %chain, "internal error");
+    async_graphql::Error::new(format!(
+        "internal error; quote error id {error_id} when reporting it"
+    ))
+    .extend_with(|_, e| {
+        e.set("code", "INTERNAL");
+        e.set("errorId", error_id.to_string());
+    })
+}
+
+/// The request has no valid login.
+pub fn unauthenticated(message: &str) -> async_graphql::Error {
+    async_graphql::Error::new(message).extend_with(|_, e| e.set("code", "UNAUTHENTICATED"))
+}
+
+/// The viewer's role does not allow this.
+pub fn forbidden(message: &str) -> async_graphql::Error {
+    async_graphql::Error::new(message).extend_with(|_, e| e.set("code", "FORBIDDEN"))
+}
+
+/// A query argument is invalid (queries have no payload for userErrors).
+pub fn bad_input(field: &str, code: Code, message: impl Into<String>) -> async_graphql::Error {
+    let code = async_graphql::Value::from(code.as_str());
+    let field = field.to_owned();
+    async_graphql::Error::new(message.into()).extend_with(move |_, e| {
+        e.set("code", code.clone());
+        e.set("field", field.clone());
+    })
+}
+
+impl Code {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Invalid => "INVALID",
+            Self::InvalidRrule => "INVALID_RRULE",
+            Self::UnknownTimeZone => "UNKNOWN_TIME_ZONE",
+            Self::NotFound => "NOT_FOUND",
+            Self::BeyondHorizon => "BEYOND_HORIZON",
+            Self::Conflict => "CONFLICT",
+            Self::InvalidState => "INVALID_STATE",
+            Self::Taken => "TAKEN",
+            Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::Forbidden => "FORBIDDEN",
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! Routes and the GraphQL-over-HTTP handler.
+//!
+//! The handler is our own rather than async-graphql-axum's, because the
+//! stock one answers 200 to everything under
+//! `application/graphql-response+json` and executes mutations sent by GET
+//! (SPEC §6). Here: POST takes JSON; GET takes `query`/`variables`/
+//! `operationName` and refuses mutations with 405; a client that accepts
+//! `application/graphql-response+json` gets it, with 400 for requests that
+//! fail to parse or validate; anyone else gets `application/json` and 200.
+//!
+//! Every request is resolved to an [`Auth`] once, here, and gets fresh
+//! dataloaders scoped to the viewer's school.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Duration;
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::context::{AppState, Auth};
+use crate::loader::Loaders;
+
+/// Largest request body accepted (a GraphQL document with variables).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// Longest a request may run before it is answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// The application's routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(graphiql))
+        .route("/graphiql/{file}", get(asset))
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        // A panic in a resolver answers 500 and the server keeps serving.
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                tracing::error!("a request handler panicked");
+                json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+            },
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}
+
+/// Serves until `shutdown` resolves, then drains in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+async fn graphiql() -> Html<&'static str> {
+    Html(include_str!("../assets/graphiql/index.html"))
+}
+
+async fn asset(Path(file): Path<String>) -> Response {
+    let (body, mime): (&'static [u8], &str) = match file.as_str() {
+        "graphiql.min.js" => (
+            include_bytes!("../assets/graphiql/graphiql.min.js"),
+            "text/javascript",
+        ),
+        "graphiql.min.css" => (
+            include_bytes!("../assets/graphiql/graphiql.min.css"),
+            "text/css",
+        ),
+        "react.production.min.js" => (
+            include_bytes!("../assets/graphiql/react.production.min.js"),
+            "text/javascript",
+        ),
+        "react-dom.production.min.js" => (
+            include_bytes!("../assets/graphiql/react-dom.production.min.js"),
+            "text/javascript",
+        ),
+        "start.js" => (
+            include_bytes!("../assets/graphiql/start.js"),
+            "text/javascript",
+        ),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+fn json_error(status: StatusCode, message: &str) -> Response {
+    let body = serde_json::json!({ "errors": [{ "message": message }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.starts_with("application/json") && !content_type.starts_with(GRAPHQL_RESPONSE)
+    {
+        return json_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the GraphQL request as Content-Type: application/json",
+        );
+    }
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                &format!("the body is not a GraphQL JSON request: {e}"),
+            );
+        }
+    };
+    execute(state, &headers, request).await
+}
+
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(query) = params.get("query") else {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "GET /graphql needs a `query` parameter",
+        );
+    };
+    let mut request = async_graphql::Request::new(query.clone());
+    if let Some(name) = params.get("operationName") {
+        request = request.operation_name(name.clone());
+    }
+    if let Some(raw) = params.get("variables") {
+        match serde_json::from_str(raw) {
+            Ok(vars) => request = request.variables(async_graphql::Variables::from_json(vars)),
+            Err(_) => {
+                return json_error(StatusCode::BAD_REQUEST, "`variables` is not a JSON object");
+            }
+        }
+    }
+    if is_mutation(query, params.get("operationName").map(String::as_str)) {
+        let mut response = json_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations must be sent with POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(state, &headers, request).await
+}
+
+/// Whether the operation that would run is a mutation. A document that
+/// does not parse is not: execution reports the parse error.
+fn is_mutation(query: &str, operation: Option<&str>) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    match (&doc.operations, operation) {
+        (DocumentOperations::Single(op), _) => op.node.ty == OperationType::Mutation,
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
+            .iter()
+            .any(|(n, op)| n.as_str() == name && op.node.ty == OperationType::Mutation),
+        (DocumentOperations::Multiple(ops), None) => {
+            ops.values().any(|op| op.node.ty == OperationType::Mutation)
+        }
+    }
+}
+
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Auth, infra::InfraError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Auth::Missing);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim);
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Ok(Auth::Invalid);
+    };
+    let viewer =
+        infra::repo::organisation::viewer(state.db.conn(), token, state.clock.now()).await?;
+    Ok(viewer.map_or(Auth::Invalid, Auth::Viewer))
+}
+
+async fn execute(
+    state: AppState,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+) -> Response {
+    let auth = match authenticate(&state, headers).await {
+        Ok(auth) => auth,
+        Err(e) => {
+            let error_id = uuid::Uuid::new_v4();
+            tracing::error!(%error_id, error = ?e, "authentication lookup failed");
+            return json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &format!("service unavailable; error id {error_id}"),
+            );
+        }
+    };
+    let mut request = request.data(state.clone());
+    if let Auth::Viewer(viewer) = &auth {
+        request = request.data(Loaders::new(&state.db, viewer.school));
+    }
+    let response = state.schema.execute(request.data(auth)).await;
+
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let modern = accept.contains(GRAPHQL_RESPONSE);
+    // Parse and validation failures produce no data and errors without a
+    // path; execution errors always carry one.
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let status = if modern && request_error {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let content_type = if modern {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    };
+    let body = serde_json::to_vec(&response)
+        .unwrap_or_else(|_| br#"{"errors":[{"message":"internal error"}]}"#.to_vec());
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}

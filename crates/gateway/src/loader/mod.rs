@@ -1,0 +1,61 @@
+//! Dataloaders, built per request and scoped to the viewer's school, so a
+//! calendar of 200 sessions asks for its teachers, rooms and series in one
+//! statement each instead of one per session.
+
+mod availability;
+mod by_id;
+mod rooms_by_location;
+
+pub use availability::AvailabilityByTeacher;
+pub use by_id::ById;
+pub use rooms_by_location::RoomsByLocation;
+
+use async_graphql::dataloader::DataLoader;
+use infra::Db;
+use infra::entity::{class_series, location, offering, room, student, teacher};
+use kernel::SchoolId;
+
+/// Every loader of one request.
+pub struct Loaders {
+    /// Teachers by id.
+    pub teachers: DataLoader<ById<teacher::Entity>>,
+    /// Rooms by id.
+    pub rooms: DataLoader<ById<room::Entity>>,
+    /// Locations by id.
+    pub locations: DataLoader<ById<location::Entity>>,
+    /// Students by id.
+    pub students: DataLoader<ById<student::Entity>>,
+    /// Offerings by id.
+    pub offerings: DataLoader<ById<offering::Entity>>,
+    /// Class series by id.
+    pub series: DataLoader<ById<class_series::Entity>>,
+    /// Availability windows by teacher.
+    pub availability: DataLoader<AvailabilityByTeacher>,
+    /// Rooms by location.
+    pub rooms_by_location: DataLoader<RoomsByLocation>,
+}
+
+impl Loaders {
+    /// Fresh loaders for one request in `school`.
+    pub fn new(db: &Db, school: SchoolId) -> Self {
+        fn dl<L>(loader: L) -> DataLoader<L> {
+            DataLoader::new(loader, tokio::spawn)
+        }
+        Self {
+            teachers: dl(ById::new(db, school)),
+            rooms: dl(ById::new(db, school)),
+            locations: dl(ById::new(db, school)),
+            students: dl(ById::new(db, school)),
+            offerings: dl(ById::new(db, school)),
+            series: dl(ById::new(db, school)),
+            availability: dl(AvailabilityByTeacher {
+                db: db.clone(),
+                school,
+            }),
+            rooms_by_location: dl(RoomsByLocation {
+                db: db.clone(),
+                school,
+            }),
+        }
+    }
+}

@@ -1,0 +1,604 @@
+//! Output types. Each wraps an infra row privately and exposes explicit
+//! fields, so tables can change without changing the contract; related
+//! objects resolve through the request's dataloaders.
+
+use async_graphql::{ComplexObject, Context, Enum, ID, Object, Result, SimpleObject};
+use infra::entity::{class_series, location, offering, room, school, session, student, teacher};
+use infra::scheduling::{StoredConflict, conflicts_of};
+use scheduling::AvailabilityWindow;
+
+use super::load;
+use crate::context::loaders;
+use crate::error::internal;
+use crate::ids::{Kind, encode};
+use crate::scalars::{DateTime, LocalDate, LocalTime};
+
+/// A school (tenant).
+pub struct School(pub school::Model);
+
+#[Object]
+impl School {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::School, self.0.id)
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// IANA time zone, the default for locations and series.
+    async fn timezone(&self) -> &str {
+        &self.0.timezone
+    }
+    /// ISO-4217 currency.
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+}
+
+/// A branch of the school.
+pub struct Location(pub location::Model);
+
+#[Object]
+impl Location {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Location, self.0.id)
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Street address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    /// IANA time zone; null means the school's.
+    async fn timezone(&self) -> Option<&str> {
+        self.0.timezone.as_deref()
+    }
+    /// Rooms and booths here, by name.
+    async fn rooms(&self, ctx: &Context<'_>) -> Result<Vec<Room>> {
+        let rooms = loaders(ctx)?
+            .rooms_by_location
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?;
+        Ok(rooms.unwrap_or_default().into_iter().map(Room).collect())
+    }
+}
+
+/// Kind of room.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RoomKind {
+    /// A physical room.
+    Room,
+    /// A booth.
+    Booth,
+    /// An online space.
+    Online,
+}
+
+impl From<RoomKind> for resources::RoomKind {
+    fn from(k: RoomKind) -> Self {
+        match k {
+            RoomKind::Room => Self::Room,
+            RoomKind::Booth => Self::Booth,
+            RoomKind::Online => Self::Online,
+        }
+    }
+}
+
+/// A room, booth or online space.
+pub struct Room(pub room::Model);
+
+#[Object]
+impl Room {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Room, self.0.id)
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// How many people fit.
+    async fn capacity(&self) -> i32 {
+        self.0.capacity
+    }
+    /// Kind of space.
+    async fn kind(&self) -> RoomKind {
+        match resources::RoomKind::parse(&self.0.kind) {
+            Some(resources::RoomKind::Booth) => RoomKind::Booth,
+            Some(resources::RoomKind::Online) => RoomKind::Online,
+            _ => RoomKind::Room,
+        }
+    }
+    /// Where it is.
+    async fn location(&self, ctx: &Context<'_>) -> Result<Option<Location>> {
+        Ok(load(&loaders(ctx)?.locations, self.0.location_id)
+            .await?
+            .map(Location))
+    }
+}
+
+/// A weekly availability window.
+#[derive(SimpleObject)]
+pub struct Availability {
+    /// ISO day of week, 1 = Monday … 7 = Sunday.
+    pub day_of_week: i32,
+    /// Local start.
+    pub start_time: LocalTime,
+    /// Local end.
+    pub end_time: LocalTime,
+}
+
+impl From<AvailabilityWindow> for Availability {
+    fn from(w: AvailabilityWindow) -> Self {
+        Self {
+            day_of_week: w.weekday.iso() as i32,
+            start_time: LocalTime(w.start),
+            end_time: LocalTime(w.end),
+        }
+    }
+}
+
+/// A teacher.
+pub struct Teacher(pub teacher::Model);
+
+#[Object]
+impl Teacher {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Teacher, self.0.id)
+    }
+    /// Contact email.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    /// First name.
+    async fn first_name(&self) -> &str {
+        &self.0.first_name
+    }
+    /// Last name.
+    async fn last_name(&self) -> &str {
+        &self.0.last_name
+    }
+    /// Weekly availability; empty means not restricted.
+    async fn availability(&self, ctx: &Context<'_>) -> Result<Vec<Availability>> {
+        let windows = loaders(ctx)?
+            .availability
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?;
+        Ok(windows
+            .unwrap_or_default()
+            .into_iter()
+            .map(Availability::from)
+            .collect())
+    }
+}
+
+/// A student.
+pub struct Student(pub student::Model);
+
+#[Object]
+impl Student {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Student, self.0.id)
+    }
+    /// First name.
+    async fn first_name(&self) -> &str {
+        &self.0.first_name
+    }
+    /// Last name.
+    async fn last_name(&self) -> &str {
+        &self.0.last_name
+    }
+    /// Email, if any.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    /// Date of birth.
+    async fn date_of_birth(&self) -> Option<LocalDate> {
+        self.0.date_of_birth.map(LocalDate)
+    }
+}
+
+/// Kind of offering.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OfferingKind {
+    /// 1-on-1 lessons.
+    Individual,
+    /// Group classes.
+    Group,
+    /// Group classes with 1-on-1 weeks.
+    Hybrid,
+    /// Band rehearsals.
+    BandRehearsal,
+    /// Ensembles.
+    Ensemble,
+    /// Workshops.
+    Workshop,
+    /// Evaluations for leads.
+    Evaluation,
+}
+
+impl From<OfferingKind> for scheduling::OfferingKind {
+    fn from(k: OfferingKind) -> Self {
+        use scheduling::OfferingKind as D;
+        match k {
+            OfferingKind::Individual => D::Individual,
+            OfferingKind::Group => D::Group,
+            OfferingKind::Hybrid => D::Hybrid,
+            OfferingKind::BandRehearsal => D::BandRehearsal,
+            OfferingKind::Ensemble => D::Ensemble,
+            OfferingKind::Workshop => D::Workshop,
+            OfferingKind::Evaluation => D::Evaluation,
+        }
+    }
+}
+
+impl From<scheduling::OfferingKind> for OfferingKind {
+    fn from(k: scheduling::OfferingKind) -> Self {
+        use scheduling::OfferingKind as D;
+        match k {
+            D::Individual => Self::Individual,
+            D::Group => Self::Group,
+            D::Hybrid => Self::Hybrid,
+            D::BandRehearsal => Self::BandRehearsal,
+            D::Ensemble => Self::Ensemble,
+            D::Workshop => Self::Workshop,
+            D::Evaluation => Self::Evaluation,
+        }
+    }
+}
+
+/// A catalogue offering (class type).
+pub struct Offering(pub offering::Model);
+
+#[Object]
+impl Offering {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Offering, self.0.id)
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Kind.
+    async fn kind(&self) -> OfferingKind {
+        scheduling::OfferingKind::parse(&self.0.kind).map_or(OfferingKind::Group, Into::into)
+    }
+    /// Default lesson length in minutes.
+    async fn default_duration_minutes(&self) -> i32 {
+        self.0.default_duration_minutes
+    }
+    /// Default seats per session.
+    async fn default_capacity(&self) -> i32 {
+        self.0.default_capacity
+    }
+}
+
+/// What to do with an occurrence that conflicts.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ConflictPolicy {
+    /// Leave it out and report the date.
+    Skip,
+    /// Create it as CONFLICTED with the reasons.
+    Mark,
+    /// Refuse the whole generation.
+    Fail,
+}
+
+/// When sessions are generated.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum GenerationMode {
+    /// When an admin asks.
+    OnDemand,
+    /// Kept generated ahead by a background job.
+    Advance,
+}
+
+/// Lifecycle of a series.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SeriesStatus {
+    /// Generating.
+    Active,
+    /// Not generating for now.
+    Paused,
+    /// Over.
+    Ended,
+    /// Switched off.
+    Disabled,
+}
+
+macro_rules! same_enum {
+    ($api:ident <=> $domain:path { $($v:ident),* }) => {
+        impl From<$api> for $domain {
+            fn from(v: $api) -> Self {
+                match v { $($api::$v => <$domain>::$v),* }
+            }
+        }
+        impl From<$domain> for $api {
+            fn from(v: $domain) -> Self {
+                match v { $(<$domain>::$v => $api::$v),* }
+            }
+        }
+    };
+}
+
+same_enum!(ConflictPolicy <=> scheduling::ConflictPolicy { Skip, Mark, Fail });
+same_enum!(GenerationMode <=> scheduling::GenerationMode { OnDemand, Advance });
+same_enum!(SeriesStatus <=> scheduling::SeriesStatus { Active, Paused, Ended, Disabled });
+same_enum!(SessionStatus <=> scheduling::SessionStatus {
+    Scheduled, Confirmed, Conflicted, InProgress, Completed, Cancelled, CancelledByTeacher
+});
+same_enum!(ConflictKind <=> scheduling::ConflictKind {
+    TeacherDoubleBooked, RoomDoubleBooked, StudentDoubleBooked, TeacherUnavailable, RoomTooSmall
+});
+
+/// A class series: the pattern sessions are generated from.
+pub struct ClassSeries(pub class_series::Model);
+
+#[Object]
+impl ClassSeries {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::ClassSeries, self.0.id)
+    }
+    /// What is taught.
+    async fn offering(&self, ctx: &Context<'_>) -> Result<Option<Offering>> {
+        Ok(load(&loaders(ctx)?.offerings, self.0.offering_id)
+            .await?
+            .map(Offering))
+    }
+    /// Default teacher.
+    async fn teacher(&self, ctx: &Context<'_>) -> Result<Option<Teacher>> {
+        let Some(id) = self.0.teacher_id else {
+            return Ok(None);
+        };
+        Ok(load(&loaders(ctx)?.teachers, id).await?.map(Teacher))
+    }
+    /// Location.
+    async fn location(&self, ctx: &Context<'_>) -> Result<Option<Location>> {
+        Ok(load(&loaders(ctx)?.locations, self.0.location_id)
+            .await?
+            .map(Location))
+    }
+    /// Room or booth.
+    async fn room(&self, ctx: &Context<'_>) -> Result<Option<Room>> {
+        let Some(id) = self.0.room_id else {
+            return Ok(None);
+        };
+        Ok(load(&loaders(ctx)?.rooms, id).await?.map(Room))
+    }
+    /// The student of a 1-on-1 series.
+    async fn student(&self, ctx: &Context<'_>) -> Result<Option<Student>> {
+        let Some(id) = self.0.student_id else {
+            return Ok(None);
+        };
+        Ok(load(&loaders(ctx)?.students, id).await?.map(Student))
+    }
+    /// First possible date.
+    async fn start_date(&self) -> LocalDate {
+        LocalDate(self.0.start_date)
+    }
+    /// Last possible date (inclusive).
+    async fn end_date(&self) -> Option<LocalDate> {
+        self.0.end_date.map(LocalDate)
+    }
+    /// Occurrence count bound.
+    async fn count(&self) -> Option<i32> {
+        self.0.count
+    }
+    /// Local start time.
+    async fn start_time(&self) -> LocalTime {
+        LocalTime(self.0.start_time)
+    }
+    /// Length in minutes.
+    async fn duration_minutes(&self) -> i32 {
+        self.0.duration_minutes
+    }
+    /// IANA zone the times are in.
+    async fn timezone(&self) -> &str {
+        &self.0.timezone
+    }
+    /// The recurrence as an RFC 5545 RRULE (the days-of-week form is stored this way too).
+    async fn rrule(&self) -> &str {
+        &self.0.rrule
+    }
+    /// Excluded dates.
+    async fn exdates(&self) -> Result<Vec<LocalDate>> {
+        let dates: Vec<chrono::NaiveDate> =
+            serde_json::from_str(&self.0.exdates).map_err(internal)?;
+        Ok(dates.into_iter().map(LocalDate).collect())
+    }
+    /// Seats per session.
+    async fn capacity(&self) -> i32 {
+        self.0.capacity
+    }
+    /// Conflict policy.
+    async fn conflict_policy(&self) -> ConflictPolicy {
+        scheduling::ConflictPolicy::parse(&self.0.conflict_policy)
+            .map_or(ConflictPolicy::Mark, Into::into)
+    }
+    /// Generation mode.
+    async fn generation_mode(&self) -> GenerationMode {
+        scheduling::GenerationMode::parse(&self.0.generation_mode)
+            .map_or(GenerationMode::OnDemand, Into::into)
+    }
+    /// Lifecycle status.
+    async fn status(&self) -> SeriesStatus {
+        scheduling::SeriesStatus::parse(&self.0.status).map_or(SeriesStatus::Disabled, Into::into)
+    }
+    /// Sessions exist for every occurrence up to this date (the watermark).
+    async fn last_generated_through(&self) -> Option<LocalDate> {
+        self.0.last_generated_through.map(LocalDate)
+    }
+}
+
+/// Status of a session.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SessionStatus {
+    /// Planned.
+    Scheduled,
+    /// Confirmed.
+    Confirmed,
+    /// Created with conflicts (see `conflicts`).
+    Conflicted,
+    /// Happening now.
+    InProgress,
+    /// Happened.
+    Completed,
+    /// Cancelled by the school.
+    Cancelled,
+    /// Cancelled by the teacher.
+    CancelledByTeacher,
+}
+
+/// Kind of scheduling conflict.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// The teacher is in another overlapping session.
+    TeacherDoubleBooked,
+    /// The room hosts another overlapping session.
+    RoomDoubleBooked,
+    /// The student is in another overlapping session.
+    StudentDoubleBooked,
+    /// Outside the teacher's availability windows.
+    TeacherUnavailable,
+    /// The room holds fewer people than the session's capacity.
+    RoomTooSmall,
+}
+
+/// A scheduling conflict: both sessions and the contested resource.
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(complex)]
+pub struct Conflict {
+    /// What kind.
+    pub kind: ConflictKind,
+    /// A sentence for the office manager.
+    pub message: String,
+    /// The session that has the conflict (null in a preview: it does not exist yet).
+    pub session_id: Option<ID>,
+    /// The other session, for double bookings (null when it is not stored,
+    /// e.g. another occurrence in the same preview).
+    pub other_session_id: Option<ID>,
+    #[graphql(skip)]
+    pub resource: (String, uuid::Uuid),
+}
+
+#[ComplexObject]
+impl Conflict {
+    /// Global id of the contested teacher, room or student.
+    async fn resource_id(&self) -> ID {
+        let kind = match self.resource.0.as_str() {
+            "TEACHER" => Kind::Teacher,
+            "ROOM" => Kind::Room,
+            _ => Kind::Student,
+        };
+        encode(kind, self.resource.1)
+    }
+}
+
+impl Conflict {
+    /// From a stored conflict on session `session`.
+    pub fn stored(session: Option<uuid::Uuid>, c: StoredConflict) -> Self {
+        Self {
+            kind: scheduling::ConflictKind::parse(&c.kind)
+                .map_or(ConflictKind::TeacherDoubleBooked, Into::into),
+            message: c.message,
+            session_id: session.map(|s| encode(Kind::Session, s)),
+            other_session_id: c.other_session_id.map(|s| encode(Kind::Session, s)),
+            resource: (c.resource_kind, c.resource_id),
+        }
+    }
+}
+
+/// One occurrence of a series: a lesson on a date.
+pub struct Session(pub session::Model);
+
+#[Object]
+impl Session {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Session, self.0.id)
+    }
+    /// Local date of the occurrence in the series' zone.
+    async fn occurrence_date(&self) -> LocalDate {
+        LocalDate(self.0.occurrence_date)
+    }
+    /// Position in the series' rule (0-based).
+    async fn occurrence_index(&self) -> i32 {
+        self.0.occurrence_index
+    }
+    /// Start instant.
+    async fn starts_at(&self) -> DateTime {
+        DateTime(self.0.starts_at)
+    }
+    /// End instant.
+    async fn ends_at(&self) -> DateTime {
+        DateTime(self.0.ends_at)
+    }
+    /// IANA zone of the series when the session was generated.
+    async fn timezone(&self) -> &str {
+        &self.0.timezone
+    }
+    /// Status.
+    async fn status(&self) -> SessionStatus {
+        scheduling::SessionStatus::parse(&self.0.status)
+            .map_or(SessionStatus::Scheduled, Into::into)
+    }
+    /// Seats offered.
+    async fn capacity(&self) -> i32 {
+        self.0.capacity
+    }
+    /// Edited by hand: regeneration leaves it alone.
+    async fn detached(&self) -> bool {
+        self.0.detached
+    }
+    /// Why the session is CONFLICTED (empty otherwise).
+    async fn conflicts(&self) -> Vec<Conflict> {
+        conflicts_of(&self.0)
+            .into_iter()
+            .map(|c| Conflict::stored(Some(self.0.id), c))
+            .collect()
+    }
+    /// The teacher.
+    async fn teacher(&self, ctx: &Context<'_>) -> Result<Option<Teacher>> {
+        let Some(id) = self.0.teacher_id else {
+            return Ok(None);
+        };
+        Ok(load(&loaders(ctx)?.teachers, id).await?.map(Teacher))
+    }
+    /// The room or booth.
+    async fn room(&self, ctx: &Context<'_>) -> Result<Option<Room>> {
+        let Some(id) = self.0.room_id else {
+            return Ok(None);
+        };
+        Ok(load(&loaders(ctx)?.rooms, id).await?.map(Room))
+    }
+    /// The location.
+    async fn location(&self, ctx: &Context<'_>) -> Result<Option<Location>> {
+        Ok(load(&loaders(ctx)?.locations, self.0.location_id)
+            .await?
+            .map(Location))
+    }
+    /// The student of a 1-on-1 session.
+    async fn student(&self, ctx: &Context<'_>) -> Result<Option<Student>> {
+        let Some(id) = self.0.student_id else {
+            return Ok(None);
+        };
+        Ok(load(&loaders(ctx)?.students, id).await?.map(Student))
+    }
+    /// The series it was generated from (null for one-offs).
+    async fn series(&self, ctx: &Context<'_>) -> Result<Option<ClassSeries>> {
+        let Some(id) = self.0.series_id else {
+            return Ok(None);
+        };
+        Ok(load(&loaders(ctx)?.series, id).await?.map(ClassSeries))
+    }
+}

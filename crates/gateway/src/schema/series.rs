@@ -1,0 +1,428 @@
+//! Class series: creating them, previewing and generating their sessions.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use infra::entity::{class_series, location, offering, room, student, teacher};
+use infra::repo::{self, organisation};
+use infra::scheduling::{self as service, NewSeries, StoredConflict};
+use kernel::{FieldError, LocationId, OfferingId, RoomId, StudentId, TeacherId, UserErrorCode};
+use scheduling::catalog::parse_capacity;
+use scheduling::{Schedule, ScheduleInput};
+use sea_orm::DatabaseTransaction;
+use std::collections::HashSet;
+
+use super::setup::find_in_school;
+use super::{ClassSeries, Conflict, ConflictPolicy, GenerationMode, Session, require_staff};
+use crate::context::app;
+use crate::error::{Code, UserError, bad_input, internal};
+use crate::ids::{Kind, decode};
+use crate::scalars::{DateTime, LocalDate, LocalTime};
+
+/// Input of `createClassSeries`. Give the recurrence either as `rrule` or as
+/// `daysOfWeek` (+ `intervalWeeks`), not both.
+#[derive(InputObject)]
+pub struct CreateClassSeriesInput {
+    /// What is taught.
+    pub offering_id: ID,
+    /// Default teacher.
+    pub teacher_id: Option<ID>,
+    /// Where.
+    pub location_id: ID,
+    /// Room or booth (must be at the location).
+    pub room_id: Option<ID>,
+    /// The student of a 1-on-1 series.
+    pub student_id: Option<ID>,
+    /// First possible date (an occurrence only if it matches the rule).
+    pub start_date: LocalDate,
+    /// Last possible date, inclusive.
+    pub end_date: Option<LocalDate>,
+    /// Number of occurrences (counted before exdates).
+    pub count: Option<i32>,
+    /// Local start time, e.g. `17:00`.
+    pub start_time: LocalTime,
+    /// Length; defaults to the offering's.
+    pub duration_minutes: Option<i32>,
+    /// IANA zone; defaults to the location's, then the school's.
+    pub timezone: Option<String>,
+    /// RFC 5545 rule, e.g. `FREQ=MONTHLY;BYDAY=2TU`.
+    pub rrule: Option<String>,
+    /// ISO weekdays (1 = Monday) of the simple form.
+    pub days_of_week: Option<Vec<i32>>,
+    /// Every N weeks for the simple form (default 1).
+    pub interval_weeks: Option<i32>,
+    /// Local dates to leave out.
+    #[graphql(default)]
+    pub exdates: Vec<LocalDate>,
+    /// Seats per session; defaults to the offering's.
+    pub capacity: Option<i32>,
+    /// What to do with conflicting occurrences (default MARK).
+    pub conflict_policy: Option<ConflictPolicy>,
+    /// Generation mode (default ON_DEMAND).
+    pub generation_mode: Option<GenerationMode>,
+}
+
+/// Result of `createClassSeries`.
+#[derive(SimpleObject, Default)]
+pub struct CreateClassSeriesPayload {
+    /// The new series.
+    pub series: Option<ClassSeries>,
+    /// What was wrong.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Input of `generateSessions`.
+#[derive(InputObject)]
+pub struct GenerateSessionsInput {
+    /// The series.
+    pub series_id: ID,
+    /// Generate occurrences up to and including this local date (at most two years ahead).
+    pub through: LocalDate,
+}
+
+/// Result of `generateSessions`.
+#[derive(SimpleObject, Default)]
+pub struct GenerateSessionsPayload {
+    /// Sessions created by this call (empty when run again: generation is idempotent).
+    pub created: Vec<Session>,
+    /// Dates left out because they conflicted (policy SKIP).
+    pub skipped_dates: Vec<LocalDate>,
+    /// Every conflict found.
+    pub conflicts: Vec<Conflict>,
+    /// The series, with its new `lastGeneratedThrough`.
+    pub series: Option<ClassSeries>,
+    /// What was wrong.
+    pub user_errors: Vec<UserError>,
+}
+
+/// One occurrence a generation would create.
+#[derive(SimpleObject)]
+pub struct PreviewedSession {
+    /// Local date.
+    pub occurrence_date: LocalDate,
+    /// Start instant.
+    pub starts_at: DateTime,
+    /// End instant.
+    pub ends_at: DateTime,
+    /// Conflicts it would have.
+    pub conflicts: Vec<Conflict>,
+}
+
+fn to_conflicts(
+    conflicts: &[scheduling::Conflict],
+    ghosts: &HashSet<uuid::Uuid>,
+    named: bool,
+) -> Vec<Conflict> {
+    conflicts
+        .iter()
+        .map(|c| {
+            let mut stored = StoredConflict::from(c);
+            // A conflict with an occurrence that is not stored (a preview, or
+            // a date skipped in the same run) has no session to point at.
+            stored.other_session_id = stored.other_session_id.filter(|id| !ghosts.contains(id));
+            let session = c.session.uuid();
+            Conflict::stored(
+                (named && !ghosts.contains(&session)).then_some(session),
+                stored,
+            )
+        })
+        .collect()
+}
+
+#[derive(Default)]
+pub struct SeriesMutation;
+
+#[Object]
+impl SeriesMutation {
+    /// Defines a recurring class series. Nothing is generated yet: preview,
+    /// then `generateSessions`.
+    async fn create_class_series(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateClassSeriesInput,
+    ) -> Result<CreateClassSeriesPayload> {
+        let viewer = require_staff(ctx)?;
+        let app = app(ctx);
+        let tx = app.db.begin_write().await.map_err(internal)?;
+        match validate_series(&tx, viewer.school, input).await? {
+            Err(errors) => Ok(CreateClassSeriesPayload {
+                series: None,
+                user_errors: errors,
+            }),
+            Ok(new) => {
+                let series = service::create_series(&tx, viewer.school, new, app.clock.now())
+                    .await
+                    .map_err(internal)?;
+                tx.commit().await.map_err(internal)?;
+                Ok(CreateClassSeriesPayload {
+                    series: Some(ClassSeries(series)),
+                    user_errors: vec![],
+                })
+            }
+        }
+    }
+
+    /// Generates the series' sessions through a date, applying its conflict
+    /// policy. Idempotent: dates that already have a session (or lie before
+    /// `lastGeneratedThrough`) are never generated again.
+    async fn generate_sessions(
+        &self,
+        ctx: &Context<'_>,
+        input: GenerateSessionsInput,
+    ) -> Result<GenerateSessionsPayload> {
+        let viewer = require_staff(ctx)?;
+        let not_found = || GenerateSessionsPayload {
+            user_errors: vec![FieldError::not_found("seriesId", "class series").into()],
+            ..Default::default()
+        };
+        let Some(series_id) = decode(Kind::ClassSeries, &input.series_id) else {
+            return Ok(not_found());
+        };
+        let app = app(ctx);
+        let tx = app.db.begin_write().await.map_err(internal)?;
+        let generated = service::generate(
+            &tx,
+            viewer.school,
+            kernel::ClassSeriesId::from_uuid(series_id),
+            input.through.0,
+            app.clock.now(),
+        )
+        .await
+        .map_err(internal)?;
+        let generated = match generated {
+            None => return Ok(not_found()),
+            Some(Err(e)) => {
+                let conflicts = match &e {
+                    scheduling::GenerationError::Conflicts(found) => to_conflicts(
+                        found,
+                        &found.iter().map(|c| c.session.uuid()).collect(),
+                        false,
+                    ),
+                    _ => vec![],
+                };
+                return Ok(GenerateSessionsPayload {
+                    conflicts,
+                    user_errors: vec![e.into()],
+                    ..Default::default()
+                });
+            }
+            Some(Ok(generated)) => generated,
+        };
+        tx.commit().await.map_err(internal)?;
+        let ghosts: HashSet<uuid::Uuid> = generated.not_stored.iter().map(|id| id.uuid()).collect();
+        Ok(GenerateSessionsPayload {
+            conflicts: to_conflicts(&generated.conflicts, &ghosts, true),
+            created: generated.created.into_iter().map(Session).collect(),
+            skipped_dates: generated.skipped.into_iter().map(LocalDate).collect(),
+            series: Some(ClassSeries(generated.series)),
+            user_errors: vec![],
+        })
+    }
+}
+
+/// Checks every field and every id of a new series. All problems are
+/// reported at once so a form can show them together.
+async fn validate_series(
+    tx: &DatabaseTransaction,
+    school: kernel::SchoolId,
+    input: CreateClassSeriesInput,
+) -> Result<Result<NewSeries, Vec<UserError>>> {
+    let mut errors: Vec<UserError> = Vec::new();
+    let offering =
+        find_in_school::<offering::Entity>(tx, school, Kind::Offering, &input.offering_id).await?;
+    if offering.is_none() {
+        errors.push(FieldError::not_found("offeringId", "offering").into());
+    }
+    let location =
+        find_in_school::<location::Entity>(tx, school, Kind::Location, &input.location_id).await?;
+    if location.is_none() {
+        errors.push(FieldError::not_found("locationId", "location").into());
+    }
+    let mut optional = async |id: &Option<ID>,
+                              kind: Kind,
+                              field: &'static str,
+                              what: &str|
+           -> Result<Option<uuid::Uuid>> {
+        let Some(id) = id else { return Ok(None) };
+        let found = match kind {
+            Kind::Teacher => find_in_school::<teacher::Entity>(tx, school, kind, id)
+                .await?
+                .map(|m| m.id),
+            Kind::Room => find_in_school::<room::Entity>(tx, school, kind, id)
+                .await?
+                .map(|m| m.id),
+            _ => find_in_school::<student::Entity>(tx, school, kind, id)
+                .await?
+                .map(|m| m.id),
+        };
+        if found.is_none() {
+            errors.push(FieldError::not_found(field, what).into());
+        }
+        Ok(found)
+    };
+    let teacher = optional(&input.teacher_id, Kind::Teacher, "teacherId", "teacher").await?;
+    let room_id = optional(&input.room_id, Kind::Room, "roomId", "room").await?;
+    let student = optional(&input.student_id, Kind::Student, "studentId", "student").await?;
+    if let (Some(room_id), Some(location)) = (room_id, &location) {
+        let rooms = repo::by_ids::<room::Entity>(tx, school, [room_id])
+            .await
+            .map_err(internal)?;
+        if rooms
+            .get(&room_id)
+            .is_some_and(|r| r.location_id != location.id)
+        {
+            errors.push(UserError::input(
+                "roomId",
+                UserErrorCode::Invalid,
+                "the room is at another location; pick a room of this location",
+            ));
+        }
+    }
+    let timezone = match (&input.timezone, &location) {
+        (Some(tz), _) => tz.clone(),
+        (None, Some(location)) if location.timezone.is_some() => {
+            location.timezone.clone().unwrap_or_default()
+        }
+        _ => organisation::school(tx, school)
+            .await
+            .map_err(internal)?
+            .map(|s| s.timezone)
+            .unwrap_or_default(),
+    };
+    let duration = input.duration_minutes.map(i64::from).or(offering
+        .as_ref()
+        .map(|o| i64::from(o.default_duration_minutes)));
+    let capacity = input
+        .capacity
+        .map(i64::from)
+        .or(offering.as_ref().map(|o| i64::from(o.default_capacity)))
+        .unwrap_or(1);
+    let capacity = match parse_capacity("capacity", capacity) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.push(e.into());
+            None
+        }
+    };
+    let count = match input.count.map(u32::try_from).transpose() {
+        Ok(c) => c,
+        Err(_) => {
+            errors.push(UserError::input(
+                "count",
+                UserErrorCode::Invalid,
+                "count must be at least 1",
+            ));
+            None
+        }
+    };
+    let days = input.days_of_week.map(|days| {
+        days.into_iter()
+            .map(|d| u32::try_from(d).unwrap_or(0))
+            .collect()
+    });
+    let schedule = Schedule::parse(ScheduleInput {
+        start_date: Some(input.start_date.0),
+        end_date: input.end_date.map(|d| d.0),
+        count,
+        start_time: Some(input.start_time.0),
+        duration_minutes: duration,
+        timezone,
+        rrule: input.rrule,
+        days_of_week: days,
+        interval_weeks: input.interval_weeks.map(|i| u32::try_from(i).unwrap_or(0)),
+        exdates: input.exdates.into_iter().map(|d| d.0).collect(),
+    });
+    let schedule = match schedule {
+        Ok(s) => Some(s),
+        Err(e) => {
+            errors.push(e.into());
+            None
+        }
+    };
+    match (offering, location, schedule, capacity, errors.is_empty()) {
+        (Some(offering), Some(location), Some(schedule), Some(capacity), true) => {
+            Ok(Ok(NewSeries {
+                offering: OfferingId::from_uuid(offering.id),
+                teacher: teacher.map(TeacherId::from_uuid),
+                location: LocationId::from_uuid(location.id),
+                room: room_id.map(RoomId::from_uuid),
+                student: student.map(StudentId::from_uuid),
+                schedule,
+                capacity,
+                policy: input.conflict_policy.unwrap_or(ConflictPolicy::Mark).into(),
+                mode: input
+                    .generation_mode
+                    .unwrap_or(GenerationMode::OnDemand)
+                    .into(),
+            }))
+        }
+        _ => Ok(Err(errors)),
+    }
+}
+
+#[derive(Default)]
+pub struct SeriesQuery;
+
+#[Object]
+impl SeriesQuery {
+    /// What `generateSessions` would create through `through`, with every
+    /// conflict. Writes nothing.
+    async fn preview_sessions(
+        &self,
+        ctx: &Context<'_>,
+        series_id: ID,
+        through: LocalDate,
+    ) -> Result<Vec<PreviewedSession>> {
+        let viewer = require_staff(ctx)?;
+        let app = app(ctx);
+        let conn = app.db.conn();
+        let Some(series) = find_in_school::<class_series::Entity>(
+            conn,
+            viewer.school,
+            Kind::ClassSeries,
+            &series_id,
+        )
+        .await?
+        else {
+            return Err(bad_input(
+                "seriesId",
+                Code::NotFound,
+                "no class series with this id exists in your school",
+            ));
+        };
+        let previewed = service::preview(conn, viewer.school, &series, through.0, app.clock.now())
+            .await
+            .map_err(internal)?;
+        let previewed = previewed.map_err(|e| {
+            let user = UserError::from(e);
+            let field = user
+                .field
+                .as_ref()
+                .and_then(|f| f.last().cloned())
+                .unwrap_or_default();
+            bad_input(&field, user.code, user.message)
+        })?;
+        let ghosts: HashSet<uuid::Uuid> = previewed.iter().map(|p| p.id.uuid()).collect();
+        Ok(previewed
+            .into_iter()
+            .map(|p| PreviewedSession {
+                occurrence_date: LocalDate(p.occurrence.date),
+                starts_at: DateTime(p.occurrence.starts_at),
+                ends_at: DateTime(p.occurrence.ends_at),
+                conflicts: to_conflicts(&p.conflicts, &ghosts, false),
+            })
+            .collect())
+    }
+
+    /// The school's class series, in creation order.
+    async fn class_series(&self, ctx: &Context<'_>) -> Result<Vec<ClassSeries>> {
+        let viewer = crate::context::viewer(ctx)?;
+        let rows = repo::list::<class_series::Entity>(
+            app(ctx).db.conn(),
+            viewer.school,
+            class_series::Column::CreatedAt,
+            super::setup::MAX_LIST,
+        )
+        .await
+        .map_err(internal)?;
+        Ok(rows.into_iter().map(ClassSeries).collect())
+    }
+}
