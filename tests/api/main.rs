@@ -1,1 +1,11 @@
+//! Black-box tests: the real `ostinato` server on a free port over a fresh
+//! database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set), driven
+//! with GraphQL over HTTP like any client.
 
+mod bad_input;
+mod helpers;
+mod http_contract;
+mod scheduling_flow;
+mod schema_drift;
+mod statement_count;
+mod tenancy;

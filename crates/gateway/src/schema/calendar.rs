@@ -3,6 +3,8 @@
 //! of SQL statements does not grow with the number of sessions.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
+use std::collections::HashSet;
+
 use chrono::Duration;
 use infra::scheduling::{self as service, CalendarFilter as Filter};
 use kernel::{LocationId, RoomId, StudentId, TeacherId};
@@ -91,6 +93,86 @@ impl CalendarQuery {
         let sessions = service::calendar(app(ctx).db.conn(), viewer.school, filter, from.0, to.0)
             .await
             .map_err(internal)?;
+        prime(ctx, &sessions).await?;
         Ok(sessions.into_iter().map(Session).collect())
     }
+}
+
+/// Loads every related object the query selects, one statement per kind,
+/// before the session fields resolve.
+///
+/// Why not leave it to the dataloaders' batching alone: a loader collects
+/// keys for a short delay and then flushes, so when resolving hundreds of
+/// sessions takes longer than that delay the keys split over several
+/// batches, and the statement count grows with the result after all.
+/// Priming with `load_many` makes it one batch per kind by construction;
+/// the field resolvers then read the loaders' caches.
+async fn prime(ctx: &Context<'_>, sessions: &[infra::entity::session::Model]) -> Result<()> {
+    let loaders = crate::context::loaders(ctx)?;
+    let wants = ctx.look_ahead();
+    let teacher = wants.field("teacher");
+    let room = wants.field("room");
+    let series = wants.field("series");
+    let ids = |f: fn(&infra::entity::session::Model) -> Option<uuid::Uuid>| -> HashSet<uuid::Uuid> {
+        sessions.iter().filter_map(f).collect()
+    };
+    if teacher.exists() {
+        let teachers = ids(|s| s.teacher_id);
+        loaders
+            .teachers
+            .load_many(teachers.iter().copied())
+            .await
+            .map_err(internal)?;
+        if teacher.field("availability").exists() {
+            loaders
+                .availability
+                .load_many(teachers)
+                .await
+                .map_err(internal)?;
+        }
+    }
+    let mut locations = if wants.field("location").exists() {
+        ids(|s| Some(s.location_id))
+    } else {
+        HashSet::new()
+    };
+    if room.exists() {
+        let rooms = loaders
+            .rooms
+            .load_many(ids(|s| s.room_id))
+            .await
+            .map_err(internal)?;
+        if room.field("location").exists() {
+            locations.extend(rooms.values().map(|r| r.location_id));
+        }
+    }
+    if !locations.is_empty() {
+        loaders
+            .locations
+            .load_many(locations)
+            .await
+            .map_err(internal)?;
+    }
+    if wants.field("student").exists() {
+        loaders
+            .students
+            .load_many(ids(|s| s.student_id))
+            .await
+            .map_err(internal)?;
+    }
+    if series.exists() {
+        let found = loaders
+            .series
+            .load_many(ids(|s| s.series_id))
+            .await
+            .map_err(internal)?;
+        if series.field("offering").exists() {
+            loaders
+                .offerings
+                .load_many(found.values().map(|s| s.offering_id))
+                .await
+                .map_err(internal)?;
+        }
+    }
+    Ok(())
 }

@@ -13,7 +13,7 @@ mod objects;
 mod series;
 mod setup;
 
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use infra::repo::Tenant;
 use infra::repo::organisation::{Role, Viewer};
@@ -74,7 +74,10 @@ fn require_staff<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<
 }
 
 /// Loads one row through a request's loader, masking infra errors.
-async fn load<E>(loader: &DataLoader<ById<E>>, id: Uuid) -> async_graphql::Result<Option<E::Model>>
+async fn load<E>(
+    loader: &DataLoader<ById<E>, HashMapCache>,
+    id: Uuid,
+) -> async_graphql::Result<Option<E::Model>>
 where
     E: Tenant + Send + Sync + 'static,
     E::Model: Clone + Send + Sync + 'static,

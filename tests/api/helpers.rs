@@ -1,0 +1,214 @@
+//! `spawn_app()`: a fresh database and a running server per test.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use gateway::AppState;
+use infra::Db;
+use infra::clock::FixedClock;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+/// "Now" for every test: Sunday 1 March 2026, 12:00 UTC. Fixed so dates in
+/// tests (and the two-year horizon) do not drift with the calendar.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
+}
+
+/// A running server and a handle on its database.
+pub struct TestApp {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    /// The server's pool (shares the statement counter).
+    pub db: Db,
+    pub client: reqwest::Client,
+}
+
+/// Creates a fresh database: a new SQLite file, or a new PostgreSQL
+/// database on the server `TEST_DATABASE_URL` points at.
+pub async fn fresh_database_url() -> String {
+    let name = format!("ostinato_test_{}", uuid::Uuid::new_v4().simple());
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if admin_url.starts_with("postgres") => {
+            let admin = Database::connect(admin_url.as_str())
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            admin.close().await.ok();
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("TEST_DATABASE_URL has a database name");
+            let base = base.to_owned();
+            format!("{base}/{name}")
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+    }
+}
+
+/// Starts the server on port 0 over a fresh, migrated database.
+pub async fn spawn_app() -> TestApp {
+    let db = Db::connect(&fresh_database_url().await)
+        .await
+        .expect("connect");
+    db.migrate().await.expect("migrate");
+    let state = AppState::with_clock(db.clone(), Arc::new(FixedClock(now())));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(gateway::serve(listener, state, std::future::pending()));
+    TestApp {
+        url,
+        db,
+        client: reqwest::Client::new(),
+    }
+}
+
+impl TestApp {
+    /// POSTs a GraphQL request and returns the JSON response.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
+        assert_eq!(
+            response.status(),
+            200,
+            "GraphQL answered {}",
+            response.status()
+        );
+        response.json().await.expect("JSON body")
+    }
+
+    /// Runs a mutation and returns `data.<field>`, asserting no transport
+    /// errors and no userErrors.
+    pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.gql(Some(token), query, variables).await;
+        assert!(body.get("errors").is_none(), "errors: {body}");
+        let data = body["data"]
+            .as_object()
+            .expect("data")
+            .values()
+            .next()
+            .expect("one field")
+            .clone();
+        if let Some(errors) = data.get("userErrors") {
+            assert_eq!(errors, &json!([]), "userErrors: {body}");
+        }
+        data
+    }
+
+    /// Signs up a school and returns its admin's token.
+    pub async fn sign_up(&self, email: &str) -> String {
+        let body = self
+            .gql(
+                None,
+                "mutation($input: SignUpInput!) { signUp(input: $input) { token userErrors { field message code } } }",
+                json!({ "input": {
+                    "schoolName": "Test School", "email": email, "password": "correct horse battery",
+                    "firstName": "Ada", "lastName": "Admin", "timezone": "Europe/London", "currency": "GBP"
+                }}),
+            )
+            .await;
+        body["data"]["signUp"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("sign up failed: {body}"))
+            .to_owned()
+    }
+}
+
+/// A school with one location, two rooms, two teachers, a student and an offering.
+pub struct School {
+    pub token: String,
+    pub location: String,
+    pub room_a: String,
+    pub room_b: String,
+    pub ada: String,
+    pub bob: String,
+    pub student: String,
+    pub offering: String,
+}
+
+/// Builds a [`School`] through the API.
+pub async fn school(app: &TestApp, email: &str) -> School {
+    let token = app.sign_up(email).await;
+    let location = app
+        .ok(&token, "mutation { createLocation(input: {name: \"Main\", address: \"1 High St\"}) { location { id } userErrors { code } } }", json!({}))
+        .await["location"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let room = |name: &str, capacity: i32| json!({ "input": { "locationId": location, "name": name, "capacity": capacity } });
+    const CREATE_ROOM: &str = "mutation($input: CreateRoomInput!) { createRoom(input: $input) { room { id } userErrors { code } } }";
+    let room_a = app.ok(&token, CREATE_ROOM, room("Room A", 10)).await["room"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let room_b = app.ok(&token, CREATE_ROOM, room("Room B", 4)).await["room"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    const CREATE_TEACHER: &str = "mutation($input: CreateTeacherInput!) { createTeacher(input: $input) { teacher { id } userErrors { code } } }";
+    let weekdays: Vec<Value> = (1..=5)
+        .map(|d| json!({"dayOfWeek": d, "startTime": "09:00", "endTime": "19:00"}))
+        .collect();
+    let ada = app
+        .ok(&token, CREATE_TEACHER, json!({"input": {"email": "ada@example.org", "firstName": "Ada", "lastName": "Byron", "availability": weekdays}}))
+        .await["teacher"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bob = app
+        .ok(&token, CREATE_TEACHER, json!({"input": {"email": "bob@example.org", "firstName": "Bob", "lastName": "Marley",
+            "availability": [{"dayOfWeek": 2, "startTime": "17:00", "endTime": "20:00"}, {"dayOfWeek": 3, "startTime": "17:00", "endTime": "20:00"}]}}))
+        .await["teacher"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let student = app
+        .ok(&token, "mutation { createStudent(input: {firstName: \"Lily\", lastName: \"Chen\", dateOfBirth: \"2014-05-01\"}) { student { id } userErrors { code } } }", json!({}))
+        .await["student"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let offering = app
+        .ok(&token, "mutation { createOffering(input: {title: \"Choir\", kind: GROUP, defaultDurationMinutes: 60, defaultCapacity: 8}) { offering { id } userErrors { code } } }", json!({}))
+        .await["offering"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    School {
+        token,
+        location,
+        room_a,
+        room_b,
+        ada,
+        bob,
+        student,
+        offering,
+    }
+}
+
+pub const CREATE_SERIES: &str = "mutation($input: CreateClassSeriesInput!) {
+  createClassSeries(input: $input) { series { id timezone rrule } userErrors { field message code } }
+}";
+
+pub const GENERATE: &str = "mutation($input: GenerateSessionsInput!) {
+  generateSessions(input: $input) {
+    created { id occurrenceDate startsAt endsAt status conflicts { kind otherSessionId } }
+    skippedDates
+    conflicts { kind message sessionId otherSessionId resourceId }
+    series { lastGeneratedThrough }
+    userErrors { field message code }
+  }
+}";

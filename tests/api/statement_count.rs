@@ -1,0 +1,83 @@
+//! The calendar is served through dataloaders: its number of SQL statements
+//! does not grow with the number of sessions in it.
+
+use serde_json::json;
+
+use crate::helpers::{CREATE_SERIES, GENERATE, TestApp, school, spawn_app};
+
+const WEEK: &str = "query($l: ID!) { calendar(filter: {locationId: $l}, from: \"2026-03-09T00:00:00Z\", to: \"2026-03-16T00:00:00Z\") {
+  id startsAt status conflicts { kind }
+  teacher { id firstName availability { dayOfWeek } }
+  room { id name location { id } }
+  location { id }
+  series { id rrule offering { title } }
+} }";
+
+async fn calendar_statements(app: &TestApp, token: &str, location: &str) -> (u64, usize) {
+    let before = app.db.statements();
+    let body = app.gql(Some(token), WEEK, json!({"l": location})).await;
+    let after = app.db.statements();
+    let sessions = body["data"]["calendar"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .len();
+    (after - before, sessions)
+}
+
+#[tokio::test]
+async fn a_week_of_200_sessions_costs_the_same_statements_as_a_week_of_7() {
+    let app = spawn_app().await;
+    let s = school(&app, "office@count.example").await;
+    let add_series = async |hour: u32, minute: u32| {
+        let teacher = app
+            .ok(
+                &s.token,
+                "mutation($e: String!) { createTeacher(input: {email: $e, firstName: \"T\", lastName: \"T\", availability: [{dayOfWeek: 1, startTime: \"06:00\", endTime: \"23:00\"}]}) { teacher { id } userErrors { code } } }",
+                json!({"e": format!("t{hour}{minute}@count.example")}),
+            )
+            .await["teacher"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let room = app
+            .ok(
+                &s.token,
+                "mutation($l: ID!, $n: String!) { createRoom(input: {locationId: $l, name: $n, capacity: 20}) { room { id } userErrors { code } } }",
+                json!({"l": s.location, "n": format!("Room {hour}:{minute}")}),
+            )
+            .await["room"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let series = app
+            .ok(
+                &s.token,
+                CREATE_SERIES,
+                json!({"input": {"offeringId": s.offering, "teacherId": teacher, "locationId": s.location, "roomId": room,
+                    "startDate": "2026-03-02", "startTime": format!("{hour:02}:{minute:02}"), "durationMinutes": 30,
+                    "rrule": "FREQ=DAILY", "conflictPolicy": "MARK"}}),
+            )
+            .await["series"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.ok(
+            &s.token,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-22"}}),
+        )
+        .await;
+    };
+    add_series(8, 0).await;
+    let (small, seven) = calendar_statements(&app, &s.token, &s.location).await;
+    assert_eq!(seven, 7);
+    for i in 1..29 {
+        add_series(8 + i / 2, (i % 2) * 30).await;
+    }
+    let (large, many) = calendar_statements(&app, &s.token, &s.location).await;
+    assert!(many >= 200, "{many} sessions");
+    assert_eq!(large, small, "statements for {many} sessions vs {seven}");
+    // Auth (2) + calendar (1) + one per loader (teacher, availability,
+    // room, location, series, offering): a fixed handful.
+    assert!(small <= 10, "{small} statements");
+}
