@@ -343,3 +343,91 @@ async fn concurrent_generations_of_one_series_create_each_session_once() {
     // Mon/Wed/Fri from 2 March through 31 May: 39 occurrences, created once in all.
     assert_eq!(total, 39);
 }
+
+#[tokio::test]
+async fn paused_series_do_not_generate_and_ending_cancels_future_sessions() {
+    let app = spawn_app().await;
+    let s = school(&app, "office@life.example").await;
+    let series = app
+        .ok(
+            &s.token,
+            CREATE_SERIES,
+            json!({"input": {"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
+                "startDate": "2026-02-02", "startTime": "10:00", "daysOfWeek": [1]}}),
+        )
+        .await["series"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    const SET: &str = "mutation($id: ID!, $s: SeriesStatus!) { setClassSeriesStatus(input: {seriesId: $id, status: $s}) {
+        series { status } cancelledSessions userErrors { field code message } } }";
+    // February (two past Mondays, "now" is 1 March) and March (five future Mondays).
+    let made = app
+        .ok(
+            &s.token,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+        )
+        .await;
+    assert_eq!(made["created"].as_array().unwrap().len(), 9);
+
+    let paused = app
+        .ok(&s.token, SET, json!({"id": series, "s": "PAUSED"}))
+        .await;
+    assert_eq!(paused["series"]["status"], "PAUSED");
+    let refused = app
+        .gql(
+            Some(&s.token),
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-04-30"}}),
+        )
+        .await;
+    assert_eq!(
+        refused["data"]["generateSessions"]["userErrors"][0]["code"], "INVALID_STATE",
+        "{refused}"
+    );
+
+    let ended = app
+        .ok(&s.token, SET, json!({"id": series, "s": "ENDED"}))
+        .await;
+    assert_eq!(
+        ended["cancelledSessions"], 5,
+        "only sessions that have not started"
+    );
+    let again = app
+        .gql(Some(&s.token), SET, json!({"id": series, "s": "ACTIVE"}))
+        .await;
+    let error = &again["data"]["setClassSeriesStatus"]["userErrors"][0];
+    assert_eq!(error["code"], "INVALID_STATE");
+    assert!(
+        error["message"].as_str().unwrap().contains("final"),
+        "{again}"
+    );
+
+    let calendar = app
+        .gql(
+            Some(&s.token),
+            "query($t: ID!) { calendar(filter: {teacherId: $t}, from: \"2026-02-01T00:00:00Z\", to: \"2026-04-01T00:00:00Z\") { occurrenceDate status } }",
+            json!({"t": s.ada}),
+        )
+        .await;
+    let statuses: Vec<(&str, &str)> = calendar["data"]["calendar"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["occurrenceDate"].as_str().unwrap(),
+                c["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses[..2],
+        [("2026-02-02", "SCHEDULED"), ("2026-02-09", "SCHEDULED")]
+    );
+    assert!(
+        statuses[4..].iter().all(|(_, s)| *s == "CANCELLED"),
+        "{statuses:?}"
+    );
+}

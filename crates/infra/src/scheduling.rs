@@ -278,6 +278,50 @@ pub async fn generate(
     })))
 }
 
+/// Changes a series' lifecycle status; ending it cancels its sessions that
+/// have not started yet. `Ok(None)` when the series is not in `school`.
+pub async fn set_status(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    series_id: ClassSeriesId,
+    to: SeriesStatus,
+    now: DateTime<Utc>,
+) -> Result<Option<Result<(class_series::Model, u64), scheduling::StatusError>>> {
+    let Some(series) = class_series::Entity::find()
+        .filter(class_series::Column::SchoolId.eq(school.uuid()))
+        .filter(class_series::Column::Id.eq(series_id.uuid()))
+        .lock_exclusive()
+        .one(tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let change = match status_of(&series)?.transition(to) {
+        Ok(change) => change,
+        Err(e) => return Ok(Some(Err(e))),
+    };
+    let mut cancelled = 0;
+    if change.cancel_future_sessions {
+        // Bookings do not exist yet; once they do, booked sessions are kept
+        // and reported here (SPEC §3.3).
+        cancelled = session::Entity::update_many()
+            .col_expr(
+                session::Column::Status,
+                sea_orm::sea_query::Expr::value(SessionStatus::Cancelled.as_str()),
+            )
+            .filter(session::Column::SchoolId.eq(school.uuid()))
+            .filter(session::Column::SeriesId.eq(series.id))
+            .filter(session::Column::StartsAt.gt(now))
+            .filter(session::Column::Status.is_not_in(SessionStatus::cancelled_names()))
+            .exec(tx)
+            .await?
+            .rows_affected;
+    }
+    let mut active: class_series::ActiveModel = series.into();
+    active.status = Set(change.status.as_str().to_owned());
+    Ok(Some(Ok((active.update(tx).await?, cancelled))))
+}
+
 type Planned = (Vec<(SessionId, Occurrence)>, Vec<Vec<Conflict>>);
 
 /// Plans the new occurrences of `series` and detects their conflicts, in

@@ -9,10 +9,6 @@
 
 use std::fmt;
 
-/// The path of the input field an error is about, as the client sent it
-/// (camelCase, e.g. `["input", "rrule"]`).
-pub type FieldPath = Vec<String>;
-
 /// Stable, SCREAMING_SNAKE codes a client can switch on. Adding a code is
 /// fine; renaming one breaks SPAs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -10,7 +10,7 @@ pub mod id;
 pub mod money;
 pub mod time;
 
-pub use error::{FieldError, FieldPath, UserErrorCode};
+pub use error::{FieldError, UserErrorCode};
 pub use id::{
     ClassSeriesId, LocationId, OfferingId, RoomId, SchoolId, SessionId, StudentId, TeacherId,
     UserId,

@@ -31,7 +31,11 @@ fn schedules() -> Vec<Schedule> {
                 start_date: NaiveDate::from_ymd_opt(2026, 1, 5),
                 end_date: NaiveDate::from_ymd_opt(2026, 12, 31),
                 // Afternoons 14:00–20:30 on a half-hour grid, six weekdays.
-                start_time: NaiveTime::from_hms_opt(14 + (i % 14) as u32 / 2, 30 * (i % 2) as u32, 0),
+                start_time: NaiveTime::from_hms_opt(
+                    14 + (i % 14) as u32 / 2,
+                    30 * (i % 2) as u32,
+                    0,
+                ),
                 duration_minutes: Some(45),
                 timezone: "Europe/London".into(),
                 days_of_week: Some(vec![1 + (i % 6) as u32]),
@@ -68,16 +72,17 @@ fn main() {
     let mut conflicts = 0;
     for _ in 0..RUNS {
         let started = Instant::now();
-        let occurrences: Vec<_> = schedules.iter().map(|s| s.occurrences_through(through).unwrap()).collect();
+        let occurrences: Vec<_> = schedules
+            .iter()
+            .map(|s| s.occurrences_through(through).unwrap())
+            .collect();
         expand_times.push(started.elapsed());
 
         let mut n = 0;
         let slots: Vec<Slot> = occurrences
             .iter()
             .enumerate()
-            .flat_map(|(i, occ)| {
-                occ.iter().map(move |o| (i, *o))
-            })
+            .flat_map(|(i, occ)| occ.iter().map(move |o| (i, *o)))
             .map(|(i, o)| {
                 n += 1;
                 Slot {
@@ -103,11 +108,25 @@ fn main() {
         v.sort();
         v[v.len() / 2]
     };
-    println!("expand_and_check: {SERIES} weekly series, one year, {sessions} sessions, {conflicts} conflicts found");
-    println!("  expand (RRULE + DST resolution): median {:?} over {RUNS} runs", median(expand_times.clone()));
-    println!("  conflict check (sweep):          median {:?} over {RUNS} runs", median(check_times.clone()));
+    println!(
+        "expand_and_check: {SERIES} weekly series, one year, {sessions} sessions, {conflicts} conflicts found"
+    );
+    println!(
+        "  expand (RRULE + DST resolution): median {:?} over {RUNS} runs",
+        median(expand_times.clone())
+    );
+    println!(
+        "  conflict check (sweep):          median {:?} over {RUNS} runs",
+        median(check_times.clone())
+    );
     println!(
         "  total:                           median {:?}",
-        median(expand_times.iter().zip(&check_times).map(|(a, b)| *a + *b).collect())
+        median(
+            expand_times
+                .iter()
+                .zip(&check_times)
+                .map(|(a, b)| *a + *b)
+                .collect()
+        )
     );
 }

@@ -20,5 +20,5 @@ pub use generation::{GenerationError, Outcome};
 pub use recurrence::{Recurrence, RecurrenceError};
 pub use series::{
     ConflictPolicy, GenerationMode, Occurrence, Schedule, ScheduleError, ScheduleInput,
-    SeriesStatus, SessionStatus,
+    SeriesStatus, SessionStatus, StatusChange, StatusError,
 };

@@ -272,6 +272,56 @@ impl SeriesStatus {
     pub fn generates(self) -> bool {
         matches!(self, Self::Active)
     }
+
+    /// Moves to `to`, if the lifecycle allows it: ACTIVE and PAUSED go
+    /// back and forth; either may be ENDED (final) or DISABLED; a DISABLED
+    /// series can only be re-activated. The returned decision says whether
+    /// future sessions must be cancelled (on ENDED).
+    pub fn transition(self, to: SeriesStatus) -> Result<StatusChange, StatusError> {
+        use SeriesStatus::*;
+        let allowed = matches!(
+            (self, to),
+            (Active, Paused | Ended | Disabled)
+                | (Paused, Active | Ended | Disabled)
+                | (Disabled, Active)
+        );
+        if !allowed {
+            return Err(StatusError { from: self, to });
+        }
+        Ok(StatusChange {
+            status: to,
+            cancel_future_sessions: to == Ended,
+        })
+    }
+}
+
+/// The outcome of a lifecycle change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub struct StatusChange {
+    /// The new status.
+    pub status: SeriesStatus,
+    /// Cancel the series' sessions that have not started (SPEC §3.3: ending
+    /// a series cancels its future unbooked sessions).
+    pub cancel_future_sessions: bool,
+}
+
+/// A lifecycle change the state machine refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a series cannot go from {} to {}{}", .from.as_str(), .to.as_str(), hint(*.from))]
+pub struct StatusError {
+    /// Current status.
+    pub from: SeriesStatus,
+    /// Requested status.
+    pub to: SeriesStatus,
+}
+
+fn hint(from: SeriesStatus) -> &'static str {
+    match from {
+        SeriesStatus::Ended => "; an ended series is final: create a new series instead",
+        SeriesStatus::Disabled => "; re-activate it first",
+        _ => "",
+    }
 }
 
 /// What to do with an occurrence that has conflicts.
@@ -604,7 +654,74 @@ mod tests {
         }
     }
 
+    #[test]
+    fn series_lifecycle_allows_only_legal_moves() {
+        use SeriesStatus::*;
+        let all = [Active, Paused, Ended, Disabled];
+        // Rows: from; columns: to Active, Paused, Ended, Disabled.
+        let table = [
+            (Active, ["-", "ok", "cancel", "ok"]),
+            (Paused, ["ok", "-", "cancel", "ok"]),
+            (Ended, ["-", "-", "-", "-"]),
+            (Disabled, ["ok", "-", "-", "-"]),
+        ];
+        for (from, row) in table {
+            for (to, expect) in all.into_iter().zip(row) {
+                let got = match from.transition(to) {
+                    Ok(change) if change.cancel_future_sessions => "cancel",
+                    Ok(_) => "ok",
+                    Err(_) => "-",
+                };
+                assert_eq!(got, expect, "{from:?} -> {to:?}");
+            }
+        }
+        assert!(
+            Ended
+                .transition(Active)
+                .unwrap_err()
+                .to_string()
+                .contains("final")
+        );
+    }
+
     proptest! {
+        /// `FREQ=MONTHLY;BYDAY=<n><day>` lands on the n-th (or, negative,
+        /// n-th from last) such weekday of every month, in any zone.
+        #[test]
+        fn monthly_ordinals_land_on_the_right_weekday(
+            n in prop::sample::select(vec![1i32, 2, 3, 4, -1, -2]),
+            day in 0usize..7,
+            zone in prop::sample::select(vec!["Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata"]),
+            start_offset in 0i64..400,
+        ) {
+            const CODES: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+            let start = d("2025-01-01") + Duration::days(start_offset);
+            let schedule = Schedule::parse(ScheduleInput {
+                start_date: Some(start),
+                start_time: Some(t("18:30")),
+                duration_minutes: Some(60),
+                timezone: zone.into(),
+                rrule: Some(format!("FREQ=MONTHLY;BYDAY={n}{};COUNT=12", CODES[day])),
+                ..Default::default()
+            }).unwrap();
+            let occurrences = schedule.occurrences_through(start + Duration::days(400)).unwrap();
+            prop_assert_eq!(occurrences.len(), 12);
+            for o in occurrences {
+                use chrono::Datelike;
+                prop_assert_eq!(o.date.weekday().num_days_from_monday() as usize, day);
+                let first_of_month = o.date.with_day(1).unwrap();
+                let next_month = (first_of_month + Duration::days(32)).with_day(1).unwrap();
+                let ordinal = if n > 0 {
+                    (o.date.day0() / 7) as i32 + 1
+                } else {
+                    -(((next_month - o.date).num_days() - 1) / 7) as i32 - 1
+                };
+                prop_assert_eq!(ordinal, n, "{}", o.date);
+                prop_assert!(o.date >= start);
+                prop_assert_eq!(schedule.zone().local(o.starts_at).time(), t("18:30"));
+            }
+        }
+
         /// The simple weekly form agrees with a day-by-day reference walk,
         /// and every occurrence starts at the series' local time (or one
         /// gap later) and lasts the duration.

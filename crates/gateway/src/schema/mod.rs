@@ -45,6 +45,7 @@ pub struct Mutation(
     account::AccountMutation,
     setup::SetupMutation,
     series::SeriesMutation,
+    series::SeriesStatusMutation,
 );
 
 /// The schema type.

@@ -11,7 +11,9 @@ use sea_orm::DatabaseTransaction;
 use std::collections::HashSet;
 
 use super::setup::find_in_school;
-use super::{ClassSeries, Conflict, ConflictPolicy, GenerationMode, Session, require_staff};
+use super::{
+    ClassSeries, Conflict, ConflictPolicy, GenerationMode, SeriesStatus, Session, require_staff,
+};
 use crate::context::app;
 use crate::error::{Code, UserError, bad_input, internal};
 use crate::ids::{Kind, decode};
@@ -89,6 +91,28 @@ pub struct GenerateSessionsPayload {
     pub conflicts: Vec<Conflict>,
     /// The series, with its new `lastGeneratedThrough`.
     pub series: Option<ClassSeries>,
+    /// What was wrong.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Input of `setClassSeriesStatus`.
+#[derive(InputObject)]
+pub struct SetClassSeriesStatusInput {
+    /// The series.
+    pub series_id: ID,
+    /// The new status. PAUSED stops generation; ENDED is final and cancels
+    /// the sessions that have not started; DISABLED switches it off until
+    /// re-activated.
+    pub status: SeriesStatus,
+}
+
+/// Result of `setClassSeriesStatus`.
+#[derive(SimpleObject, Default)]
+pub struct SetClassSeriesStatusPayload {
+    /// The series after the change.
+    pub series: Option<ClassSeries>,
+    /// How many future sessions were cancelled (ENDED only).
+    pub cancelled_sessions: i32,
     /// What was wrong.
     pub user_errors: Vec<UserError>,
 }
@@ -217,6 +241,59 @@ impl SeriesMutation {
         })
     }
 }
+
+#[Object]
+impl SeriesStatusMutation {
+    /// Pauses, resumes, ends or disables a series.
+    async fn set_class_series_status(
+        &self,
+        ctx: &Context<'_>,
+        input: SetClassSeriesStatusInput,
+    ) -> Result<SetClassSeriesStatusPayload> {
+        let viewer = require_staff(ctx)?;
+        let not_found = || SetClassSeriesStatusPayload {
+            user_errors: vec![FieldError::not_found("seriesId", "class series").into()],
+            ..Default::default()
+        };
+        let Some(series_id) = decode(Kind::ClassSeries, &input.series_id) else {
+            return Ok(not_found());
+        };
+        let app = app(ctx);
+        let tx = app.db.begin_write().await.map_err(internal)?;
+        let changed = service::set_status(
+            &tx,
+            viewer.school,
+            kernel::ClassSeriesId::from_uuid(series_id),
+            input.status.into(),
+            app.clock.now(),
+        )
+        .await
+        .map_err(internal)?;
+        match changed {
+            None => Ok(not_found()),
+            Some(Err(e)) => Ok(SetClassSeriesStatusPayload {
+                user_errors: vec![UserError::input(
+                    "status",
+                    UserErrorCode::InvalidState,
+                    e.to_string(),
+                )],
+                ..Default::default()
+            }),
+            Some(Ok((series, cancelled))) => {
+                tx.commit().await.map_err(internal)?;
+                Ok(SetClassSeriesStatusPayload {
+                    series: Some(ClassSeries(series)),
+                    cancelled_sessions: i32::try_from(cancelled).unwrap_or(i32::MAX),
+                    user_errors: vec![],
+                })
+            }
+        }
+    }
+}
+
+/// Lifecycle changes of a series.
+#[derive(Default)]
+pub struct SeriesStatusMutation;
 
 /// Checks every field and every id of a new series. All problems are
 /// reported at once so a form can show them together.
