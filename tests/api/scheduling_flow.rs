@@ -431,3 +431,45 @@ async fn paused_series_do_not_generate_and_ending_cancels_future_sessions() {
         "{statuses:?}"
     );
 }
+
+#[tokio::test]
+async fn advance_series_are_kept_generated_eight_weeks_ahead_by_the_job() {
+    let app = spawn_app().await;
+    let s = school(&app, "office@advance.example").await;
+    let series = app
+        .ok(
+            &s.token,
+            CREATE_SERIES,
+            json!({"input": {"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
+                "startDate": "2026-03-02", "startTime": "10:00", "daysOfWeek": [1], "generationMode": "ADVANCE"}}),
+        )
+        .await["series"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // An ON_DEMAND series is left alone by the job.
+    app.ok(
+        &s.token,
+        CREATE_SERIES,
+        json!({"input": {"offeringId": s.offering, "teacherId": s.bob, "locationId": s.location,
+            "startDate": "2026-03-02", "startTime": "18:00", "daysOfWeek": [2]}}),
+    )
+    .await;
+    let report = infra::scheduling::advance(&app.db, crate::helpers::now())
+        .await
+        .unwrap();
+    // "Now" is 1 March; eight weeks ahead is 26 April: Mondays 2 March … 20 April.
+    assert_eq!((report.series, report.created, report.refused), (1, 8, 0));
+    let again = infra::scheduling::advance(&app.db, crate::helpers::now())
+        .await
+        .unwrap();
+    assert_eq!(again, Default::default(), "nothing is due the second time");
+    let node = app
+        .gql(
+            Some(&s.token),
+            "query($id: ID!) { node(id: $id) { ... on ClassSeries { lastGeneratedThrough } } }",
+            json!({"id": series}),
+        )
+        .await;
+    assert_eq!(node["data"]["node"]["lastGeneratedThrough"], "2026-04-26");
+}

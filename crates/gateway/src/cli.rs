@@ -121,6 +121,7 @@ async fn run_with_db(args: Args) -> Result<(), String> {
     let listener = TcpListener::bind(&listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    tokio::spawn(advance_loop(state.clone()));
     tracing::info!("serving GraphiQL on http://{listen}/ and the API on http://{listen}/graphql");
     println!(
         "Ostinato is serving GraphiQL on http://{listen}/ and the API on http://{listen}/graphql"
@@ -128,6 +129,29 @@ async fn run_with_db(args: Args) -> Result<(), String> {
     crate::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())
+}
+
+/// How often the ADVANCE generation job runs.
+pub const ADVANCE_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Keeps ADVANCE series generated ahead, every [`ADVANCE_EVERY`] from start-up.
+async fn advance_loop(state: AppState) {
+    let mut every = tokio::time::interval(ADVANCE_EVERY);
+    loop {
+        every.tick().await;
+        match infra::scheduling::advance(&state.db, state.clock.now()).await {
+            Ok(report) if report.series > 0 || report.refused > 0 => {
+                tracing::info!(
+                    series = report.series,
+                    created = report.created,
+                    refused = report.refused,
+                    "advance generation"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = ?e, "advance generation failed"),
+        }
+    }
 }
 
 /// Hides a password in a database URL before it is logged.

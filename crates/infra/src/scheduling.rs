@@ -322,6 +322,68 @@ pub async fn set_status(
     Ok(Some(Ok((active.update(tx).await?, cancelled))))
 }
 
+/// How far ahead ADVANCE series are kept generated.
+pub const ADVANCE_HORIZON_DAYS: i64 = 8 * 7;
+
+/// What one run of the advance job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AdvanceReport {
+    /// Series that were behind the horizon and generated.
+    pub series: usize,
+    /// Sessions created.
+    pub created: usize,
+    /// Series whose generation was refused (e.g. conflicts under FAIL); logged.
+    pub refused: usize,
+}
+
+/// The background job of ADVANCE series: keeps every active ADVANCE series
+/// of every school generated through [`ADVANCE_HORIZON_DAYS`] after its
+/// local today. Each series is generated in its own transaction and under
+/// its own school, exactly as `generateSessions` would; the series row lock
+/// makes concurrent workers (several gateways) safe: the later one finds
+/// nothing new to create.
+pub async fn advance(db: &crate::Db, now: DateTime<Utc>) -> Result<AdvanceReport> {
+    let candidates = class_series::Entity::find()
+        .filter(class_series::Column::GenerationMode.eq(GenerationMode::Advance.as_str()))
+        .filter(class_series::Column::Status.eq(SeriesStatus::Active.as_str()))
+        .all(db.conn())
+        .await?;
+    let mut report = AdvanceReport::default();
+    for series in candidates {
+        let Ok(zone) = TimeZone::parse(&series.timezone) else {
+            tracing::error!(series = %series.id, zone = %series.timezone, "series with an unknown zone skipped");
+            continue;
+        };
+        let through = zone.local_date(now) + chrono::Duration::days(ADVANCE_HORIZON_DAYS);
+        if series.last_generated_through.is_some_and(|w| w >= through) {
+            continue;
+        }
+        let tx = db.begin_write().await?;
+        let school = SchoolId::from_uuid(series.school_id);
+        match generate(
+            &tx,
+            school,
+            ClassSeriesId::from_uuid(series.id),
+            through,
+            now,
+        )
+        .await?
+        {
+            Some(Ok(generated)) => {
+                tx.commit().await?;
+                report.series += 1;
+                report.created += generated.created.len();
+            }
+            Some(Err(refused)) => {
+                tracing::warn!(series = %series.id, %refused, "advance generation refused");
+                report.refused += 1;
+            }
+            None => {}
+        }
+    }
+    Ok(report)
+}
+
 type Planned = (Vec<(SessionId, Occurrence)>, Vec<Vec<Conflict>>);
 
 /// Plans the new occurrences of `series` and detects their conflicts, in
