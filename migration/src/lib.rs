@@ -7,6 +7,8 @@
 //! a working `down`, and never edited once merged. Every table carries
 //! `school_id`, the tenant key.
 
+#![warn(missing_docs)]
+
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_create_schools_and_users;

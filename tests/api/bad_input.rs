@@ -284,3 +284,92 @@ async fn sign_up_and_login_validate_and_refuse_wrong_passwords() {
         json!({"token": null, "userErrors": [{"code": "INVALID_CREDENTIALS"}]})
     );
 }
+
+#[tokio::test]
+async fn setup_mutations_refuse_bad_values_with_the_field_named() {
+    let app = spawn_app().await;
+    let s = school(&app, "office@setup.example").await;
+    let cases: Vec<(&str, Value, &str, &str)> = vec![
+        (
+            "mutation($i: CreateLocationInput!) { createLocation(input: $i) { location { id } userErrors { field code message } } }",
+            json!({"name": "Branch", "timezone": "Atlantis/Capital"}),
+            "timezone",
+            "UNKNOWN_TIME_ZONE",
+        ),
+        (
+            "mutation($i: CreateLocationInput!) { createLocation(input: $i) { location { id } userErrors { field code message } } }",
+            json!({"name": "   "}),
+            "name",
+            "INVALID",
+        ),
+        (
+            "mutation($i: CreateRoomInput!) { createRoom(input: $i) { room { id } userErrors { field code message } } }",
+            json!({"locationId": s.location, "name": "Closet", "capacity": 0}),
+            "capacity",
+            "INVALID",
+        ),
+        (
+            "mutation($i: CreateTeacherInput!) { createTeacher(input: $i) { teacher { id } userErrors { field code message } } }",
+            json!({"email": "t@example.org", "firstName": "T", "lastName": "T",
+                   "availability": [{"dayOfWeek": 8, "startTime": "09:00", "endTime": "17:00"}]}),
+            "availability",
+            "INVALID",
+        ),
+        (
+            "mutation($i: CreateTeacherInput!) { createTeacher(input: $i) { teacher { id } userErrors { field code message } } }",
+            json!({"email": "t@example.org", "firstName": "T", "lastName": "T",
+                   "availability": [{"dayOfWeek": 1, "startTime": "17:00", "endTime": "09:00"}]}),
+            "availability",
+            "INVALID",
+        ),
+        (
+            "mutation($i: CreateTeacherInput!) { createTeacher(input: $i) { teacher { id } userErrors { field code message } } }",
+            json!({"email": "not-an-email", "firstName": "T", "lastName": "T"}),
+            "email",
+            "INVALID",
+        ),
+        (
+            "mutation($i: CreateOfferingInput!) { createOffering(input: $i) { offering { id } userErrors { field code message } } }",
+            json!({"title": "Piano", "kind": "INDIVIDUAL", "defaultDurationMinutes": 30, "defaultCapacity": 0}),
+            "defaultCapacity",
+            "INVALID",
+        ),
+    ];
+    for (mutation, input, field, code) in cases {
+        let body = app.gql(Some(&s.token), mutation, json!({"i": input})).await;
+        let payload = body["data"]
+            .as_object()
+            .and_then(|d| d.values().next())
+            .unwrap_or_else(|| panic!("{body}"));
+        assert_eq!(
+            payload["userErrors"][0]["field"],
+            json!(["input", field]),
+            "{input}: {body}"
+        );
+        assert_eq!(payload["userErrors"][0]["code"], code, "{input}: {body}");
+        assert!(
+            !payload["userErrors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .is_empty()
+        );
+    }
+    // Nothing half-written: still one location, no extra teachers.
+    let body = app
+        .gql(
+            Some(&s.token),
+            "{ locations { rooms { name } } teachers { email } offerings { title } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["locations"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        body["data"]["locations"][0]["rooms"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(body["data"]["teachers"].as_array().unwrap().len(), 2);
+    assert_eq!(body["data"]["offerings"].as_array().unwrap().len(), 1);
+}

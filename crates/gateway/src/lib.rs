@@ -7,6 +7,8 @@
 //! Start with [`http`] (routes and the GraphQL-over-HTTP handler) and
 //! [`schema`] (types and resolvers).
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod context;
 pub mod demo;

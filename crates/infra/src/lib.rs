@@ -6,6 +6,8 @@
 //! and writes the result in one transaction. Start with [`db`] (connecting,
 //! migrating, write transactions) and [`scheduling`] (session generation).
 
+#![warn(missing_docs)]
+
 pub mod auth;
 pub mod clock;
 pub mod db;

@@ -5,6 +5,8 @@
 //! scheduling, databases or GraphQL, and it never reads the clock. The most
 //! interesting module is [`time`], which owns the DST rules of SPEC §3.3.
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod id;
 pub mod money;

@@ -4,6 +4,8 @@
 //! overlapping allocations, never stored) and materials come with their
 //! issues. Pure: no database, no clock.
 
+#![warn(missing_docs)]
+
 pub mod room;
 
 pub use room::{RoomKind, RoomSpec};

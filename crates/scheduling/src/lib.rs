@@ -8,6 +8,8 @@
 //! [`generation::apply_policy`] turns those into sessions to write, skipped
 //! dates, or a refusal.
 
+#![warn(missing_docs)]
+
 pub mod catalog;
 pub mod conflict;
 pub mod generation;

@@ -487,6 +487,8 @@ pub struct Conflict {
     /// The other session, for double bookings (null when it is not stored,
     /// e.g. another occurrence in the same preview).
     pub other_session_id: Option<ID>,
+    /// The contested resource's kind (`TEACHER`, `ROOM`, `STUDENT`) and id;
+    /// exposed as `resourceId`.
     #[graphql(skip)]
     pub resource: (String, uuid::Uuid),
 }
