@@ -161,16 +161,12 @@ async fn generation_more_than_two_years_ahead_is_refused() {
     let app = spawn_app().await;
     let s = school(&app, "office@horizon.example").await;
     let series = app
-        .ok(
+        .create_series(
             &s.token,
-            CREATE_SERIES,
-            json!({"input": {"offeringId": s.offering, "locationId": s.location, "startDate": "2026-03-02",
-                "startTime": "09:00", "daysOfWeek": [1]}}),
+            json!({"offeringId": s.offering, "locationId": s.location, "startDate": "2026-03-02",
+                "startTime": "09:00", "daysOfWeek": [1]}),
         )
-        .await["series"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .await;
     let body = app
         .gql(
             Some(&s.token),

@@ -108,6 +108,15 @@ impl TestApp {
         data
     }
 
+    /// Creates a class series from `input` and returns its id.
+    pub async fn create_series(&self, token: &str, input: Value) -> String {
+        self.ok(token, CREATE_SERIES, json!({ "input": input }))
+            .await["series"]["id"]
+            .as_str()
+            .expect("series id")
+            .to_owned()
+    }
+
     /// Signs up a school and returns its admin's token.
     pub async fn sign_up(&self, email: &str) -> String {
         let body = self

@@ -68,20 +68,11 @@ async fn a_term_of_overlapping_series_is_previewed_generated_and_shown() {
     let march_tuesday = first["created"][2]["id"].as_str().unwrap().to_owned(); // 10 March
 
     // Series 2 (SKIP): Bob, same room, Tue + Wed 17:30, through April.
-    let band = app
-        .ok(
-            &s.token,
-            CREATE_SERIES,
-            json!({"input": {
+    let band = app.create_series(&s.token, json!({
                 "offeringId": s.offering, "teacherId": s.bob, "locationId": s.location, "roomId": s.room_a,
                 "startDate": "2026-03-02", "endDate": "2026-04-30", "startTime": "17:30", "durationMinutes": 60,
                 "rrule": "FREQ=WEEKLY;BYDAY=TU,WE", "capacity": 6, "conflictPolicy": "SKIP"
-            }}),
-        )
-        .await["series"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+            })).await;
 
     // Preview lists every occurrence and its conflicts, and writes nothing.
     let preview = app
@@ -259,20 +250,11 @@ async fn fail_policy_refuses_the_whole_generation_and_writes_nothing() {
     let app = spawn_app().await;
     let s = school(&app, "office@fail.example").await;
     // Room B holds 4; a 6-seat series there conflicts on every date.
-    let series = app
-        .ok(
-            &s.token,
-            CREATE_SERIES,
-            json!({"input": {
+    let series = app.create_series(&s.token, json!({
                 "offeringId": s.offering, "teacherId": s.ada, "locationId": s.location, "roomId": s.room_b,
                 "startDate": "2026-03-02", "count": 3, "startTime": "10:00", "rrule": "FREQ=WEEKLY;BYDAY=MO",
                 "capacity": 6, "conflictPolicy": "FAIL"
-            }}),
-        )
-        .await["series"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+            })).await;
     let body = app
         .gql(
             Some(&s.token),
@@ -305,19 +287,10 @@ async fn fail_policy_refuses_the_whole_generation_and_writes_nothing() {
 async fn concurrent_generations_of_one_series_create_each_session_once() {
     let app = spawn_app().await;
     let s = school(&app, "office@race.example").await;
-    let series = app
-        .ok(
-            &s.token,
-            CREATE_SERIES,
-            json!({"input": {
+    let series = app.create_series(&s.token, json!({
                 "offeringId": s.offering, "teacherId": s.ada, "locationId": s.location, "roomId": s.room_a,
                 "startDate": "2026-03-02", "startTime": "10:00", "daysOfWeek": [1, 3, 5]
-            }}),
-        )
-        .await["series"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+            })).await;
     let tasks: Vec<_> = (0..10)
         .map(|_| {
             let (url, token, series) = (app.url.clone(), s.token.clone(), series.clone());
@@ -349,16 +322,12 @@ async fn paused_series_do_not_generate_and_ending_cancels_future_sessions() {
     let app = spawn_app().await;
     let s = school(&app, "office@life.example").await;
     let series = app
-        .ok(
+        .create_series(
             &s.token,
-            CREATE_SERIES,
-            json!({"input": {"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
-                "startDate": "2026-02-02", "startTime": "10:00", "daysOfWeek": [1]}}),
+            json!({"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
+                "startDate": "2026-02-02", "startTime": "10:00", "daysOfWeek": [1]}),
         )
-        .await["series"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .await;
     const SET: &str = "mutation($id: ID!, $s: SeriesStatus!) { setClassSeriesStatus(input: {seriesId: $id, status: $s}) {
         series { status } cancelledSessions userErrors { field code message } } }";
     // February (two past Mondays, "now" is 1 March) and March (five future Mondays).
@@ -436,17 +405,8 @@ async fn paused_series_do_not_generate_and_ending_cancels_future_sessions() {
 async fn advance_series_are_kept_generated_eight_weeks_ahead_by_the_job() {
     let app = spawn_app().await;
     let s = school(&app, "office@advance.example").await;
-    let series = app
-        .ok(
-            &s.token,
-            CREATE_SERIES,
-            json!({"input": {"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
-                "startDate": "2026-03-02", "startTime": "10:00", "daysOfWeek": [1], "generationMode": "ADVANCE"}}),
-        )
-        .await["series"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let series = app.create_series(&s.token, json!({"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
+                "startDate": "2026-03-02", "startTime": "10:00", "daysOfWeek": [1], "generationMode": "ADVANCE"})).await;
     // An ON_DEMAND series is left alone by the job.
     app.ok(
         &s.token,

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{CREATE_SERIES, GENERATE, TestApp, school, spawn_app};
+use crate::helpers::{GENERATE, TestApp, school, spawn_app};
 
 const WEEK: &str = "query($l: ID!) { calendar(filter: {locationId: $l}, from: \"2026-03-09T00:00:00Z\", to: \"2026-03-16T00:00:00Z\") {
   id startsAt status conflicts { kind }
@@ -49,18 +49,9 @@ async fn a_week_of_200_sessions_costs_the_same_statements_as_a_week_of_7() {
             .as_str()
             .unwrap()
             .to_owned();
-        let series = app
-            .ok(
-                &s.token,
-                CREATE_SERIES,
-                json!({"input": {"offeringId": s.offering, "teacherId": teacher, "locationId": s.location, "roomId": room,
+        let series = app.create_series(&s.token, json!({"offeringId": s.offering, "teacherId": teacher, "locationId": s.location, "roomId": room,
                     "startDate": "2026-03-02", "startTime": format!("{hour:02}:{minute:02}"), "durationMinutes": 30,
-                    "rrule": "FREQ=DAILY", "conflictPolicy": "MARK"}}),
-            )
-            .await["series"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+                    "rrule": "FREQ=DAILY", "conflictPolicy": "MARK"})).await;
         app.ok(
             &s.token,
             GENERATE,

@@ -2,24 +2,15 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{CREATE_SERIES, GENERATE, school, spawn_app};
+use crate::helpers::{GENERATE, school, spawn_app};
 
 #[tokio::test]
 async fn another_schools_ids_find_nothing_and_change_nothing() {
     let app = spawn_app().await;
     let a = school(&app, "office@a.example").await;
     let b = school(&app, "office@b.example").await;
-    let series = app
-        .ok(
-            &a.token,
-            CREATE_SERIES,
-            json!({"input": {"offeringId": a.offering, "teacherId": a.ada, "locationId": a.location, "roomId": a.room_a,
-                "startDate": "2026-03-02", "count": 2, "startTime": "10:00", "daysOfWeek": [1]}}),
-        )
-        .await["series"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let series = app.create_series(&a.token, json!({"offeringId": a.offering, "teacherId": a.ada, "locationId": a.location, "roomId": a.room_a,
+                "startDate": "2026-03-02", "count": 2, "startTime": "10:00", "daysOfWeek": [1]})).await;
     let created = app
         .ok(
             &a.token,

@@ -146,27 +146,10 @@ pub fn forbidden(message: &str) -> async_graphql::Error {
 
 /// A query argument is invalid (queries have no payload for userErrors).
 pub fn bad_input(field: &str, code: Code, message: impl Into<String>) -> async_graphql::Error {
-    let code = async_graphql::Value::from(code.as_str());
+    let code = async_graphql::InputType::to_value(&code);
     let field = field.to_owned();
     async_graphql::Error::new(message.into()).extend_with(move |_, e| {
         e.set("code", code.clone());
         e.set("field", field.clone());
     })
-}
-
-impl Code {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Invalid => "INVALID",
-            Self::InvalidRrule => "INVALID_RRULE",
-            Self::UnknownTimeZone => "UNKNOWN_TIME_ZONE",
-            Self::NotFound => "NOT_FOUND",
-            Self::BeyondHorizon => "BEYOND_HORIZON",
-            Self::Conflict => "CONFLICT",
-            Self::InvalidState => "INVALID_STATE",
-            Self::Taken => "TAKEN",
-            Self::InvalidCredentials => "INVALID_CREDENTIALS",
-            Self::Forbidden => "FORBIDDEN",
-        }
-    }
 }

@@ -192,15 +192,7 @@ pub async fn generate(
     through: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Option<Result<Generated, GenerationError>>> {
-    // Serialise generations of one series (a no-op on SQLite, whose
-    // IMMEDIATE transaction already holds the write lock).
-    let Some(series) = class_series::Entity::find()
-        .filter(class_series::Column::SchoolId.eq(school.uuid()))
-        .filter(class_series::Column::Id.eq(series_id.uuid()))
-        .lock_exclusive()
-        .one(tx)
-        .await?
-    else {
+    let Some(series) = lock_series(tx, school, series_id).await? else {
         return Ok(None);
     };
     let (planned, conflicts) = match plan_with_conflicts(tx, school, &series, through, now).await? {
@@ -278,6 +270,22 @@ pub async fn generate(
     })))
 }
 
+/// Loads a series of `school` for a change, serialising changes of one
+/// series: `FOR UPDATE` on PostgreSQL; on SQLite (where sea-query drops the
+/// clause) the IMMEDIATE write transaction already holds the lock.
+async fn lock_series(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    series_id: ClassSeriesId,
+) -> Result<Option<class_series::Model>> {
+    Ok(class_series::Entity::find()
+        .filter(class_series::Column::SchoolId.eq(school.uuid()))
+        .filter(class_series::Column::Id.eq(series_id.uuid()))
+        .lock_exclusive()
+        .one(tx)
+        .await?)
+}
+
 /// Changes a series' lifecycle status; ending it cancels its sessions that
 /// have not started yet. `Ok(None)` when the series is not in `school`.
 pub async fn set_status(
@@ -287,13 +295,7 @@ pub async fn set_status(
     to: SeriesStatus,
     now: DateTime<Utc>,
 ) -> Result<Option<Result<(class_series::Model, u64), scheduling::StatusError>>> {
-    let Some(series) = class_series::Entity::find()
-        .filter(class_series::Column::SchoolId.eq(school.uuid()))
-        .filter(class_series::Column::Id.eq(series_id.uuid()))
-        .lock_exclusive()
-        .one(tx)
-        .await?
-    else {
+    let Some(series) = lock_series(tx, school, series_id).await? else {
         return Ok(None);
     };
     let change = match status_of(&series)?.transition(to) {

@@ -151,6 +151,16 @@ fn to_conflicts(
         .collect()
 }
 
+/// Decodes a series id; `None` for malformed ids and ids of other types,
+/// which the caller reports like an unknown series.
+fn series_id(id: &ID) -> Option<kernel::ClassSeriesId> {
+    decode(Kind::ClassSeries, id).map(kernel::ClassSeriesId::from_uuid)
+}
+
+fn series_not_found() -> UserError {
+    FieldError::not_found("seriesId", "class series").into()
+}
+
 #[derive(Default)]
 pub struct SeriesMutation;
 
@@ -194,10 +204,10 @@ impl SeriesMutation {
     ) -> Result<GenerateSessionsPayload> {
         let viewer = require_staff(ctx)?;
         let not_found = || GenerateSessionsPayload {
-            user_errors: vec![FieldError::not_found("seriesId", "class series").into()],
+            user_errors: vec![series_not_found()],
             ..Default::default()
         };
-        let Some(series_id) = decode(Kind::ClassSeries, &input.series_id) else {
+        let Some(series_id) = series_id(&input.series_id) else {
             return Ok(not_found());
         };
         let app = app(ctx);
@@ -205,7 +215,7 @@ impl SeriesMutation {
         let generated = service::generate(
             &tx,
             viewer.school,
-            kernel::ClassSeriesId::from_uuid(series_id),
+            series_id,
             input.through.0,
             app.clock.now(),
         )
@@ -252,10 +262,10 @@ impl SeriesStatusMutation {
     ) -> Result<SetClassSeriesStatusPayload> {
         let viewer = require_staff(ctx)?;
         let not_found = || SetClassSeriesStatusPayload {
-            user_errors: vec![FieldError::not_found("seriesId", "class series").into()],
+            user_errors: vec![series_not_found()],
             ..Default::default()
         };
-        let Some(series_id) = decode(Kind::ClassSeries, &input.series_id) else {
+        let Some(series_id) = series_id(&input.series_id) else {
             return Ok(not_found());
         };
         let app = app(ctx);
@@ -263,7 +273,7 @@ impl SeriesStatusMutation {
         let changed = service::set_status(
             &tx,
             viewer.school,
-            kernel::ClassSeriesId::from_uuid(series_id),
+            series_id,
             input.status.into(),
             app.clock.now(),
         )
