@@ -21,7 +21,23 @@ pub struct TestApp {
     pub url: String,
     /// The server's pool (shares the statement counter).
     pub db: Db,
+    /// An HTTP client.
     pub client: reqwest::Client,
+    /// The SQLite file to remove when the test ends (none on PostgreSQL,
+    /// whose test databases `.ci/run` drops).
+    sqlite_file: Option<std::path::PathBuf>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(path) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut file = path.clone().into_os_string();
+                file.push(suffix);
+                let _ = std::fs::remove_file(file);
+            }
+        }
+    }
 }
 
 /// Creates a fresh database: a new SQLite file, or a new PostgreSQL
@@ -53,9 +69,12 @@ pub async fn fresh_database_url() -> String {
 
 /// Starts the server on port 0 over a fresh, migrated database.
 pub async fn spawn_app() -> TestApp {
-    let db = Db::connect(&fresh_database_url().await)
-        .await
-        .expect("connect");
+    let database_url = fresh_database_url().await;
+    let sqlite_file = database_url
+        .strip_prefix("sqlite://")
+        .and_then(|rest| rest.split('?').next())
+        .map(std::path::PathBuf::from);
+    let db = Db::connect(&database_url).await.expect("connect");
     db.migrate().await.expect("migrate");
     let state = AppState::with_clock(db.clone(), Arc::new(FixedClock(now())));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -67,6 +86,7 @@ pub async fn spawn_app() -> TestApp {
         url,
         db,
         client: reqwest::Client::new(),
+        sqlite_file,
     }
 }
 
