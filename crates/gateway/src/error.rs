@@ -9,7 +9,6 @@
 
 use async_graphql::{Enum, ErrorExtensions, SimpleObject};
 use kernel::{FieldError, UserErrorCode};
-use scheduling::ScheduleError;
 use scheduling::generation::GenerationError;
 
 /// Stable codes of expected failures.
@@ -89,12 +88,6 @@ impl UserError {
 impl From<FieldError> for UserError {
     fn from(e: FieldError) -> Self {
         Self::input(e.field, e.code, e.message)
-    }
-}
-
-impl From<ScheduleError> for UserError {
-    fn from(e: ScheduleError) -> Self {
-        Self::input(e.field(), e.code(), e.to_string())
     }
 }
 

@@ -13,12 +13,14 @@
 pub mod catalog;
 pub mod conflict;
 pub mod generation;
+pub mod new_series;
 pub mod recurrence;
 pub mod series;
 
 pub use catalog::{OfferingKind, OfferingSpec};
 pub use conflict::{AvailabilityWindow, Conflict, ConflictContext, ConflictKind, Resource, Slot};
 pub use generation::{GenerationError, Outcome};
+pub use new_series::{SeriesContext, SeriesRequest, SeriesSpec, parse_series};
 pub use recurrence::{Recurrence, RecurrenceError};
 pub use series::{
     ConflictPolicy, GenerationMode, Occurrence, Schedule, ScheduleError, ScheduleInput,

@@ -120,6 +120,16 @@ impl ScheduleError {
     }
 }
 
+impl From<ScheduleError> for kernel::FieldError {
+    fn from(e: ScheduleError) -> Self {
+        Self {
+            field: e.field(),
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
 /// One occurrence of a schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Occurrence {

@@ -5,8 +5,7 @@ use infra::entity::{class_series, location, offering, room, student, teacher};
 use infra::repo::{self, organisation};
 use infra::scheduling::{self as service, NewSeries, StoredConflict};
 use kernel::{FieldError, LocationId, OfferingId, RoomId, StudentId, TeacherId, UserErrorCode};
-use scheduling::catalog::parse_capacity;
-use scheduling::{Schedule, ScheduleInput};
+use scheduling::{SeriesContext, SeriesRequest, parse_series};
 use sea_orm::DatabaseTransaction;
 use std::collections::HashSet;
 
@@ -305,144 +304,132 @@ impl SeriesStatusMutation {
 #[derive(Default)]
 pub struct SeriesStatusMutation;
 
-/// Checks every field and every id of a new series. All problems are
-/// reported at once so a form can show them together.
+/// Loads the rows a new series names (each from the viewer's school only),
+/// then lets `scheduling::parse_series` apply defaults and rules. Every
+/// problem is reported at once so a form can show them together.
 async fn validate_series(
     tx: &DatabaseTransaction,
     school: kernel::SchoolId,
     input: CreateClassSeriesInput,
 ) -> Result<Result<NewSeries, Vec<UserError>>> {
     let mut errors: Vec<UserError> = Vec::new();
-    let offering =
-        find_in_school::<offering::Entity>(tx, school, Kind::Offering, &input.offering_id).await?;
-    if offering.is_none() {
-        errors.push(FieldError::not_found("offeringId", "offering").into());
-    }
-    let location =
-        find_in_school::<location::Entity>(tx, school, Kind::Location, &input.location_id).await?;
-    if location.is_none() {
-        errors.push(FieldError::not_found("locationId", "location").into());
-    }
-    let mut optional = async |id: &Option<ID>,
-                              kind: Kind,
-                              field: &'static str,
-                              what: &str|
-           -> Result<Option<uuid::Uuid>> {
-        let Some(id) = id else { return Ok(None) };
-        let found = match kind {
-            Kind::Teacher => find_in_school::<teacher::Entity>(tx, school, kind, id)
-                .await?
-                .map(|m| m.id),
-            Kind::Room => find_in_school::<room::Entity>(tx, school, kind, id)
-                .await?
-                .map(|m| m.id),
-            _ => find_in_school::<student::Entity>(tx, school, kind, id)
-                .await?
-                .map(|m| m.id),
-        };
-        if found.is_none() {
-            errors.push(FieldError::not_found(field, what).into());
-        }
-        Ok(found)
+    let offering = lookup::<offering::Entity>(
+        tx,
+        school,
+        Kind::Offering,
+        Some(&input.offering_id),
+        "offeringId",
+        &mut errors,
+    )
+    .await?;
+    let location = lookup::<location::Entity>(
+        tx,
+        school,
+        Kind::Location,
+        Some(&input.location_id),
+        "locationId",
+        &mut errors,
+    )
+    .await?;
+    let teacher = lookup::<teacher::Entity>(
+        tx,
+        school,
+        Kind::Teacher,
+        input.teacher_id.as_ref(),
+        "teacherId",
+        &mut errors,
+    )
+    .await?;
+    let room = lookup::<room::Entity>(
+        tx,
+        school,
+        Kind::Room,
+        input.room_id.as_ref(),
+        "roomId",
+        &mut errors,
+    )
+    .await?;
+    let student = lookup::<student::Entity>(
+        tx,
+        school,
+        Kind::Student,
+        input.student_id.as_ref(),
+        "studentId",
+        &mut errors,
+    )
+    .await?;
+    let school_zone = organisation::school(tx, school)
+        .await
+        .map_err(internal)?
+        .map(|s| s.timezone)
+        .unwrap_or_default();
+    let context = SeriesContext {
+        offering_defaults: offering.as_ref().map(|o| {
+            (
+                i64::from(o.default_duration_minutes),
+                i64::from(o.default_capacity),
+            )
+        }),
+        location_zone: location.as_ref().and_then(|l| l.timezone.clone()),
+        school_zone,
+        room_elsewhere: matches!((&room, &location), (Some(r), Some(l)) if r.location_id != l.id),
     };
-    let teacher = optional(&input.teacher_id, Kind::Teacher, "teacherId", "teacher").await?;
-    let room_id = optional(&input.room_id, Kind::Room, "roomId", "room").await?;
-    let student = optional(&input.student_id, Kind::Student, "studentId", "student").await?;
-    if let (Some(room_id), Some(location)) = (room_id, &location) {
-        let rooms = repo::by_ids::<room::Entity>(tx, school, [room_id])
-            .await
-            .map_err(internal)?;
-        if rooms
-            .get(&room_id)
-            .is_some_and(|r| r.location_id != location.id)
-        {
-            errors.push(UserError::input(
-                "roomId",
-                UserErrorCode::Invalid,
-                "the room is at another location; pick a room of this location",
-            ));
-        }
-    }
-    let timezone = match (&input.timezone, &location) {
-        (Some(tz), _) => tz.clone(),
-        (None, Some(location)) if location.timezone.is_some() => {
-            location.timezone.clone().unwrap_or_default()
-        }
-        _ => organisation::school(tx, school)
-            .await
-            .map_err(internal)?
-            .map(|s| s.timezone)
-            .unwrap_or_default(),
-    };
-    let duration = input.duration_minutes.map(i64::from).or(offering
-        .as_ref()
-        .map(|o| i64::from(o.default_duration_minutes)));
-    let capacity = input
-        .capacity
-        .map(i64::from)
-        .or(offering.as_ref().map(|o| i64::from(o.default_capacity)))
-        .unwrap_or(1);
-    let capacity = match parse_capacity("capacity", capacity) {
-        Ok(c) => Some(c),
-        Err(e) => {
-            errors.push(e.into());
-            None
-        }
-    };
-    let count = match input.count.map(u32::try_from).transpose() {
-        Ok(c) => c,
-        Err(_) => {
-            errors.push(UserError::input(
-                "count",
-                UserErrorCode::Invalid,
-                "count must be at least 1",
-            ));
-            None
-        }
-    };
-    let days = input.days_of_week.map(|days| {
-        days.into_iter()
-            .map(|d| u32::try_from(d).unwrap_or(0))
-            .collect()
-    });
-    let schedule = Schedule::parse(ScheduleInput {
+    let request = SeriesRequest {
         start_date: Some(input.start_date.0),
         end_date: input.end_date.map(|d| d.0),
-        count,
+        count: input.count.map(i64::from),
         start_time: Some(input.start_time.0),
-        duration_minutes: duration,
-        timezone,
+        duration_minutes: input.duration_minutes.map(i64::from),
+        timezone: input.timezone,
         rrule: input.rrule,
-        days_of_week: days,
-        interval_weeks: input.interval_weeks.map(|i| u32::try_from(i).unwrap_or(0)),
+        days_of_week: input
+            .days_of_week
+            .map(|days| days.into_iter().map(i64::from).collect()),
+        interval_weeks: input.interval_weeks.map(i64::from),
         exdates: input.exdates.into_iter().map(|d| d.0).collect(),
-    });
-    let schedule = match schedule {
-        Ok(s) => Some(s),
-        Err(e) => {
-            errors.push(e.into());
-            None
-        }
+        capacity: input.capacity.map(i64::from),
     };
-    match (offering, location, schedule, capacity, errors.is_empty()) {
-        (Some(offering), Some(location), Some(schedule), Some(capacity), true) => {
-            Ok(Ok(NewSeries {
-                offering: OfferingId::from_uuid(offering.id),
-                teacher: teacher.map(TeacherId::from_uuid),
-                location: LocationId::from_uuid(location.id),
-                room: room_id.map(RoomId::from_uuid),
-                student: student.map(StudentId::from_uuid),
-                schedule,
-                capacity,
-                policy: input.conflict_policy.unwrap_or(ConflictPolicy::Mark).into(),
-                mode: input
-                    .generation_mode
-                    .unwrap_or(GenerationMode::OnDemand)
-                    .into(),
-            }))
-        }
+    let spec = parse_series(request, &context)
+        .map_err(|found| errors.extend(found.into_iter().map(UserError::from)));
+    match (offering, location, spec) {
+        (Some(offering), Some(location), Ok(spec)) if errors.is_empty() => Ok(Ok(NewSeries {
+            offering: OfferingId::from_uuid(offering.id),
+            teacher: teacher.map(|t| TeacherId::from_uuid(t.id)),
+            location: LocationId::from_uuid(location.id),
+            room: room.map(|r| RoomId::from_uuid(r.id)),
+            student: student.map(|s| StudentId::from_uuid(s.id)),
+            schedule: spec.schedule,
+            capacity: spec.capacity,
+            policy: input.conflict_policy.unwrap_or(ConflictPolicy::Mark).into(),
+            mode: input
+                .generation_mode
+                .unwrap_or(GenerationMode::OnDemand)
+                .into(),
+        })),
         _ => Ok(Err(errors)),
     }
+}
+
+/// Loads the row an optional id names, recording NOT_FOUND on `field` when
+/// it names nothing in the school.
+async fn lookup<E: repo::Tenant>(
+    tx: &DatabaseTransaction,
+    school: kernel::SchoolId,
+    kind: Kind,
+    id: Option<&ID>,
+    field: &'static str,
+    errors: &mut Vec<UserError>,
+) -> Result<Option<E::Model>> {
+    let Some(id) = id else { return Ok(None) };
+    let found = find_in_school::<E>(tx, school, kind, id).await?;
+    if found.is_none() {
+        let what = match kind {
+            Kind::ClassSeries => "class series",
+            other => other.name(),
+        };
+        errors.push(FieldError::not_found(field, &what.to_lowercase()).into());
+    }
+    Ok(found)
 }
 
 #[derive(Default)]
