@@ -562,7 +562,9 @@ impl Session {
     async fn detached(&self) -> bool {
         self.0.detached
     }
-    /// Why the session is CONFLICTED (empty otherwise).
+    /// Why the session is CONFLICTED: the conflicts found when it was
+    /// generated under policy MARK (empty otherwise). The other session of
+    /// a double booking is not changed; it is named in `otherSessionId`.
     async fn conflicts(&self) -> Vec<Conflict> {
         conflicts_of(&self.0)
             .into_iter()
