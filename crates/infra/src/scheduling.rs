@@ -23,8 +23,8 @@ use scheduling::{
     SessionStatus,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -204,8 +204,9 @@ pub async fn generate(
         Ok(outcome) => outcome,
         Err(e) => return Ok(Some(Err(e))),
     };
-    let zone = series.timezone.clone();
-    let rows: Vec<session::ActiveModel> = outcome
+    // The rows are built as models and converted for the insert, so the
+    // payload returns exactly what was written without reading it back.
+    let created: Vec<session::Model> = outcome
         .create
         .iter()
         .map(|decided| {
@@ -214,36 +215,40 @@ pub async fn generate(
             } else {
                 SessionStatus::Conflicted
             };
-            session::ActiveModel {
-                id: Set(decided.id.uuid()),
-                school_id: Set(school.uuid()),
-                series_id: Set(Some(series.id)),
-                occurrence_date: Set(decided.occurrence.date),
-                occurrence_index: Set(decided.occurrence.index as i32),
-                starts_at: Set(decided.occurrence.starts_at),
-                ends_at: Set(decided.occurrence.ends_at),
-                timezone: Set(zone.clone()),
-                teacher_id: Set(series.teacher_id),
-                room_id: Set(series.room_id),
-                location_id: Set(series.location_id),
-                student_id: Set(series.student_id),
-                capacity: Set(series.capacity),
-                status: Set(status.as_str().to_owned()),
-                conflicts: Set(encode_conflicts(&decided.conflicts)),
-                detached: Set(false),
-                created_at: Set(now),
+            session::Model {
+                id: decided.id.uuid(),
+                school_id: school.uuid(),
+                series_id: Some(series.id),
+                occurrence_date: decided.occurrence.date,
+                occurrence_index: decided.occurrence.index as i32,
+                starts_at: decided.occurrence.starts_at,
+                ends_at: decided.occurrence.ends_at,
+                timezone: series.timezone.clone(),
+                teacher_id: series.teacher_id,
+                room_id: series.room_id,
+                location_id: series.location_id,
+                student_id: series.student_id,
+                capacity: series.capacity,
+                status: status.as_str().to_owned(),
+                conflicts: encode_conflicts(&decided.conflicts),
+                detached: false,
+                created_at: now,
             }
         })
         .collect();
-    let ids: Vec<Uuid> = outcome.create.iter().map(|d| d.id.uuid()).collect();
     for decided in &outcome.create {
         not_stored.remove(&decided.id);
     }
     // Chunked so a long series stays under SQLite's bound-parameter limit.
-    for chunk in rows.chunks(500) {
-        session::Entity::insert_many(chunk.to_vec())
-            .exec(tx)
-            .await?;
+    for chunk in created.chunks(500) {
+        session::Entity::insert_many(
+            chunk
+                .iter()
+                .cloned()
+                .map(IntoActiveModel::into_active_model),
+        )
+        .exec(tx)
+        .await?;
     }
     let watermark = series
         .last_generated_through
@@ -251,16 +256,6 @@ pub async fn generate(
     let mut active: class_series::ActiveModel = series.into();
     active.last_generated_through = Set(Some(watermark));
     let series = active.update(tx).await?;
-    let created = if ids.is_empty() {
-        Vec::new()
-    } else {
-        session::Entity::find()
-            .filter(session::Column::SchoolId.eq(school.uuid()))
-            .filter(session::Column::Id.is_in(ids))
-            .order_by_asc(session::Column::StartsAt)
-            .all(tx)
-            .await?
-    };
     Ok(Some(Ok(Generated {
         created,
         skipped: outcome.skipped,

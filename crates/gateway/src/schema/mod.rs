@@ -45,7 +45,6 @@ pub struct Mutation(
     account::AccountMutation,
     setup::SetupMutation,
     series::SeriesMutation,
-    series::SeriesStatusMutation,
 );
 
 /// The schema type.

@@ -249,10 +249,7 @@ impl SeriesMutation {
             user_errors: vec![],
         })
     }
-}
 
-#[Object]
-impl SeriesStatusMutation {
     /// Pauses, resumes, ends or disables a series.
     async fn set_class_series_status(
         &self,
@@ -299,10 +296,6 @@ impl SeriesStatusMutation {
         }
     }
 }
-
-/// Lifecycle changes of a series.
-#[derive(Default)]
-pub struct SeriesStatusMutation;
 
 /// Loads the rows a new series names (each from the viewer's school only),
 /// then lets `scheduling::parse_series` apply defaults and rules. Every
