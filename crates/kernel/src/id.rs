@@ -74,6 +74,8 @@ define_id! {
     ClassSeriesId,
     /// One occurrence of a class: a session.
     SessionId,
+    /// A family group: parents acting for their students.
+    FamilyId,
 }
 
 #[cfg(test)]

@@ -10,12 +10,15 @@
 pub mod error;
 pub mod id;
 pub mod money;
+pub mod policy;
+pub mod throttle;
 pub mod time;
 
 pub use error::{FieldError, UserErrorCode};
 pub use id::{
-    ClassSeriesId, LocationId, OfferingId, RoomId, SchoolId, SessionId, StudentId, TeacherId,
+    ClassSeriesId, FamilyId, LocationId, OfferingId, RoomId, SchoolId, SessionId, StudentId, TeacherId,
     UserId,
 };
+pub use policy::{Action, Actor, Denied, Role};
 pub use money::{Currency, CurrencyError, Money};
 pub use time::{TimeZone, TimeZoneError, Weekday, resolve_local};
