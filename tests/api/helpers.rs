@@ -1,11 +1,12 @@
 //! `spawn_app()`: a fresh database and a running server per test.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeZone, Utc};
 use gateway::AppState;
 use infra::Db;
-use infra::clock::FixedClock;
+use infra::Clock;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 
@@ -21,6 +22,10 @@ pub struct TestApp {
     pub url: String,
     /// The server's pool (shares the statement counter).
     pub db: Db,
+    /// The server's clock.
+    pub clock: Arc<TestClock>,
+    /// Where its database is (to break it from outside in a test).
+    pub database_url: String,
     /// An HTTP client.
     pub client: reqwest::Client,
     /// The SQLite file to remove when the test ends (none on PostgreSQL,
@@ -67,8 +72,56 @@ pub async fn fresh_database_url() -> String {
     }
 }
 
+/// The clock of a test server: starts at [`now`], can be moved forward,
+/// and can be told to panic, which makes the next resolver that reads the
+/// time panic (the way to test a panicking resolver without a test-only
+/// resolver in the schema).
+#[derive(Debug)]
+pub struct TestClock {
+    now: Mutex<DateTime<Utc>>,
+    panic: AtomicBool,
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        if self.panic.swap(false, Ordering::SeqCst) {
+            panic!("the test clock was told to panic");
+        }
+        *self.now.lock().unwrap()
+    }
+}
+
+impl TestClock {
+    /// Moves the clock forward.
+    pub fn advance(&self, by: chrono::Duration) {
+        *self.now.lock().unwrap() += by;
+    }
+
+    /// Makes the next read of the clock panic.
+    pub fn panic_once(&self) {
+        self.panic.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The configuration tests run with: the defaults, with a rate limit high
+/// enough that only the rate-limit test meets it.
+pub fn test_config() -> gateway::Config {
+    gateway::Config {
+        rate_limit: Some(gateway::config::RateLimit {
+            per_second: 100_000,
+            burst: 100_000,
+        }),
+        ..gateway::Config::default()
+    }
+}
+
 /// Starts the server on port 0 over a fresh, migrated database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(test_config()).await
+}
+
+/// Starts the server with a given configuration.
+pub async fn spawn_app_with(config: gateway::Config) -> TestApp {
     let database_url = fresh_database_url().await;
     let sqlite_file = database_url
         .strip_prefix("sqlite://")
@@ -76,7 +129,11 @@ pub async fn spawn_app() -> TestApp {
         .map(std::path::PathBuf::from);
     let db = Db::connect(&database_url).await.expect("connect");
     db.migrate().await.expect("migrate");
-    let state = AppState::with_clock(db.clone(), Arc::new(FixedClock(now())));
+    let clock = Arc::new(TestClock {
+        now: Mutex::new(now()),
+        panic: AtomicBool::new(false),
+    });
+    let state = AppState::with_config(db.clone(), clock.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -85,6 +142,8 @@ pub async fn spawn_app() -> TestApp {
     TestApp {
         url,
         db,
+        clock,
+        database_url,
         client: reqwest::Client::new(),
         sqlite_file,
     }

@@ -88,22 +88,25 @@ async fn another_schools_ids_find_nothing_and_change_nothing() {
     let rooms = app
         .gql(
             Some(&a.token),
-            "{ locations { rooms { name } } }",
+            "{ locations { nodes { rooms { name } } } }",
             json!({}),
         )
         .await;
     assert_eq!(
-        rooms["data"]["locations"][0]["rooms"],
+        rooms["data"]["locations"]["nodes"][0]["rooms"],
         json!([{"name": "Room A"}, {"name": "Room B"}])
     );
     // Lists show only the viewer's rows.
     let body = app
         .gql(
             Some(&b.token),
-            "{ classSeries { id } teachers { email } }",
+            "{ classSeries { totalCount nodes { id } } teachers { totalCount nodes { email } } }",
             json!({}),
         )
         .await;
-    assert_eq!(body["data"]["classSeries"], json!([]));
-    assert_eq!(body["data"]["teachers"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        body["data"]["classSeries"],
+        json!({"totalCount": 0, "nodes": []})
+    );
+    assert_eq!(body["data"]["teachers"]["totalCount"], 2);
 }

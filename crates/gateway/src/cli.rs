@@ -14,6 +14,8 @@ use infra::db::DEFAULT_DATABASE_URL;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
+use std::sync::Arc;
+
 use crate::AppState;
 
 /// Default listen address.
@@ -27,7 +29,9 @@ const USAGE: &str =
   seed-demo     load the demo school and print its login
   --demo        with serve: load the demo school first
   --listen ADDR listen address (default 127.0.0.1:8080, or OSTINATO_LISTEN)
-env: DATABASE_URL (default sqlite://ostinato.db?mode=rwc), RUST_LOG";
+env: DATABASE_URL (default sqlite://ostinato.db?mode=rwc), RUST_LOG,
+     OSTINATO_INTROSPECTION, OSTINATO_GRAPHIQL (true/false, default true),
+     OSTINATO_RATE_LIMIT_PER_SECOND (default 20; 0 = off), OSTINATO_RATE_LIMIT_BURST (default 100)";
 
 /// Parsed arguments.
 #[derive(Debug, PartialEq, Eq)]
@@ -93,6 +97,7 @@ pub async fn run(args: Vec<String>) -> ExitCode {
 }
 
 async fn run_with_db(args: Args) -> Result<(), String> {
+    let config = crate::Config::from_env()?;
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_owned());
     let db = Db::connect(&url)
         .await
@@ -101,7 +106,7 @@ async fn run_with_db(args: Args) -> Result<(), String> {
         .await
         .map_err(|e| format!("migration failed: {e:?}"))?;
     tracing::info!(database = %redact(&url), "migrated");
-    let state = AppState::new(db);
+    let state = AppState::with_config(db, Arc::new(infra::SystemClock), config);
     if args.command == "migrate" {
         return Ok(());
     }

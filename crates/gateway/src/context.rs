@@ -6,10 +6,14 @@ use async_graphql::Context;
 use infra::repo::organisation::Viewer;
 use infra::{Clock, Db};
 
+use crate::config::Config;
 use crate::error::unauthenticated;
 use crate::loader::Loaders;
+use crate::rate_limit::Limiter;
+use crate::throttle::LoginThrottle;
 
-/// What every request shares: the database and the clock.
+/// What every request shares: the database, the clock, the configuration
+/// and the in-memory limiters.
 #[derive(Clone)]
 pub struct AppState {
     /// The connection pool.
@@ -18,23 +22,44 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// The schema, built once.
     pub schema: crate::OstinatoSchema,
+    /// Limits and exposure.
+    pub config: Arc<Config>,
+    /// Failed-login counters.
+    pub login_throttle: Arc<LoginThrottle>,
+    /// Per-address request buckets, if rate limiting is on.
+    pub limiter: Option<Limiter>,
 }
 
 impl AppState {
-    /// State over `db` with the system clock.
+    /// State over `db` with the system clock and default configuration.
     pub fn new(db: Db) -> Self {
         Self::with_clock(db, Arc::new(infra::SystemClock))
     }
 
-    /// State with a given clock (tests, demos).
+    /// State with a given clock (tests, demos) and default configuration.
     pub fn with_clock(db: Db, clock: Arc<dyn Clock>) -> Self {
+        Self::with_config(db, clock, Config::default())
+    }
+
+    /// State with a given clock and configuration.
+    pub fn with_config(db: Db, clock: Arc<dyn Clock>, config: Config) -> Self {
         Self {
             db,
             clock,
-            schema: crate::build_schema(),
+            schema: crate::schema::build_schema_with(&config),
+            login_throttle: Arc::new(LoginThrottle::new(
+                config.login_per_account,
+                config.login_per_address,
+            )),
+            limiter: config.rate_limit.map(crate::rate_limit::limiter),
+            config: Arc::new(config),
         }
     }
 }
+
+/// The client's address, when the server knows it (attached per request).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
 
 /// Who the request runs as, decided once in the HTTP handler.
 #[derive(Debug, Clone)]

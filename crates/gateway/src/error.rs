@@ -33,6 +33,12 @@ pub enum Code {
     Taken,
     /// Wrong email or password.
     InvalidCredentials,
+    /// A size or count limit was exceeded (e.g. page size).
+    LimitExceeded,
+    /// Too many failed attempts; wait before trying again.
+    TooManyAttempts,
+    /// The idempotency key was already used for a different request.
+    IdempotencyKeyReused,
     /// Your role does not allow this.
     Forbidden,
 }
@@ -49,6 +55,9 @@ impl From<UserErrorCode> for Code {
             UserErrorCode::InvalidState => Self::InvalidState,
             UserErrorCode::Taken => Self::Taken,
             UserErrorCode::InvalidCredentials => Self::InvalidCredentials,
+            UserErrorCode::LimitExceeded => Self::LimitExceeded,
+            UserErrorCode::TooManyAttempts => Self::TooManyAttempts,
+            UserErrorCode::IdempotencyKeyReused => Self::IdempotencyKeyReused,
         }
     }
 }

@@ -13,20 +13,21 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::context::{AppState, Auth};
+use crate::context::{AppState, Auth, ClientAddr};
 use crate::loader::Loaders;
 
 /// Largest request body accepted (a GraphQL document with variables).
@@ -38,10 +39,20 @@ const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(graphiql))
-        .route("/graphiql/{file}", get(asset))
-        .route("/graphql", get(graphql_get).post(graphql_post))
+    let mut graphql = Router::new().route("/graphql", get(graphql_get).post(graphql_post));
+    if let Some(limiter) = &state.limiter {
+        graphql = graphql.route_layer(axum::middleware::from_fn_with_state(
+            limiter.clone(),
+            crate::rate_limit::enforce,
+        ));
+    }
+    let mut router = Router::new().merge(graphql);
+    if state.config.graphiql {
+        router = router
+            .route("/", get(graphiql))
+            .route("/graphiql/{file}", get(asset));
+    }
+    router
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .with_state(state)
@@ -66,9 +77,12 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 async fn graphiql() -> Html<&'static str> {
@@ -129,7 +143,12 @@ fn json_error(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn graphql_post(
+    State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -150,11 +169,12 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
             );
         }
     };
-    execute(state, &headers, request).await
+    execute(state, peer, &headers, request).await
 }
 
 async fn graphql_get(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
@@ -186,7 +206,7 @@ async fn graphql_get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(state, &headers, request).await
+    execute(state, peer, &headers, request).await
 }
 
 /// Whether the operation that would run is a mutation. A document that
@@ -228,6 +248,7 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Auth, inf
 
 async fn execute(
     state: AppState,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: &HeaderMap,
     request: async_graphql::Request,
 ) -> Response {
@@ -242,7 +263,9 @@ async fn execute(
             );
         }
     };
-    let mut request = request.data(state.clone());
+    let mut request = request.data(state.clone()).data(ClientAddr(
+        peer.map(|Extension(ConnectInfo(addr))| addr.ip()),
+    ));
     if let Auth::Viewer(viewer) = &auth {
         request = request.data(Loaders::new(&state.db, viewer.school));
     }

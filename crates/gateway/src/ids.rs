@@ -31,10 +31,12 @@ pub enum Kind {
     ClassSeries,
     /// A session.
     Session,
+    /// A family group.
+    Family,
 }
 
 impl Kind {
-    const ALL: [Kind; 9] = [
+    const ALL: [Kind; 10] = [
         Kind::School,
         Kind::User,
         Kind::Location,
@@ -44,6 +46,7 @@ impl Kind {
         Kind::Offering,
         Kind::ClassSeries,
         Kind::Session,
+        Kind::Family,
     ];
 
     /// The GraphQL type name.
@@ -58,6 +61,7 @@ impl Kind {
             Kind::Offering => "Offering",
             Kind::ClassSeries => "ClassSeries",
             Kind::Session => "Session",
+            Kind::Family => "Family",
         }
     }
 }

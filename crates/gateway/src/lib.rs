@@ -10,15 +10,20 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod config;
 pub mod context;
 pub mod demo;
 pub mod error;
 pub mod http;
 pub mod ids;
 pub mod loader;
+pub mod panic_guard;
+pub mod rate_limit;
 pub mod scalars;
 pub mod schema;
+pub mod throttle;
 
+pub use config::Config;
 pub use context::AppState;
 pub use http::{router, serve};
 pub use schema::{OstinatoSchema, build_schema};

@@ -31,6 +31,12 @@ pub enum UserErrorCode {
     Taken,
     /// Wrong email or password.
     InvalidCredentials,
+    /// A size or count limit was exceeded (e.g. page size).
+    LimitExceeded,
+    /// Too many failed attempts; wait before trying again.
+    TooManyAttempts,
+    /// An idempotency key was reused for a different request.
+    IdempotencyKeyReused,
 }
 
 impl UserErrorCode {
@@ -46,6 +52,9 @@ impl UserErrorCode {
             Self::InvalidState => "INVALID_STATE",
             Self::Taken => "TAKEN",
             Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::LimitExceeded => "LIMIT_EXCEEDED",
+            Self::TooManyAttempts => "TOO_MANY_ATTEMPTS",
+            Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
         }
     }
 }

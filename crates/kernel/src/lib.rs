@@ -16,9 +16,9 @@ pub mod time;
 
 pub use error::{FieldError, UserErrorCode};
 pub use id::{
-    ClassSeriesId, FamilyId, LocationId, OfferingId, RoomId, SchoolId, SessionId, StudentId, TeacherId,
-    UserId,
+    ClassSeriesId, FamilyId, LocationId, OfferingId, RoomId, SchoolId, SessionId, StudentId,
+    TeacherId, UserId,
 };
-pub use policy::{Action, Actor, Denied, Role};
 pub use money::{Currency, CurrencyError, Money};
+pub use policy::{Action, Actor, Denied, Role};
 pub use time::{TimeZone, TimeZoneError, Weekday, resolve_local};

@@ -25,7 +25,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use crate::{SchoolId, StudentId, TeacherId, UserId};
+use crate::{FamilyId, SchoolId, StudentId, TeacherId, UserId};
 
 /// A role a user holds in their school. A user may hold several (a staff
 /// member who also teaches).
@@ -86,6 +86,8 @@ pub struct Actor {
     pub acts_for: BTreeSet<StudentId>,
     /// Students in the series they teach (TEACHER).
     pub teaches: BTreeSet<StudentId>,
+    /// Families they administer or belong to (PARENT).
+    pub families: BTreeSet<FamilyId>,
 }
 
 impl Actor {
@@ -191,6 +193,10 @@ pub enum Action {
     PreviewSchedule,
     /// Change a teacher's weekly availability.
     EditAvailability(TeacherId),
+    /// Read a family group.
+    ReadFamily(FamilyId),
+    /// Read a user's account (name, email, roles).
+    ReadUser(UserId),
     /// Add members to a family; `admin` is the family's admin parent.
     ManageFamily {
         /// The family's admin parent.
@@ -232,6 +238,10 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             }
         },
         Action::EditAvailability(t) => actor.is_staff() || actor.is_teacher(Some(t)),
+        Action::ReadFamily(f) => {
+            actor.is_staff() || (actor.has(Role::Parent) && actor.families.contains(&f))
+        }
+        Action::ReadUser(u) => actor.is_staff() || actor.user == u,
         Action::ManageFamily { admin } => {
             actor.is_staff() || (actor.has(Role::Parent) && actor.user == admin)
         }
@@ -250,7 +260,9 @@ fn denial(action: Action) -> &'static str {
         Action::ManageSchool | Action::PreviewSchedule => {
             "only admins and staff may change the school's setup and schedule"
         }
-        Action::ReadCatalogue | Action::ManageOwnAccount => "your account has no role in this school",
+        Action::ReadCatalogue | Action::ManageOwnAccount => {
+            "your account has no role in this school"
+        }
         Action::ReadStudent(_) => {
             "you may only see students you teach, your family's students, or yourself"
         }
@@ -261,6 +273,8 @@ fn denial(action: Action) -> &'static str {
             "you may only read your own calendar or that of a student you act for or teach"
         }
         Action::EditAvailability(_) => "teachers may only change their own availability",
+        Action::ReadFamily(_) => "you may only see your own family",
+        Action::ReadUser(_) => "you may only see your own account",
         Action::ManageFamily { .. } => "only staff or the family's admin parent may change it",
     }
 }
@@ -287,6 +301,11 @@ mod tests {
             },
             teaches: if roles.contains(&Role::Teacher) {
                 [id(30)].into()
+            } else {
+                BTreeSet::new()
+            },
+            families: if roles.contains(&Role::Parent) {
+                [id(50)].into()
             } else {
                 BTreeSet::new()
             },
@@ -374,6 +393,13 @@ mod tests {
                 &[Admin, Staff, Parent],
             ),
             (Action::ManageFamily { admin: id(2) }, &[Admin, Staff]),
+            (Action::ReadFamily(id(50)), &[Admin, Staff, Parent]),
+            (Action::ReadFamily(id(51)), &[Admin, Staff]),
+            (
+                Action::ReadUser(id(1)),
+                &[Admin, Staff, Teacher, Parent, Student],
+            ),
+            (Action::ReadUser(id(2)), &[Admin, Staff]),
         ];
         for (action, allowed) in table {
             for role in Role::ALL {
@@ -419,10 +445,7 @@ mod tests {
     fn student_scope_is_the_union_of_relationships() {
         let mut both = actor(&[Role::Teacher, Role::Parent]);
         both.acts_for = [id(20)].into();
-        assert_eq!(
-            both.student_scope(),
-            Scope::Only([id(20), id(30)].into())
-        );
+        assert_eq!(both.student_scope(), Scope::Only([id(20), id(30)].into()));
         assert_eq!(actor(&[Role::Staff]).student_scope(), Scope::All);
     }
 

@@ -12,7 +12,7 @@ pub use rooms_by_location::RoomsByLocation;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use infra::Db;
-use infra::entity::{class_series, location, offering, room, student, teacher};
+use infra::entity::{class_series, location, offering, room, student, teacher, user};
 use kernel::SchoolId;
 use uuid::Uuid;
 
@@ -30,6 +30,8 @@ pub struct Loaders {
     pub offerings: DataLoader<ById<offering::Entity>, HashMapCache>,
     /// Class series by id.
     pub series: DataLoader<ById<class_series::Entity>, HashMapCache>,
+    /// Users by id.
+    pub users: DataLoader<ById<user::Entity>, HashMapCache>,
     /// Availability windows by teacher.
     pub availability: DataLoader<AvailabilityByTeacher, HashMapCache>,
     /// Rooms by location.
@@ -51,6 +53,7 @@ impl Loaders {
             students: dl(ById::new(db, school)),
             offerings: dl(ById::new(db, school)),
             series: dl(ById::new(db, school)),
+            users: dl(ById::new(db, school)),
             availability: dl(AvailabilityByTeacher {
                 db: db.clone(),
                 school,

@@ -7,8 +7,8 @@ use infra::repo::organisation::{self, NewSchool, Role as DomainRole, SignUp};
 use kernel::error::{email, required_text};
 use kernel::{Currency, TimeZone, UserErrorCode};
 
-use super::School;
-use crate::context::{app, viewer};
+use super::{School, commit};
+use crate::context::{ClientAddr, app, viewer};
 use crate::error::{UserError, internal};
 use crate::ids::{Kind, encode};
 
@@ -76,6 +76,31 @@ pub enum Role {
     Parent,
     /// Themselves.
     Student,
+}
+
+impl From<Role> for DomainRole {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Admin => Self::Admin,
+            Role::Staff => Self::Staff,
+            Role::Teacher => Self::Teacher,
+            Role::Parent => Self::Parent,
+            Role::Student => Self::Student,
+        }
+    }
+}
+
+/// Checks a new password's length (at least 8 characters, at most 1 KiB).
+pub fn check_password(field: &'static str, password: &str) -> Result<(), kernel::FieldError> {
+    if password.chars().count() < MIN_PASSWORD_LEN || password.len() > 1024 {
+        return Err(kernel::FieldError::invalid(
+            field,
+            format!(
+                "the password must have at least {MIN_PASSWORD_LEN} characters (and at most 1024 bytes)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 impl From<DomainRole> for Role {
@@ -167,12 +192,8 @@ impl AccountMutation {
                 ))
             })
             .ok();
-        if input.password.chars().count() < MIN_PASSWORD_LEN || input.password.len() > 1024 {
-            errors.push(UserError::input(
-                "password",
-                UserErrorCode::Invalid,
-                format!("the password must have at least {MIN_PASSWORD_LEN} characters (and at most 1024 bytes)"),
-            ));
+        if let Err(e) = check_password("password", &input.password) {
+            errors.push(e.into());
         }
         let (
             Some(school_name),
@@ -222,12 +243,23 @@ impl AccountMutation {
                 )],
                 ..Default::default()
             }),
-            SignUp::Created { school, token } => {
-                let school = organisation::school(&tx, school)
+            SignUp::Created {
+                school: school_id,
+                user,
+                token,
+            } => {
+                let school = organisation::school(&tx, school_id)
                     .await
                     .map_err(internal)?
                     .map(School);
-                tx.commit().await.map_err(internal)?;
+                commit(
+                    ctx,
+                    tx,
+                    school_id,
+                    Some(user),
+                    &[(Kind::School, school_id.uuid()), (Kind::User, user.uuid())],
+                )
+                .await?;
                 Ok(SignUpPayload {
                     token: Some(token),
                     school,
@@ -237,31 +269,51 @@ impl AccountMutation {
         }
     }
 
-    /// Exchanges email and password for a bearer token.
+    /// Exchanges email and password for a bearer token. After 5 failures
+    /// for one account, or 20 from one address, within 15 minutes, login
+    /// is refused with `TOO_MANY_ATTEMPTS` until the window passes.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<LoginPayload> {
         let app = app(ctx);
-        let found = organisation::check_credentials(app.db.conn(), &input.email, &input.password)
+        let now = app.clock.now();
+        let account = input.email.trim().to_lowercase();
+        let address = ctx.data::<ClientAddr>().ok().and_then(|a| a.0);
+        if let Some(until) = app.login_throttle.blocked_until(&account, address, now) {
+            let minutes = (until - now).num_minutes() + 1;
+            return Ok(LoginPayload {
+                token: None,
+                user_errors: vec![UserError::general(
+                    UserErrorCode::TooManyAttempts,
+                    format!(
+                        "too many failed logins for this account or from your address; try again in {minutes} minute(s), or reset your password"
+                    ),
+                )],
+            });
+        }
+        let found = organisation::check_credentials(app.db.conn(), &account, &input.password)
             .await
             .map_err(internal)?;
         match found {
             Some((school, user)) => {
                 let tx = app.db.begin_write().await.map_err(internal)?;
-                let token = organisation::issue_token(&tx, school, user, app.clock.now())
+                let token = organisation::issue_token(&tx, school, user, now)
                     .await
                     .map_err(internal)?;
-                tx.commit().await.map_err(internal)?;
+                commit(ctx, tx, school, Some(user), &[(Kind::User, user.uuid())]).await?;
                 Ok(LoginPayload {
                     token: Some(token),
                     user_errors: vec![],
                 })
             }
-            None => Ok(LoginPayload {
-                token: None,
-                user_errors: vec![UserError::general(
-                    UserErrorCode::InvalidCredentials,
-                    "wrong email or password",
-                )],
-            }),
+            None => {
+                app.login_throttle.record_failure(&account, address, now);
+                Ok(LoginPayload {
+                    token: None,
+                    user_errors: vec![UserError::general(
+                        UserErrorCode::InvalidCredentials,
+                        "wrong email or password",
+                    )],
+                })
+            }
         }
     }
 }

@@ -9,11 +9,12 @@ use chrono::Duration;
 use infra::scheduling::{self as service, CalendarFilter as Filter};
 use kernel::{LocationId, RoomId, StudentId, TeacherId};
 
-use super::Session;
+use super::{Session, allow};
 use crate::context::{app, viewer};
 use crate::error::{Code, bad_input, internal};
 use crate::ids::{Kind, decode};
 use crate::scalars::DateTime;
+use kernel::policy::{Action, CalendarOf};
 
 /// The longest range one calendar query may span.
 pub const MAX_CALENDAR_DAYS: i64 = 92;
@@ -90,6 +91,13 @@ impl CalendarQuery {
                 pick(&filter.student_id, Kind::Student).unwrap_or_default(),
             ))
         };
+        let of = match filter {
+            Filter::Location(_) => CalendarOf::Location,
+            Filter::Room(_) => CalendarOf::Room,
+            Filter::Teacher(t) => CalendarOf::Teacher(t),
+            Filter::Student(s) => CalendarOf::Student(s),
+        };
+        allow(viewer, Action::ReadCalendar(of))?;
         let sessions = service::calendar(app(ctx).db.conn(), viewer.school, filter, from.0, to.0)
             .await
             .map_err(internal)?;

@@ -8,20 +8,28 @@
 
 mod account;
 mod calendar;
+mod idempotency;
+mod identity;
 mod node;
 mod objects;
+mod page;
 mod series;
 mod setup;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use infra::repo::Tenant;
-use infra::repo::organisation::{Role, Viewer};
+use infra::repo::organisation::Viewer;
+use kernel::policy::Action;
+use kernel::{SchoolId, UserId};
+use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
 use crate::error::{forbidden, internal};
+use crate::ids::Kind;
 use crate::loader::ById;
 
+pub use identity::{AuditEntry, Family, User};
 pub use objects::*;
 
 /// Deepest query accepted. GraphiQL's introspection query needs 13.
@@ -33,6 +41,7 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 #[derive(MergedObject, Default)]
 pub struct Query(
     account::AccountQuery,
+    identity::IdentityQuery,
     node::NodeQuery,
     calendar::CalendarQuery,
     series::SeriesQuery,
@@ -43,6 +52,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     account::AccountMutation,
+    identity::IdentityMutation,
     setup::SetupMutation,
     series::SeriesMutation,
 );
@@ -50,12 +60,22 @@ pub struct Mutation(
 /// The schema type.
 pub type OstinatoSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Builds the schema with its limits.
+/// Builds the schema with its limits and the default configuration.
 pub fn build_schema() -> OstinatoSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    build_schema_with(&crate::Config::default())
+}
+
+/// Builds the schema with its limits; introspection as configured.
+pub fn build_schema_with(config: &crate::Config) -> OstinatoSchema {
+    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .finish()
+        .extension(crate::panic_guard::PanicGuard);
+    if config.introspection {
+        builder.finish()
+    } else {
+        builder.disable_introspection().finish()
+    }
 }
 
 /// The SDL, as committed in `schema.graphql`.
@@ -63,14 +83,49 @@ pub fn sdl() -> String {
     build_schema().sdl()
 }
 
-/// Admins and staff manage the school's setup and schedule.
-fn require_staff<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'a Viewer> {
+/// The viewer, if the policy (`kernel::policy`) lets them do `action`;
+/// otherwise `UNAUTHENTICATED` or `FORBIDDEN`. Every resolver starts here.
+pub(crate) fn authorize<'a>(
+    ctx: &async_graphql::Context<'a>,
+    action: Action,
+) -> async_graphql::Result<&'a Viewer> {
     let viewer = crate::context::viewer(ctx)?;
-    if viewer.has(Role::Admin) || viewer.has(Role::Staff) {
-        Ok(viewer)
-    } else {
-        Err(forbidden("only admins and staff may do this"))
-    }
+    allow(viewer, action)?;
+    Ok(viewer)
+}
+
+/// The policy decision for an action whose facts were loaded after
+/// authentication (whose session, which student).
+pub(crate) fn allow(viewer: &Viewer, action: Action) -> async_graphql::Result<()> {
+    kernel::policy::authorize(viewer, action).map_err(|denied| forbidden(denied.0))
+}
+
+/// Ends a data-changing mutation: records the audit entry (the mutation's
+/// field name, the user, the affected ids, now) and commits, so the entry
+/// exists exactly when the change does.
+pub(crate) async fn commit(
+    ctx: &async_graphql::Context<'_>,
+    tx: DatabaseTransaction,
+    school: SchoolId,
+    user: Option<UserId>,
+    targets: &[(Kind, Uuid)],
+) -> async_graphql::Result<()> {
+    let app = crate::context::app(ctx);
+    let targets: Vec<String> = targets
+        .iter()
+        .map(|(kind, id)| crate::ids::encode(*kind, *id).0)
+        .collect();
+    infra::repo::audit::record(
+        &tx,
+        school,
+        user,
+        ctx.field().name(),
+        &targets,
+        app.clock.now(),
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)
 }
 
 /// Loads one row through a request's loader, masking infra errors.

@@ -1,10 +1,16 @@
 //! Relay object identification: `node(id:)` for every type with a global id.
 
 use async_graphql::{Context, ID, Interface, Object, Result};
-use infra::entity::{class_series, location, offering, room, session, student, teacher};
+use infra::entity::{
+    class_series, family, location, offering, room, session, student, teacher, user,
+};
 use infra::repo;
+use kernel::policy::{Action, Lesson};
+use kernel::{FamilyId, StudentId, TeacherId, UserId};
 
-use super::{ClassSeries, Location, Offering, Room, Session, Student, Teacher};
+use super::{
+    ClassSeries, Family, Location, Offering, Room, Session, Student, Teacher, User, allow,
+};
 use crate::context::{app, viewer};
 use crate::error::internal;
 use crate::ids::{Kind, decode_any};
@@ -27,6 +33,10 @@ pub enum Node {
     ClassSeries(ClassSeries),
     /// A session.
     Session(Session),
+    /// A user.
+    User(User),
+    /// A family.
+    Family(Family),
 }
 
 #[derive(Default)]
@@ -44,22 +54,75 @@ impl NodeQuery {
         let conn = app(ctx).db.conn();
         let school = viewer.school;
         macro_rules! get {
-            ($entity:ident, $variant:ident) => {
-                repo::find::<$entity::Entity>(conn, school, uuid)
+            ($entity:ident) => {
+                match repo::find::<$entity::Entity>(conn, school, uuid)
                     .await
                     .map_err(internal)?
-                    .map(|m| Node::$variant($variant(m)))
+                {
+                    Some(found) => found,
+                    None => return Ok(None),
+                }
             };
         }
-        Ok(match kind {
-            Kind::Location => get!(location, Location),
-            Kind::Room => get!(room, Room),
-            Kind::Teacher => get!(teacher, Teacher),
-            Kind::Student => get!(student, Student),
-            Kind::Offering => get!(offering, Offering),
-            Kind::ClassSeries => get!(class_series, ClassSeries),
-            Kind::Session => get!(session, Session),
-            Kind::School | Kind::User => None,
-        })
+        // Found in the viewer's school: now ask the policy about this row.
+        let node = match kind {
+            Kind::Location => {
+                allow(viewer, Action::ReadCatalogue)?;
+                Node::Location(Location(get!(location)))
+            }
+            Kind::Room => {
+                allow(viewer, Action::ReadCatalogue)?;
+                Node::Room(Room(get!(room)))
+            }
+            Kind::Teacher => {
+                allow(viewer, Action::ReadCatalogue)?;
+                Node::Teacher(Teacher(get!(teacher)))
+            }
+            Kind::Offering => {
+                allow(viewer, Action::ReadCatalogue)?;
+                Node::Offering(Offering(get!(offering)))
+            }
+            Kind::Student => {
+                let found = get!(student);
+                allow(viewer, Action::ReadStudent(StudentId::from_uuid(found.id)))?;
+                Node::Student(Student(found))
+            }
+            Kind::ClassSeries => {
+                let found = get!(class_series);
+                allow(
+                    viewer,
+                    Action::ReadLesson(lesson(found.teacher_id, found.student_id)),
+                )?;
+                Node::ClassSeries(ClassSeries(found))
+            }
+            Kind::Session => {
+                let found = get!(session);
+                allow(
+                    viewer,
+                    Action::ReadLesson(lesson(found.teacher_id, found.student_id)),
+                )?;
+                Node::Session(Session(found))
+            }
+            Kind::User => {
+                let found = get!(user);
+                allow(viewer, Action::ReadUser(UserId::from_uuid(found.id)))?;
+                Node::User(User(found))
+            }
+            Kind::Family => {
+                let found = get!(family);
+                allow(viewer, Action::ReadFamily(FamilyId::from_uuid(found.id)))?;
+                Node::Family(Family { model: found })
+            }
+            Kind::School => return Ok(None),
+        };
+        Ok(Some(node))
+    }
+}
+
+/// The policy facts of a session or series.
+pub(crate) fn lesson(teacher: Option<uuid::Uuid>, student: Option<uuid::Uuid>) -> Lesson {
+    Lesson {
+        teacher: teacher.map(TeacherId::from_uuid),
+        student: student.map(StudentId::from_uuid),
     }
 }

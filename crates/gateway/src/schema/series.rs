@@ -6,22 +6,29 @@ use infra::repo::{self, organisation};
 use infra::scheduling::{self as service, NewSeries, StoredConflict};
 use kernel::{FieldError, LocationId, OfferingId, RoomId, StudentId, TeacherId, UserErrorCode};
 use scheduling::{SeriesContext, SeriesRequest, parse_series};
-use sea_orm::DatabaseTransaction;
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction};
+
+use super::idempotency::{self, Next};
+use super::page::{Page, PageArgs, paginate};
 use std::collections::HashSet;
 
 use super::setup::find_in_school;
 use super::{
-    ClassSeries, Conflict, ConflictPolicy, GenerationMode, SeriesStatus, Session, require_staff,
+    ClassSeries, Conflict, ConflictPolicy, GenerationMode, SeriesStatus, Session, authorize, commit,
 };
 use crate::context::app;
 use crate::error::{Code, UserError, bad_input, internal};
 use crate::ids::{Kind, decode};
 use crate::scalars::{DateTime, LocalDate, LocalTime};
+use kernel::policy::Action;
 
 /// Input of `createClassSeries`. Give the recurrence either as `rrule` or as
 /// `daysOfWeek` (+ `intervalWeeks`), not both.
-#[derive(InputObject)]
+#[derive(InputObject, Debug)]
 pub struct CreateClassSeriesInput {
+    /// Makes the request safe to retry: a repeat with the same key returns
+    /// the series the first one created (see README "Idempotency").
+    pub idempotency_key: Option<String>,
     /// What is taught.
     pub offering_id: ID,
     /// Default teacher.
@@ -170,11 +177,31 @@ impl SeriesMutation {
     async fn create_class_series(
         &self,
         ctx: &Context<'_>,
-        input: CreateClassSeriesInput,
+        mut input: CreateClassSeriesInput,
     ) -> Result<CreateClassSeriesPayload> {
-        let viewer = require_staff(ctx)?;
+        let viewer = authorize(ctx, Action::ManageSchool)?;
+        let key = input.idempotency_key.take();
+        let canonical = format!("{input:?}");
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
+        let key = match idempotency::claim(ctx, &tx, viewer, key, &canonical).await? {
+            Err(e) => {
+                return Ok(CreateClassSeriesPayload {
+                    series: None,
+                    user_errors: vec![e.into()],
+                });
+            }
+            Ok(Next::Replay(id)) => {
+                let series = repo::find::<class_series::Entity>(&tx, viewer.school, id)
+                    .await
+                    .map_err(internal)?;
+                return Ok(CreateClassSeriesPayload {
+                    series: series.map(ClassSeries),
+                    user_errors: vec![],
+                });
+            }
+            Ok(Next::Proceed(key)) => key,
+        };
         match validate_series(&tx, viewer.school, input).await? {
             Err(errors) => Ok(CreateClassSeriesPayload {
                 series: None,
@@ -184,7 +211,15 @@ impl SeriesMutation {
                 let series = service::create_series(&tx, viewer.school, new, app.clock.now())
                     .await
                     .map_err(internal)?;
-                tx.commit().await.map_err(internal)?;
+                idempotency::complete(&tx, viewer, key, series.id).await?;
+                commit(
+                    ctx,
+                    tx,
+                    viewer.school,
+                    Some(viewer.user),
+                    &[(Kind::ClassSeries, series.id)],
+                )
+                .await?;
                 Ok(CreateClassSeriesPayload {
                     series: Some(ClassSeries(series)),
                     user_errors: vec![],
@@ -201,7 +236,7 @@ impl SeriesMutation {
         ctx: &Context<'_>,
         input: GenerateSessionsInput,
     ) -> Result<GenerateSessionsPayload> {
-        let viewer = require_staff(ctx)?;
+        let viewer = authorize(ctx, Action::ManageSchool)?;
         let not_found = || GenerateSessionsPayload {
             user_errors: vec![series_not_found()],
             ..Default::default()
@@ -239,7 +274,9 @@ impl SeriesMutation {
             }
             Some(Ok(generated)) => generated,
         };
-        tx.commit().await.map_err(internal)?;
+        let mut targets = vec![(Kind::ClassSeries, generated.series.id)];
+        targets.extend(generated.created.iter().map(|s| (Kind::Session, s.id)));
+        commit(ctx, tx, viewer.school, Some(viewer.user), &targets).await?;
         let ghosts: HashSet<uuid::Uuid> = generated.not_stored.iter().map(|id| id.uuid()).collect();
         Ok(GenerateSessionsPayload {
             conflicts: to_conflicts(&generated.conflicts, &ghosts, true),
@@ -256,7 +293,7 @@ impl SeriesMutation {
         ctx: &Context<'_>,
         input: SetClassSeriesStatusInput,
     ) -> Result<SetClassSeriesStatusPayload> {
-        let viewer = require_staff(ctx)?;
+        let viewer = authorize(ctx, Action::ManageSchool)?;
         let not_found = || SetClassSeriesStatusPayload {
             user_errors: vec![series_not_found()],
             ..Default::default()
@@ -286,7 +323,14 @@ impl SeriesMutation {
                 ..Default::default()
             }),
             Some(Ok((series, cancelled))) => {
-                tx.commit().await.map_err(internal)?;
+                commit(
+                    ctx,
+                    tx,
+                    viewer.school,
+                    Some(viewer.user),
+                    &[(Kind::ClassSeries, series.id)],
+                )
+                .await?;
                 Ok(SetClassSeriesStatusPayload {
                     series: Some(ClassSeries(series)),
                     cancelled_sessions: i32::try_from(cancelled).unwrap_or(i32::MAX),
@@ -438,7 +482,7 @@ impl SeriesQuery {
         series_id: ID,
         through: LocalDate,
     ) -> Result<Vec<PreviewedSession>> {
-        let viewer = require_staff(ctx)?;
+        let viewer = authorize(ctx, Action::PreviewSchedule)?;
         let app = app(ctx);
         let conn = app.db.conn();
         let Some(series) = find_in_school::<class_series::Entity>(
@@ -479,17 +523,43 @@ impl SeriesQuery {
             .collect())
     }
 
-    /// The school's class series, in creation order.
-    async fn class_series(&self, ctx: &Context<'_>) -> Result<Vec<ClassSeries>> {
-        let viewer = crate::context::viewer(ctx)?;
-        let rows = repo::list::<class_series::Entity>(
-            app(ctx).db.conn(),
+    /// The class series you may see, in creation order: all for admins
+    /// and staff, the ones you teach, or those of students you act for.
+    async fn class_series(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<ClassSeries>> {
+        let viewer = authorize(ctx, Action::ReadCatalogue)?;
+        let filter = if viewer.is_staff() {
+            Condition::all()
+        } else {
+            // The same rule as `ReadLesson`, as a query.
+            // Starts with a clause that matches nothing (`IN ()` renders as
+            // `1 = 2`), so a viewer with no relationships sees no series.
+            let mut any =
+                Condition::any().add(class_series::Column::Id.is_in(Vec::<uuid::Uuid>::new()));
+            if let (true, Some(t)) = (viewer.has(kernel::Role::Teacher), viewer.teacher) {
+                any = any.add(class_series::Column::TeacherId.eq(t.uuid()));
+            }
+            if viewer.has(kernel::Role::Parent) || viewer.has(kernel::Role::Student) {
+                any = any.add(
+                    class_series::Column::StudentId.is_in(viewer.acts_for.iter().map(|s| s.uuid())),
+                );
+            }
+            any
+        };
+        paginate::<class_series::Entity, _>(
+            ctx,
             viewer.school,
-            class_series::Column::CreatedAt,
-            super::setup::MAX_LIST,
+            filter,
+            (class_series::Column::CreatedAt, false),
+            super::setup::page_args!(after, before, first, last),
+            ClassSeries,
         )
         .await
-        .map_err(internal)?;
-        Ok(rows.into_iter().map(ClassSeries).collect())
     }
 }

@@ -5,16 +5,23 @@ use infra::entity::{location, offering, student, teacher};
 use infra::repo::people::{self, NewStudent, NewTeacher};
 use infra::repo::{self, places};
 use kernel::error::{email, required_text};
+use kernel::policy::Scope;
 use kernel::{FieldError, SchoolId, TimeZone, UserErrorCode};
 use resources::RoomSpec;
 use scheduling::{AvailabilityWindow, OfferingSpec};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 
-use super::{Location, Offering, OfferingKind, Room, RoomKind, Student, Teacher, require_staff};
+use super::idempotency::{self, Next};
+use super::page::{Page, PageArgs, paginate};
+
+use super::{
+    Location, Offering, OfferingKind, Room, RoomKind, Student, Teacher, allow, authorize, commit,
+};
 use crate::context::app;
 use crate::error::{UserError, internal};
 use crate::ids::{Kind, decode};
 use crate::scalars::{LocalDate, LocalTime};
+use kernel::policy::Action;
 
 /// Input of `createLocation`.
 #[derive(InputObject)]
@@ -92,9 +99,30 @@ pub struct CreateTeacherPayload {
     pub user_errors: Vec<UserError>,
 }
 
-/// Input of `createStudent`.
+/// Input of `setTeacherAvailability`.
 #[derive(InputObject)]
+pub struct SetTeacherAvailabilityInput {
+    /// The teacher.
+    pub teacher_id: ID,
+    /// The new weekly windows (replacing the old; empty = unrestricted).
+    pub availability: Vec<AvailabilityInput>,
+}
+
+/// Result of `setTeacherAvailability`.
+#[derive(SimpleObject, Default)]
+pub struct SetTeacherAvailabilityPayload {
+    /// The teacher, with the new availability.
+    pub teacher: Option<Teacher>,
+    /// What was wrong.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Input of `createStudent`.
+#[derive(InputObject, Debug)]
 pub struct CreateStudentInput {
+    /// Makes the request safe to retry: a repeat with the same key returns
+    /// the student the first one created (see README "Idempotency").
+    pub idempotency_key: Option<String>,
     /// First name.
     pub first_name: String,
     /// Last name.
@@ -151,7 +179,7 @@ impl SetupMutation {
         ctx: &Context<'_>,
         input: CreateLocationInput,
     ) -> Result<CreateLocationPayload> {
-        let viewer = require_staff(ctx)?;
+        let viewer = authorize(ctx, Action::ManageSchool)?;
         let fail = |e| {
             errors(e, |user_errors| CreateLocationPayload {
                 user_errors,
@@ -185,7 +213,14 @@ impl SetupMutation {
             places::create_location(&tx, viewer.school, name, address, timezone, app.clock.now())
                 .await
                 .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        commit(
+            ctx,
+            tx,
+            viewer.school,
+            Some(viewer.user),
+            &[(Kind::Location, location.id)],
+        )
+        .await?;
         Ok(CreateLocationPayload {
             location: Some(Location(location)),
             user_errors: vec![],
@@ -198,7 +233,7 @@ impl SetupMutation {
         ctx: &Context<'_>,
         input: CreateRoomInput,
     ) -> Result<CreateRoomPayload> {
-        let viewer = require_staff(ctx)?;
+        let viewer = authorize(ctx, Action::ManageSchool)?;
         let fail = |e| {
             errors(e, |user_errors| CreateRoomPayload {
                 user_errors,
@@ -234,7 +269,14 @@ impl SetupMutation {
         )
         .await
         .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        commit(
+            ctx,
+            tx,
+            viewer.school,
+            Some(viewer.user),
+            &[(Kind::Room, room.id)],
+        )
+        .await?;
         Ok(CreateRoomPayload {
             room: Some(Room(room)),
             user_errors: vec![],
@@ -247,7 +289,7 @@ impl SetupMutation {
         ctx: &Context<'_>,
         input: CreateTeacherInput,
     ) -> Result<CreateTeacherPayload> {
-        let viewer = require_staff(ctx)?;
+        let viewer = authorize(ctx, Action::ManageSchool)?;
         let fail = |e| {
             errors(e, |user_errors| CreateTeacherPayload {
                 user_errors,
@@ -281,26 +323,87 @@ impl SetupMutation {
         let teacher = people::create_teacher(&tx, viewer.school, new, app.clock.now())
             .await
             .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        commit(
+            ctx,
+            tx,
+            viewer.school,
+            Some(viewer.user),
+            &[(Kind::Teacher, teacher.id)],
+        )
+        .await?;
         Ok(CreateTeacherPayload {
             teacher: Some(Teacher(teacher)),
             user_errors: vec![],
         })
     }
 
-    /// Adds a student.
+    /// Replaces a teacher's weekly availability. Admins and staff, or the
+    /// teacher themself.
+    async fn set_teacher_availability(
+        &self,
+        ctx: &Context<'_>,
+        input: SetTeacherAvailabilityInput,
+    ) -> Result<SetTeacherAvailabilityPayload> {
+        let viewer = crate::context::viewer(ctx)?;
+        let fail = |e| {
+            errors(e, |user_errors| SetTeacherAvailabilityPayload {
+                user_errors,
+                ..Default::default()
+            })
+        };
+        let windows = match input
+            .availability
+            .iter()
+            .map(|w| {
+                AvailabilityWindow::parse(i64::from(w.day_of_week), w.start_time.0, w.end_time.0)
+            })
+            .collect::<Result<Vec<_>, _>>()
+        {
+            Ok(w) => w,
+            Err(e) => return fail(e),
+        };
+        let app = app(ctx);
+        let tx = app.db.begin_write().await.map_err(internal)?;
+        let Some(teacher) =
+            find_in_school::<teacher::Entity>(&tx, viewer.school, Kind::Teacher, &input.teacher_id)
+                .await?
+        else {
+            return fail(FieldError::not_found("teacherId", "teacher"));
+        };
+        let teacher_id = kernel::TeacherId::from_uuid(teacher.id);
+        allow(viewer, Action::EditAvailability(teacher_id))?;
+        people::replace_availability(&tx, viewer.school, teacher_id, &windows)
+            .await
+            .map_err(internal)?;
+        commit(
+            ctx,
+            tx,
+            viewer.school,
+            Some(viewer.user),
+            &[(Kind::Teacher, teacher.id)],
+        )
+        .await?;
+        Ok(SetTeacherAvailabilityPayload {
+            teacher: Some(Teacher(teacher)),
+            user_errors: vec![],
+        })
+    }
+
+    /// Adds a student (registration). Accepts an idempotency key.
     async fn create_student(
         &self,
         ctx: &Context<'_>,
-        input: CreateStudentInput,
+        mut input: CreateStudentInput,
     ) -> Result<CreateStudentPayload> {
-        let viewer = require_staff(ctx)?;
+        let viewer = authorize(ctx, Action::ManageSchool)?;
         let fail = |e| {
             errors(e, |user_errors| CreateStudentPayload {
                 user_errors,
                 ..Default::default()
             })
         };
+        let key = input.idempotency_key.take();
+        let canonical = format!("{input:?}");
         let parsed = (|| {
             Ok::<_, FieldError>(NewStudent {
                 first_name: required_text("firstName", &input.first_name)?,
@@ -320,10 +423,31 @@ impl SetupMutation {
         };
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
+        let key = match idempotency::claim(ctx, &tx, viewer, key, &canonical).await? {
+            Err(e) => return fail(e),
+            Ok(Next::Replay(id)) => {
+                let student = repo::find::<student::Entity>(&tx, viewer.school, id)
+                    .await
+                    .map_err(internal)?;
+                return Ok(CreateStudentPayload {
+                    student: student.map(Student),
+                    user_errors: vec![],
+                });
+            }
+            Ok(Next::Proceed(key)) => key,
+        };
         let student = people::create_student(&tx, viewer.school, new, app.clock.now())
             .await
             .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        idempotency::complete(&tx, viewer, key, student.id).await?;
+        commit(
+            ctx,
+            tx,
+            viewer.school,
+            Some(viewer.user),
+            &[(Kind::Student, student.id)],
+        )
+        .await?;
         Ok(CreateStudentPayload {
             student: Some(Student(student)),
             user_errors: vec![],
@@ -336,7 +460,7 @@ impl SetupMutation {
         ctx: &Context<'_>,
         input: CreateOfferingInput,
     ) -> Result<CreateOfferingPayload> {
-        let viewer = require_staff(ctx)?;
+        let viewer = authorize(ctx, Action::ManageSchool)?;
         let spec = match OfferingSpec::parse(
             &input.title,
             input.kind.into(),
@@ -356,7 +480,14 @@ impl SetupMutation {
         let offering = people::create_offering(&tx, viewer.school, spec, app.clock.now())
             .await
             .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        commit(
+            ctx,
+            tx,
+            viewer.school,
+            Some(viewer.user),
+            &[(Kind::Offering, offering.id)],
+        )
+        .await?;
         Ok(CreateOfferingPayload {
             offering: Some(Offering(offering)),
             user_errors: vec![],
@@ -382,66 +513,109 @@ pub(super) async fn find_in_school<E: repo::Tenant>(
 #[derive(Default)]
 pub struct SetupQuery;
 
-/// Most rows a list query returns; larger schools page by calendar range.
-pub const MAX_LIST: u64 = 500;
+/// The four Relay arguments of a list field.
+macro_rules! page_args {
+    ($after:ident, $before:ident, $first:ident, $last:ident) => {
+        PageArgs {
+            after: $after,
+            before: $before,
+            first: $first,
+            last: $last,
+        }
+    };
+}
+pub(crate) use page_args;
 
 #[Object]
 impl SetupQuery {
     /// The school's locations, by name.
-    async fn locations(&self, ctx: &Context<'_>) -> Result<Vec<Location>> {
-        let viewer = crate::context::viewer(ctx)?;
-        Ok(
-            list::<location::Entity>(ctx, viewer.school, location::Column::Name)
-                .await?
-                .into_iter()
-                .map(Location)
-                .collect(),
+    async fn locations(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Location>> {
+        let viewer = authorize(ctx, Action::ReadCatalogue)?;
+        paginate::<location::Entity, _>(
+            ctx,
+            viewer.school,
+            Condition::all(),
+            (location::Column::Name, false),
+            page_args!(after, before, first, last),
+            Location,
         )
+        .await
     }
 
     /// The school's teachers, by last name.
-    async fn teachers(&self, ctx: &Context<'_>) -> Result<Vec<Teacher>> {
-        let viewer = crate::context::viewer(ctx)?;
-        Ok(
-            list::<teacher::Entity>(ctx, viewer.school, teacher::Column::LastName)
-                .await?
-                .into_iter()
-                .map(Teacher)
-                .collect(),
+    async fn teachers(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Teacher>> {
+        let viewer = authorize(ctx, Action::ReadCatalogue)?;
+        paginate::<teacher::Entity, _>(
+            ctx,
+            viewer.school,
+            Condition::all(),
+            (teacher::Column::LastName, false),
+            page_args!(after, before, first, last),
+            Teacher,
         )
+        .await
     }
 
-    /// The school's students, by last name.
-    async fn students(&self, ctx: &Context<'_>) -> Result<Vec<Student>> {
-        let viewer = super::require_staff(ctx)?;
-        Ok(
-            list::<student::Entity>(ctx, viewer.school, student::Column::LastName)
-                .await?
-                .into_iter()
-                .map(Student)
-                .collect(),
+    /// The students you may see, by last name: all of them for admins and
+    /// staff; those you teach, your family's, or yourself otherwise.
+    async fn students(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Student>> {
+        let viewer = authorize(ctx, Action::ReadCatalogue)?;
+        let filter = match viewer.student_scope() {
+            Scope::All => Condition::all(),
+            Scope::Only(ids) => {
+                Condition::all().add(student::Column::Id.is_in(ids.into_iter().map(|s| s.uuid())))
+            }
+        };
+        paginate::<student::Entity, _>(
+            ctx,
+            viewer.school,
+            filter,
+            (student::Column::LastName, false),
+            page_args!(after, before, first, last),
+            Student,
         )
+        .await
     }
 
     /// The catalogue, by title.
-    async fn offerings(&self, ctx: &Context<'_>) -> Result<Vec<Offering>> {
-        let viewer = crate::context::viewer(ctx)?;
-        Ok(
-            list::<offering::Entity>(ctx, viewer.school, offering::Column::Title)
-                .await?
-                .into_iter()
-                .map(Offering)
-                .collect(),
+    async fn offerings(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Page<Offering>> {
+        let viewer = authorize(ctx, Action::ReadCatalogue)?;
+        paginate::<offering::Entity, _>(
+            ctx,
+            viewer.school,
+            Condition::all(),
+            (offering::Column::Title, false),
+            page_args!(after, before, first, last),
+            Offering,
         )
-    }
-}
-
-async fn list<E: repo::Tenant>(
-    ctx: &Context<'_>,
-    school: SchoolId,
-    order: E::Column,
-) -> Result<Vec<E::Model>> {
-    repo::list::<E>(app(ctx).db.conn(), school, order, MAX_LIST)
         .await
-        .map_err(internal)
+    }
 }

@@ -7,8 +7,12 @@
 
 #![allow(missing_docs)]
 
+pub mod audit_entry;
 pub mod auth_token;
 pub mod class_series;
+pub mod family;
+pub mod family_member;
+pub mod idempotency_key;
 pub mod location;
 pub mod offering;
 pub mod room;

@@ -13,6 +13,7 @@ pub struct Model {
     pub last_name: String,
     pub email: Option<String>,
     pub date_of_birth: Option<Date>,
+    pub user_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }
 

@@ -6,6 +6,9 @@
 //! [`by_ids`] and [`find`] serve all tables (and all dataloaders) with one
 //! `WHERE school_id = ? AND id IN (…)` query each.
 
+pub mod audit;
+pub mod families;
+pub mod idempotency;
 pub mod organisation;
 pub mod people;
 pub mod places;
@@ -47,6 +50,8 @@ macro_rules! tenant {
 
 tenant!(
     user,
+    family,
+    audit_entry,
     location,
     room,
     teacher,
@@ -101,6 +106,47 @@ pub async fn list<E: Tenant>(
     Ok(E::find()
         .filter(E::school_column().eq(school.uuid()))
         .order_by_asc(order)
+        .limit(limit)
+        .all(conn)
+        .await?)
+}
+
+/// How many rows of `E` in `school` match `extra`.
+pub async fn count<E: Tenant>(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    extra: sea_orm::Condition,
+) -> Result<u64>
+where
+    E::Model: Sync,
+{
+    use sea_orm::PaginatorTrait;
+    Ok(E::find()
+        .filter(E::school_column().eq(school.uuid()))
+        .filter(extra)
+        .count(conn)
+        .await?)
+}
+
+/// Rows `offset..offset+limit` of `E` in `school` matching `extra`, ordered
+/// by `order` and then id, so pages are stable.
+pub async fn rows<E: Tenant>(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    extra: sea_orm::Condition,
+    order: E::Column,
+    descending: bool,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<E::Model>> {
+    use sea_orm::{Order, QueryOrder, QuerySelect};
+    let direction = if descending { Order::Desc } else { Order::Asc };
+    Ok(E::find()
+        .filter(E::school_column().eq(school.uuid()))
+        .filter(extra)
+        .order_by(order, direction.clone())
+        .order_by(E::id_column(), direction)
+        .offset(offset)
         .limit(limit)
         .all(conn)
         .await?)

@@ -1,69 +1,53 @@
 //! Schools, users and login tokens.
 
 use chrono::{DateTime, Duration, Utc};
-use kernel::{Currency, SchoolId, TimeZone, UserId};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use std::collections::BTreeSet;
+
+use kernel::{Actor, Currency, FamilyId, SchoolId, StudentId, TeacherId, TimeZone, UserId};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
 
 use crate::auth::{TOKEN_LIFETIME_DAYS, hash_password, new_token, token_hash, verify_password};
-use crate::entity::{auth_token, school, user};
+use crate::entity::{
+    auth_token, class_series, family, family_member, school, student, teacher, user,
+};
 use crate::{Result, new_id};
 
-/// A role a user holds in their school.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// Runs the school: everything.
-    Admin,
-    /// Office staff: everything in the school.
-    Staff,
-    /// Teaches: own sessions, rosters, availability.
-    Teacher,
-    /// Acts for their family's students.
-    Parent,
-    /// Sees their own lessons.
-    Student,
-}
+pub use kernel::Role;
 
-impl Role {
-    /// Stable stored/wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::Staff => "STAFF",
-            Self::Teacher => "TEACHER",
-            Self::Parent => "PARENT",
-            Self::Student => "STUDENT",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Admin,
-            Self::Staff,
-            Self::Teacher,
-            Self::Parent,
-            Self::Student,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-    }
-}
-
-/// Who is making a request.
+/// Who is making a request: the policy's [`Actor`] plus the login token it
+/// came with (so `logout` can revoke exactly that one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Viewer {
-    /// The user.
-    pub user: UserId,
-    /// Their school: the tenant scope of everything they do.
-    pub school: SchoolId,
-    /// Their roles in it.
-    pub roles: Vec<Role>,
+    /// Roles and relationships, for [`kernel::policy::authorize`].
+    pub actor: Actor,
+    /// The `auth_tokens` row of this request's token.
+    pub token: Uuid,
 }
 
-impl Viewer {
-    /// Whether the viewer holds `role`.
-    pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
+impl std::ops::Deref for Viewer {
+    type Target = Actor;
+    fn deref(&self) -> &Actor {
+        &self.actor
     }
+}
+
+/// Stored form of a role set.
+pub fn roles_to_string(roles: &BTreeSet<Role>) -> String {
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Parses a stored role set (unknown names are ignored).
+pub fn roles_from_string(stored: &str) -> BTreeSet<Role> {
+    stored.split(',').filter_map(Role::parse).collect()
 }
 
 /// A validated sign-up.
@@ -93,6 +77,8 @@ pub enum SignUp {
     Created {
         /// The new school.
         school: SchoolId,
+        /// Its admin.
+        user: UserId,
         /// Bearer token for the admin.
         token: String,
     },
@@ -107,12 +93,7 @@ pub async fn sign_up(
     input: NewSchool,
     now: DateTime<Utc>,
 ) -> Result<SignUp> {
-    if user::Entity::find()
-        .filter(user::Column::Email.eq(&input.email))
-        .one(tx)
-        .await?
-        .is_some()
-    {
+    if email_taken(tx, &input.email).await? {
         return Ok(SignUp::EmailTaken);
     }
     let school_id: SchoolId = new_id();
@@ -142,6 +123,7 @@ pub async fn sign_up(
     let token = issue_token(tx, school_id, user_id, now).await?;
     Ok(SignUp::Created {
         school: school_id,
+        user: user_id,
         token,
     })
 }
@@ -200,7 +182,9 @@ pub async fn issue_token(
     Ok(token)
 }
 
-/// The viewer a bearer token stands for, if it is valid now.
+/// The viewer a bearer token stands for, if it is valid now, with the
+/// relationships the permission policy needs. Admins and staff need none
+/// (two statements); others cost one more per relationship they can have.
 pub async fn viewer(
     conn: &impl ConnectionTrait,
     token: &str,
@@ -216,15 +200,281 @@ pub async fn viewer(
     if found.revoked_at.is_some() || found.expires_at <= now {
         return Ok(None);
     }
-    let user = user::Entity::find_by_id(found.user_id).one(conn).await?;
-    Ok(user.map(|u| Viewer {
-        user: UserId::from_uuid(u.id),
-        school: SchoolId::from_uuid(u.school_id),
-        roles: u.roles.split(',').filter_map(Role::parse).collect(),
+    let Some(user) = user::Entity::find_by_id(found.user_id).one(conn).await? else {
+        return Ok(None);
+    };
+    let school = SchoolId::from_uuid(user.school_id);
+    let mut actor = Actor {
+        user: UserId::from_uuid(user.id),
+        school,
+        roles: roles_from_string(&user.roles),
+        teacher: None,
+        acts_for: BTreeSet::new(),
+        teaches: BTreeSet::new(),
+        families: BTreeSet::new(),
+    };
+    if !actor.is_staff() {
+        load_relationships(conn, &mut actor).await?;
+    }
+    Ok(Some(Viewer {
+        actor,
+        token: found.id,
     }))
+}
+
+async fn load_relationships(conn: &impl ConnectionTrait, actor: &mut Actor) -> Result<()> {
+    let school = actor.school.uuid();
+    let user = actor.user.uuid();
+    if actor.has(Role::Teacher) {
+        actor.teacher = teacher::Entity::find()
+            .filter(teacher::Column::SchoolId.eq(school))
+            .filter(teacher::Column::UserId.eq(user))
+            .one(conn)
+            .await?
+            .map(|t| TeacherId::from_uuid(t.id));
+        if let Some(t) = actor.teacher {
+            let taught: Vec<Option<Uuid>> = class_series::Entity::find()
+                .select_only()
+                .column(class_series::Column::StudentId)
+                .distinct()
+                .filter(class_series::Column::SchoolId.eq(school))
+                .filter(class_series::Column::TeacherId.eq(t.uuid()))
+                .filter(class_series::Column::StudentId.is_not_null())
+                .into_tuple()
+                .all(conn)
+                .await?;
+            actor.teaches = taught
+                .into_iter()
+                .flatten()
+                .map(StudentId::from_uuid)
+                .collect();
+        }
+    }
+    if actor.has(Role::Student) {
+        let own: Vec<Uuid> = student::Entity::find()
+            .select_only()
+            .column(student::Column::Id)
+            .filter(student::Column::SchoolId.eq(school))
+            .filter(student::Column::UserId.eq(user))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        actor
+            .acts_for
+            .extend(own.into_iter().map(StudentId::from_uuid));
+    }
+    if actor.has(Role::Parent) {
+        // Students of every family the user administers or belongs to.
+        let families: Vec<Uuid> = family::Entity::find()
+            .select_only()
+            .column(family::Column::Id)
+            .filter(family::Column::SchoolId.eq(school))
+            .filter(
+                Condition::any()
+                    .add(family::Column::AdminUserId.eq(user))
+                    .add(
+                        family::Column::Id.in_subquery(
+                            sea_orm::sea_query::Query::select()
+                                .column(family_member::Column::FamilyId)
+                                .from(family_member::Entity)
+                                .and_where(family_member::Column::UserId.eq(user))
+                                .to_owned(),
+                        ),
+                    ),
+            )
+            .into_tuple()
+            .all(conn)
+            .await?;
+        actor
+            .families
+            .extend(families.iter().copied().map(FamilyId::from_uuid));
+        if !families.is_empty() {
+            let students: Vec<Option<Uuid>> = family_member::Entity::find()
+                .select_only()
+                .column(family_member::Column::StudentId)
+                .filter(family_member::Column::SchoolId.eq(school))
+                .filter(family_member::Column::FamilyId.is_in(families))
+                .filter(family_member::Column::StudentId.is_not_null())
+                .into_tuple()
+                .all(conn)
+                .await?;
+            actor
+                .acts_for
+                .extend(students.into_iter().flatten().map(StudentId::from_uuid));
+        }
+    }
+    Ok(())
+}
+
+/// Revokes one login token (logout).
+pub async fn revoke_token(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    token: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    auth_token::Entity::update_many()
+        .col_expr(auth_token::Column::RevokedAt, Expr::value(now))
+        .filter(auth_token::Column::SchoolId.eq(school.uuid()))
+        .filter(auth_token::Column::Id.eq(token))
+        .filter(auth_token::Column::RevokedAt.is_null())
+        .exec(tx)
+        .await?;
+    Ok(())
+}
+
+/// Revokes every live token of a user, except `keep` if given; returns how
+/// many were revoked.
+pub async fn revoke_all_tokens(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    user: UserId,
+    keep: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let mut update = auth_token::Entity::update_many()
+        .col_expr(auth_token::Column::RevokedAt, Expr::value(now))
+        .filter(auth_token::Column::SchoolId.eq(school.uuid()))
+        .filter(auth_token::Column::UserId.eq(user.uuid()))
+        .filter(auth_token::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        update = update.filter(auth_token::Column::Id.ne(keep));
+    }
+    Ok(update.exec(tx).await?.rows_affected)
+}
+
+/// A user created by an admin.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Email (lower-cased); the login.
+    pub email: String,
+    /// argon2id hash of the initial password.
+    pub password_hash: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Roles in the school.
+    pub roles: BTreeSet<Role>,
+    /// The teacher profile this login is for.
+    pub teacher: Option<TeacherId>,
+    /// The student profile this login is for.
+    pub student: Option<StudentId>,
+}
+
+/// Creates a user in `school`, linking the teacher or student profile if
+/// given (the caller has checked both belong to the school). `None` if the
+/// email is taken.
+pub async fn create_user(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    input: NewUser,
+    now: DateTime<Utc>,
+) -> Result<Option<user::Model>> {
+    if email_taken(tx, &input.email).await? {
+        return Ok(None);
+    }
+    let id: UserId = new_id();
+    let model = user::ActiveModel {
+        id: Set(id.uuid()),
+        school_id: Set(school.uuid()),
+        email: Set(input.email),
+        password_hash: Set(input.password_hash),
+        first_name: Set(input.first_name),
+        last_name: Set(input.last_name),
+        roles: Set(roles_to_string(&input.roles)),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?;
+    if let Some(t) = input.teacher {
+        teacher::Entity::update_many()
+            .col_expr(teacher::Column::UserId, Expr::value(id.uuid()))
+            .filter(teacher::Column::SchoolId.eq(school.uuid()))
+            .filter(teacher::Column::Id.eq(t.uuid()))
+            .exec(tx)
+            .await?;
+    }
+    if let Some(s) = input.student {
+        student::Entity::update_many()
+            .col_expr(student::Column::UserId, Expr::value(id.uuid()))
+            .filter(student::Column::SchoolId.eq(school.uuid()))
+            .filter(student::Column::Id.eq(s.uuid()))
+            .exec(tx)
+            .await?;
+    }
+    Ok(Some(model))
+}
+
+async fn email_taken(conn: &impl ConnectionTrait, email: &str) -> Result<bool> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+/// Replaces a user's roles.
+pub async fn set_roles(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    user: UserId,
+    roles: &BTreeSet<Role>,
+) -> Result<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::Roles, Expr::value(roles_to_string(roles)))
+        .filter(user::Column::SchoolId.eq(school.uuid()))
+        .filter(user::Column::Id.eq(user.uuid()))
+        .exec(tx)
+        .await?;
+    Ok(())
+}
+
+/// How many users of the school hold ADMIN.
+pub async fn admin_count(conn: &impl ConnectionTrait, school: SchoolId) -> Result<usize> {
+    let users = user::Entity::find()
+        .filter(user::Column::SchoolId.eq(school.uuid()))
+        .filter(user::Column::Roles.contains(Role::Admin.as_str()))
+        .all(conn)
+        .await?;
+    Ok(users
+        .iter()
+        .filter(|u| roles_from_string(&u.roles).contains(&Role::Admin))
+        .count())
+}
+
+/// Stores a new password hash.
+pub async fn set_password(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    user: UserId,
+    password_hash: String,
+) -> Result<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
+        .filter(user::Column::SchoolId.eq(school.uuid()))
+        .filter(user::Column::Id.eq(user.uuid()))
+        .exec(tx)
+        .await?;
+    Ok(())
 }
 
 /// Loads a school.
 pub async fn school(conn: &impl ConnectionTrait, id: SchoolId) -> Result<Option<school::Model>> {
     Ok(school::Entity::find_by_id(id.uuid()).one(conn).await?)
+}
+
+/// Whether `password` is the user's current password.
+pub async fn verify_user_password(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    user: UserId,
+    password: &str,
+) -> Result<bool> {
+    let found = user::Entity::find()
+        .filter(user::Column::SchoolId.eq(school.uuid()))
+        .filter(user::Column::Id.eq(user.uuid()))
+        .one(conn)
+        .await?;
+    Ok(found.is_some_and(|u| verify_password(password, &u.password_hash)))
 }

@@ -127,6 +127,7 @@ pub async fn create_student(
         last_name: Set(input.last_name),
         email: Set(input.email),
         date_of_birth: Set(input.date_of_birth),
+        user_id: Set(None),
         created_at: Set(now),
     }
     .insert(tx)
@@ -152,4 +153,33 @@ pub async fn create_offering(
     }
     .insert(tx)
     .await?)
+}
+
+/// Replaces a teacher's weekly availability windows.
+pub async fn replace_availability(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    teacher: TeacherId,
+    windows: &[AvailabilityWindow],
+) -> Result<()> {
+    teacher_availability::Entity::delete_many()
+        .filter(teacher_availability::Column::SchoolId.eq(school.uuid()))
+        .filter(teacher_availability::Column::TeacherId.eq(teacher.uuid()))
+        .exec(tx)
+        .await?;
+    if !windows.is_empty() {
+        teacher_availability::Entity::insert_many(windows.iter().map(|w| {
+            teacher_availability::ActiveModel {
+                id: Set(new_id()),
+                school_id: Set(school.uuid()),
+                teacher_id: Set(teacher.uuid()),
+                weekday: Set(w.weekday.iso() as i16),
+                start_time: Set(w.start),
+                end_time: Set(w.end),
+            }
+        }))
+        .exec(tx)
+        .await?;
+    }
+    Ok(())
 }

@@ -1,0 +1,89 @@
+//! Idempotency keys for creating mutations: the same key with the same
+//! request returns the first result and creates nothing; the same key with
+//! a different request is refused with `IDEMPOTENCY_KEY_REUSED`.
+//!
+//! The storage rules (claimed in the mutation's own transaction) are in
+//! `infra::repo::idempotency`; this module turns a claim into what a
+//! resolver does next.
+
+use async_graphql::{Context, Result};
+use infra::repo::idempotency::{self, Claim, MAX_KEY_LEN};
+use infra::repo::organisation::Viewer;
+use kernel::{FieldError, UserErrorCode};
+use sea_orm::DatabaseTransaction;
+use uuid::Uuid;
+
+use crate::context::app;
+use crate::error::internal;
+
+/// What the resolver does next.
+pub(crate) enum Next {
+    /// No key, or a new one: perform the mutation, then [`complete`].
+    Proceed(Option<String>),
+    /// The key was used for this same request: answer with the row it
+    /// created.
+    Replay(Uuid),
+}
+
+/// Claims `key` for this request (`canonical` is the input with the key
+/// left out, in a stable textual form).
+pub(crate) async fn claim(
+    ctx: &Context<'_>,
+    tx: &DatabaseTransaction,
+    viewer: &Viewer,
+    key: Option<String>,
+    canonical: &str,
+) -> Result<Result<Next, FieldError>> {
+    let Some(key) = key else {
+        return Ok(Ok(Next::Proceed(None)));
+    };
+    if key.trim().is_empty() || key.len() > MAX_KEY_LEN {
+        return Ok(Err(FieldError::invalid(
+            "idempotencyKey",
+            format!("an idempotency key has 1 to {MAX_KEY_LEN} characters; a UUID is ideal"),
+        )));
+    }
+    let operation = ctx.field().name();
+    let hash = idempotency::request_hash(operation, canonical);
+    let claim = idempotency::claim(
+        tx,
+        viewer.school,
+        viewer.user,
+        &key,
+        operation,
+        &hash,
+        app(ctx).clock.now(),
+    )
+    .await
+    .map_err(internal)?;
+    Ok(match claim {
+        Claim::Fresh => Ok(Next::Proceed(Some(key))),
+        Claim::Replay(stored) => match Uuid::parse_str(&stored) {
+            Ok(id) => Ok(Next::Replay(id)),
+            Err(_) => return Err(internal(infra::InfraError::Corrupt {
+                table: "idempotency_keys",
+                detail: "response is not a row id".into(),
+            })),
+        },
+        Claim::Mismatch => Err(FieldError {
+            field: "idempotencyKey",
+            code: UserErrorCode::IdempotencyKeyReused,
+            message: "this idempotency key was already used for a different request; use a new key for a new request".into(),
+        }),
+    })
+}
+
+/// Stores the created row's id under the key, in the same transaction.
+pub(crate) async fn complete(
+    tx: &DatabaseTransaction,
+    viewer: &Viewer,
+    key: Option<String>,
+    created: Uuid,
+) -> Result<()> {
+    if let Some(key) = key {
+        idempotency::complete(tx, viewer.school, viewer.user, &key, &created.to_string())
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
