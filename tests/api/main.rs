@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod helpers;
+mod roles;
 mod http_contract;
 mod scheduling_flow;
 mod schema_drift;

@@ -1,0 +1,322 @@
+//! The role × operation matrix over HTTP (issue 3): for each role, every
+//! operation it may perform succeeds and every other one is refused with
+//! `FORBIDDEN`; without a token everything but signUp/login is
+//! `UNAUTHENTICATED`. The permission table in the README is this test.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{School, TestApp, school, spawn_app};
+
+/// The people of a school, each with their own login.
+pub struct Cast {
+    pub school: School,
+    pub staff: String,
+    /// Logs in as teacher Ada (teaches Lily).
+    pub teacher: String,
+    /// Parent of the family that holds Lily.
+    pub parent: String,
+    /// Lily herself.
+    pub student: String,
+    pub family: String,
+    pub parent_user: String,
+    /// Sam: another student, taught by Bob, in no family.
+    pub sam: String,
+    /// A session of Lily with Ada.
+    pub lily_session: String,
+    /// A session of Sam with Bob.
+    pub sam_session: String,
+    pub lily_series: String,
+}
+
+const CREATE_USER: &str = "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { field code message } } }";
+
+async fn user(app: &TestApp, admin: &str, email: &str, roles: &[&str], link: Value) -> String {
+    let mut input = json!({"email": email, "password": "s3cret-pass", "firstName": "F", "lastName": "L", "roles": roles});
+    if let (Some(i), Some(l)) = (input.as_object_mut(), link.as_object()) {
+        i.extend(l.clone());
+    }
+    let id = app.ok(admin, CREATE_USER, json!({ "input": input })).await["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let login = app
+        .gql(
+            None,
+            "mutation($e: String!) { login(input: {email: $e, password: \"s3cret-pass\"}) { token userErrors { code } } }",
+            json!({ "e": email }),
+        )
+        .await;
+    let _ = id;
+    login["data"]["login"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("login failed: {login}"))
+        .to_owned()
+}
+
+/// Builds a school with a staff member, a teacher, a parent and a student,
+/// each logged in, and two 1-on-1 series with one generated session each.
+pub async fn cast(app: &TestApp, domain: &str) -> Cast {
+    let s = school(app, &format!("admin@{domain}")).await;
+    let staff = user(app, &s.token, &format!("staff@{domain}"), &["STAFF"], json!({})).await;
+    let teacher = user(
+        app,
+        &s.token,
+        &format!("ada@{domain}"),
+        &["TEACHER"],
+        json!({"teacherId": s.ada}),
+    )
+    .await;
+    let student = user(
+        app,
+        &s.token,
+        &format!("lily@{domain}"),
+        &["STUDENT"],
+        json!({"studentId": s.student}),
+    )
+    .await;
+    let parent_user = app
+        .ok(
+            &s.token,
+            CREATE_USER,
+            json!({"input": {"email": format!("parent@{domain}"), "password": "s3cret-pass", "firstName": "Mei", "lastName": "Chen", "roles": ["PARENT"]}}),
+        )
+        .await["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let parent = app
+        .gql(
+            None,
+            "mutation($e: String!) { login(input: {email: $e, password: \"s3cret-pass\"}) { token } }",
+            json!({ "e": format!("parent@{domain}") }),
+        )
+        .await["data"]["login"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let family = app
+        .ok(
+            &s.token,
+            "mutation($input: CreateFamilyInput!) { createFamily(input: $input) { family { id } userErrors { field code } } }",
+            json!({"input": {"name": "The Chens", "adminUserId": parent_user, "studentIds": [s.student]}}),
+        )
+        .await["family"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sam = app
+        .ok(&s.token, "mutation { createStudent(input: {firstName: \"Sam\", lastName: \"Stone\"}) { student { id } userErrors { code } } }", json!({}))
+        .await["student"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let series = |teacher: &str, student: &str, time: &str| {
+        json!({"offeringId": s.offering, "teacherId": teacher, "locationId": s.location, "studentId": student,
+               "startDate": "2026-03-02", "count": 1, "startTime": time, "durationMinutes": 30, "daysOfWeek": [1]})
+    };
+    let lily_series = app.create_series(&s.token, series(&s.ada, &s.student, "10:00")).await;
+    let sam_series = app.create_series(&s.token, series(&s.bob, &sam, "18:00")).await;
+    let mut sessions = Vec::new();
+    for id in [&lily_series, &sam_series] {
+        let generated = app
+            .ok(
+                &s.token,
+                crate::helpers::GENERATE,
+                json!({"input": {"seriesId": id, "through": "2026-03-31"}}),
+            )
+            .await;
+        sessions.push(generated["created"][0]["id"].as_str().unwrap().to_owned());
+    }
+    // Relationships are read at login time per request, so the teacher now
+    // teaches Lily and the parent acts for her.
+    Cast {
+        school: s,
+        staff,
+        teacher,
+        parent,
+        student,
+        family,
+        parent_user,
+        sam,
+        lily_session: sessions[0].clone(),
+        sam_session: sessions[1].clone(),
+        lily_series,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Admin,
+    Staff,
+    Teacher,
+    Parent,
+    Student,
+}
+
+const ALL: [Who; 5] = [Who::Admin, Who::Staff, Who::Teacher, Who::Parent, Who::Student];
+
+/// What a response says: allowed, or refused with which code.
+fn outcome(body: &Value) -> String {
+    if let Some(errors) = body.get("errors") {
+        return errors[0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or("NO CODE")
+            .to_owned();
+    }
+    let field = body["data"].as_object().unwrap().values().next().unwrap();
+    match field.get("userErrors") {
+        Some(errs) if errs != &json!([]) => format!("USER_ERROR {errs}"),
+        _ if field.is_null() => "NULL".to_owned(),
+        _ => "ALLOWED".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn every_role_may_do_exactly_what_the_permission_table_says() {
+    let app = spawn_app().await;
+    let c = cast(&app, "roles.example").await;
+    let s = &c.school;
+    let window = json!({"from": "2026-03-01T00:00:00Z", "to": "2026-03-08T00:00:00Z"});
+    let cal = |filter: Value| {
+        let mut v = window.clone();
+        v["filter"] = filter;
+        v
+    };
+    const CAL: &str = "query($filter: CalendarFilter!, $from: DateTime!, $to: DateTime!) { calendar(filter: $filter, from: $from, to: $to) { id } }";
+    const NODE: &str = "query($id: ID!) { node(id: $id) { id } }";
+    const AVAIL: &str = "mutation($input: SetTeacherAvailabilityInput!) { setTeacherAvailability(input: $input) { teacher { id } userErrors { code } } }";
+    use Who::*;
+    let matrix: Vec<(&str, &str, Value, &[Who])> = vec![
+        ("users", "{ users { totalCount } }", json!({}), &[Admin]),
+        ("auditLog", "{ auditLog(first: 5) { totalCount } }", json!({}), &[Admin]),
+        (
+            "createUser",
+            CREATE_USER,
+            json!({"input": {"email": "new@roles.example", "password": "s3cret-pass", "firstName": "N", "lastName": "U", "roles": ["STAFF"]}}),
+            &[Admin],
+        ),
+        (
+            "createLocation",
+            "mutation { createLocation(input: {name: \"Annex\"}) { location { id } userErrors { code } } }",
+            json!({}),
+            &[Admin, Staff],
+        ),
+        (
+            "createStudent",
+            "mutation { createStudent(input: {firstName: \"X\", lastName: \"Y\"}) { student { id } userErrors { code } } }",
+            json!({}),
+            &[Admin, Staff],
+        ),
+        (
+            "createFamily",
+            "mutation($input: CreateFamilyInput!) { createFamily(input: $input) { family { id } userErrors { code } } }",
+            json!({"input": {"name": "Other", "adminUserId": c.parent_user}}),
+            &[Admin, Staff],
+        ),
+        (
+            "addFamilyMember",
+            "mutation($input: AddFamilyMemberInput!) { addFamilyMember(input: $input) { family { id } userErrors { code } } }",
+            json!({"input": {"familyId": c.family, "studentId": s.student}}),
+            &[Admin, Staff, Parent],
+        ),
+        (
+            "previewSessions",
+            "query($id: ID!) { previewSessions(seriesId: $id, through: \"2026-03-31\") { occurrenceDate } }",
+            json!({"id": c.lily_series}),
+            &[Admin, Staff],
+        ),
+        (
+            "generateSessions",
+            crate::helpers::GENERATE,
+            json!({"input": {"seriesId": c.lily_series, "through": "2026-03-31"}}),
+            &[Admin, Staff],
+        ),
+        ("locations", "{ locations { totalCount } }", json!({}), &ALL),
+        ("offerings", "{ offerings { totalCount } }", json!({}), &ALL),
+        ("students", "{ students { totalCount } }", json!({}), &ALL),
+        ("classSeries", "{ classSeries { totalCount } }", json!({}), &ALL),
+        ("node(teacher)", NODE, json!({"id": s.bob}), &ALL),
+        ("node(Lily)", NODE, json!({"id": s.student}), &ALL),
+        ("node(Sam)", NODE, json!({"id": c.sam}), &[Admin, Staff]),
+        ("node(Lily's session)", NODE, json!({"id": c.lily_session}), &ALL),
+        ("node(Sam's session)", NODE, json!({"id": c.sam_session}), &[Admin, Staff]),
+        ("node(family)", NODE, json!({"id": c.family}), &[Admin, Staff, Parent]),
+        ("node(parent user)", NODE, json!({"id": c.parent_user}), &[Admin, Staff, Parent]),
+        ("calendar(location)", CAL, cal(json!({"locationId": s.location})), &[Admin, Staff]),
+        ("calendar(room)", CAL, cal(json!({"roomId": s.room_a})), &[Admin, Staff]),
+        ("calendar(Ada)", CAL, cal(json!({"teacherId": s.ada})), &[Admin, Staff, Teacher]),
+        ("calendar(Bob)", CAL, cal(json!({"teacherId": s.bob})), &[Admin, Staff]),
+        ("calendar(Lily)", CAL, cal(json!({"studentId": s.student})), &ALL),
+        ("calendar(Sam)", CAL, cal(json!({"studentId": c.sam})), &[Admin, Staff]),
+        (
+            "setTeacherAvailability(Ada)",
+            AVAIL,
+            json!({"input": {"teacherId": s.ada, "availability": [{"dayOfWeek": 1, "startTime": "09:00", "endTime": "19:00"}]}}),
+            &[Admin, Staff, Teacher],
+        ),
+        (
+            "setTeacherAvailability(Bob)",
+            AVAIL,
+            json!({"input": {"teacherId": s.bob, "availability": []}}),
+            &[Admin, Staff],
+        ),
+        ("me", "{ me { id } }", json!({}), &ALL),
+    ];
+    let token = |who: Who| match who {
+        Admin => s.token.as_str(),
+        Staff => c.staff.as_str(),
+        Teacher => c.teacher.as_str(),
+        Parent => c.parent.as_str(),
+        Student => c.student.as_str(),
+    };
+    let mut failures = Vec::new();
+    for (name, query, vars, allowed) in &matrix {
+        for who in ALL {
+            // A create that succeeded once would fail on "email taken" the
+            // next time: give each role its own email.
+            let mut vars = vars.clone();
+            if *name == "createUser" {
+                vars["input"]["email"] = json!(format!("new-{who:?}@roles.example"));
+            }
+            let body = app.gql(Some(token(who)), query, vars).await;
+            let got = outcome(&body);
+            let want = if allowed.contains(&who) { "ALLOWED" } else { "FORBIDDEN" };
+            if got != want {
+                failures.push(format!("{who:?} × {name}: want {want}, got {got} ({body})"));
+            }
+        }
+        let anonymous = app.gql(None, query, vars.clone()).await;
+        if outcome(&anonymous) != "UNAUTHENTICATED" {
+            failures.push(format!("anonymous × {name}: {anonymous}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn lists_show_each_role_only_its_own_rows() {
+    let app = spawn_app().await;
+    let c = cast(&app, "scope.example").await;
+    let q = "{ students { totalCount nodes { firstName } } classSeries { totalCount } }";
+    let counts = |body: &Value| {
+        (
+            body["data"]["students"]["totalCount"].as_i64().unwrap(),
+            body["data"]["classSeries"]["totalCount"].as_i64().unwrap(),
+        )
+    };
+    for (token, want, who) in [
+        (&c.school.token, (2, 2), "admin"),
+        (&c.staff, (2, 2), "staff"),
+        (&c.teacher, (1, 1), "teacher"),
+        (&c.parent, (1, 1), "parent"),
+        (&c.student, (1, 1), "student"),
+    ] {
+        let body = app.gql(Some(token), q, json!({})).await;
+        assert_eq!(counts(&body), want, "{who}: {body}");
+        if want.0 == 1 {
+            assert_eq!(body["data"]["students"]["nodes"][0]["firstName"], "Lily", "{who}");
+        }
+    }
+    // Sam is nobody's but the office's.
+    let _ = c.sam;
+}
