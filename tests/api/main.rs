@@ -6,6 +6,7 @@ mod bad_input;
 mod helpers;
 mod roles;
 mod http_contract;
+mod isolation;
 mod scheduling_flow;
 mod schema_drift;
 mod statement_count;

@@ -1,0 +1,238 @@
+//! Tenant isolation, driven by the schema itself (issue 3): two schools of
+//! the same shape; for every `Node` type and every root query or mutation
+//! that takes an id (directly or inside its input), school B's admin tries
+//! school A's ids. Nothing of A is returned, and A's data is unchanged.
+//!
+//! The lists of node types and id-taking operations come from
+//! introspection, so a new type or mutation without an entry in the tables
+//! below fails this test until someone decides how to attack it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::roles::{Cast, cast};
+
+const INTROSPECT: &str = r#"{
+  node: __type(name: "Node") { possibleTypes { name } }
+  query: __type(name: "Query") { fields { name args { name type { ...T } } } }
+  mutation: __type(name: "Mutation") { fields { name args { name type { ...T } } } }
+  inputs: __schema { types { name kind inputFields { name type { ...T } } } }
+}
+fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }"#;
+
+fn base_name(t: &Value) -> String {
+    let mut t = t;
+    while t["name"].is_null() {
+        t = &t["ofType"];
+    }
+    t["name"].as_str().unwrap().to_owned()
+}
+
+/// Root fields that take an `ID` somewhere in their arguments.
+fn id_taking_fields(schema: &Value) -> BTreeSet<String> {
+    let inputs: BTreeMap<String, Vec<String>> = schema["inputs"]["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "INPUT_OBJECT")
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap().to_owned(),
+                t["inputFields"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| base_name(&f["type"]))
+                    .collect(),
+            )
+        })
+        .collect();
+    fn takes_id(ty: &str, inputs: &BTreeMap<String, Vec<String>>, depth: usize) -> bool {
+        ty == "ID"
+            || (depth < 5
+                && inputs
+                    .get(ty)
+                    .is_some_and(|fields| fields.iter().any(|f| takes_id(f, inputs, depth + 1))))
+    }
+    let mut out = BTreeSet::new();
+    for root in ["query", "mutation"] {
+        for field in schema[root]["fields"].as_array().unwrap() {
+            if field["args"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| takes_id(&base_name(&a["type"]), &inputs, 0))
+            {
+                out.insert(field["name"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// Everything of school A an attack could change, read as A's admin.
+async fn snapshot(app: &TestApp, a: &Cast) -> Value {
+    let body = app
+        .gql(
+            Some(&a.school.token),
+            r#"query($family: ID!, $from: DateTime!, $to: DateTime!, $l: ID!) {
+              locations { nodes { id name rooms { id name capacity } } }
+              teachers { nodes { id availability { dayOfWeek startTime endTime } } }
+              students { totalCount }
+              users { nodes { id email roles } }
+              classSeries { nodes { id status lastGeneratedThrough } }
+              family: node(id: $family) { ... on Family { students { id } members { id } } }
+              calendar(filter: {locationId: $l}, from: $from, to: $to) { id status }
+            }"#,
+            json!({"family": a.family, "from": "2026-03-01T00:00:00Z", "to": "2026-05-01T00:00:00Z", "l": a.school.location}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"].clone()
+}
+
+#[tokio::test]
+async fn no_id_of_school_a_works_for_school_b() {
+    let app = spawn_app().await;
+    let a = cast(&app, "a.example").await;
+    let b = cast(&app, "b.example").await;
+    let schema = app.gql(Some(&b.school.token), INTROSPECT, json!({})).await;
+    assert!(schema.get("errors").is_none(), "{schema}");
+
+    // Every Node type, by A's id.
+    let ids: BTreeMap<&str, &str> = [
+        ("Location", a.school.location.as_str()),
+        ("Room", a.school.room_a.as_str()),
+        ("Teacher", a.school.ada.as_str()),
+        ("Student", a.school.student.as_str()),
+        ("Offering", a.school.offering.as_str()),
+        ("ClassSeries", a.lily_series.as_str()),
+        ("Session", a.lily_session.as_str()),
+        ("User", a.parent_user.as_str()),
+        ("Family", a.family.as_str()),
+    ]
+    .into();
+    let a_ids: Vec<&str> = ids.values().copied().collect();
+    for t in schema["data"]["node"]["possibleTypes"].as_array().unwrap() {
+        let name = t["name"].as_str().unwrap();
+        let id = ids
+            .get(name)
+            .unwrap_or_else(|| panic!("Node type {name} has no id in the isolation table: add one"));
+        let q = "query($id: ID!) { node(id: $id) { id } }";
+        let own = app.gql(Some(&a.school.token), q, json!({"id": id})).await;
+        assert_eq!(own["data"]["node"]["id"], json!(id), "A reads its own {name}: {own}");
+        let other = app.gql(Some(&b.school.token), q, json!({"id": id})).await;
+        assert_eq!(other["data"]["node"], Value::Null, "B reads A's {name}: {other}");
+    }
+
+    // Every root field taking an id, with A's ids, as B's admin.
+    let cal = |filter: Value| json!({"filter": filter, "from": "2026-03-01T00:00:00Z", "to": "2026-05-01T00:00:00Z"});
+    const CAL: &str = "query($filter: CalendarFilter!, $from: DateTime!, $to: DateTime!) { calendar(filter: $filter, from: $from, to: $to) { id } }";
+    let s = &a.school;
+    let attacks: Vec<(&str, &str, Value)> = vec![
+        ("node", "query($id: ID!) { node(id: $id) { id } }", json!({"id": a.lily_session})),
+        (
+            "previewSessions",
+            "query($id: ID!) { previewSessions(seriesId: $id, through: \"2026-04-30\") { occurrenceDate } }",
+            json!({"id": a.lily_series}),
+        ),
+        ("calendar", CAL, cal(json!({"locationId": s.location}))),
+        ("calendar", CAL, cal(json!({"teacherId": s.ada}))),
+        ("calendar", CAL, cal(json!({"roomId": s.room_a}))),
+        ("calendar", CAL, cal(json!({"studentId": s.student}))),
+        (
+            "createRoom",
+            "mutation($input: CreateRoomInput!) { createRoom(input: $input) { room { id } userErrors { code } } }",
+            json!({"input": {"locationId": s.location, "name": "Intruder", "capacity": 3}}),
+        ),
+        (
+            "createClassSeries",
+            crate::helpers::CREATE_SERIES,
+            json!({"input": {"offeringId": s.offering, "locationId": s.location, "teacherId": s.ada, "roomId": s.room_a,
+                "studentId": s.student, "startDate": "2026-03-02", "startTime": "10:00", "daysOfWeek": [1]}}),
+        ),
+        (
+            "generateSessions",
+            crate::helpers::GENERATE,
+            json!({"input": {"seriesId": a.lily_series, "through": "2026-04-30"}}),
+        ),
+        (
+            "setClassSeriesStatus",
+            "mutation($input: SetClassSeriesStatusInput!) { setClassSeriesStatus(input: $input) { series { id } userErrors { code } } }",
+            json!({"input": {"seriesId": a.lily_series, "status": "ENDED"}}),
+        ),
+        (
+            "setTeacherAvailability",
+            "mutation($input: SetTeacherAvailabilityInput!) { setTeacherAvailability(input: $input) { teacher { id } userErrors { code } } }",
+            json!({"input": {"teacherId": s.ada, "availability": []}}),
+        ),
+        (
+            "createUser",
+            "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { code } } }",
+            json!({"input": {"email": "spy@b.example", "password": "s3cret-pass", "firstName": "S", "lastName": "P",
+                "roles": ["TEACHER"], "teacherId": s.ada}}),
+        ),
+        (
+            "createUser",
+            "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { code } } }",
+            json!({"input": {"email": "spy2@b.example", "password": "s3cret-pass", "firstName": "S", "lastName": "P",
+                "roles": ["STUDENT"], "studentId": s.student}}),
+        ),
+        (
+            "setUserRoles",
+            "mutation($input: SetUserRolesInput!) { setUserRoles(input: $input) { user { id } userErrors { code } } }",
+            json!({"input": {"userId": a.parent_user, "roles": ["ADMIN"]}}),
+        ),
+        (
+            "createFamily",
+            "mutation($input: CreateFamilyInput!) { createFamily(input: $input) { family { id } userErrors { code } } }",
+            json!({"input": {"name": "Spies", "adminUserId": a.parent_user}}),
+        ),
+        (
+            "createFamily",
+            "mutation($input: CreateFamilyInput!) { createFamily(input: $input) { family { id } userErrors { code } } }",
+            json!({"input": {"name": "Spies", "adminUserId": b.parent_user, "studentIds": [s.student]}}),
+        ),
+        (
+            "addFamilyMember",
+            "mutation($input: AddFamilyMemberInput!) { addFamilyMember(input: $input) { family { id } userErrors { code } } }",
+            json!({"input": {"familyId": a.family, "studentId": b.sam}}),
+        ),
+        (
+            "addFamilyMember",
+            "mutation($input: AddFamilyMemberInput!) { addFamilyMember(input: $input) { family { id } userErrors { code } } }",
+            json!({"input": {"familyId": b.family, "studentId": s.student}}),
+        ),
+        (
+            "addFamilyMember",
+            "mutation($input: AddFamilyMemberInput!) { addFamilyMember(input: $input) { family { id } userErrors { code } } }",
+            json!({"input": {"familyId": b.family, "userId": a.parent_user}}),
+        ),
+    ];
+    let covered: BTreeSet<String> = attacks.iter().map(|(n, _, _)| (*n).to_owned()).collect();
+    let needed = id_taking_fields(&schema["data"]);
+    let missing: Vec<_> = needed.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "root fields taking ids without an isolation attack: {missing:?}; add them to this test"
+    );
+
+    let before = snapshot(&app, &a).await;
+    for (name, query, vars) in &attacks {
+        let body = app.gql(Some(&b.school.token), query, vars.clone()).await;
+        let text = body.to_string();
+        for id in &a_ids {
+            assert!(!text.contains(id), "{name} leaked A's id {id}: {body}");
+        }
+        let field = &body["data"][name];
+        let refused = field.is_null()
+            || field == &json!([])
+            || field["userErrors"]
+                .as_array()
+                .is_some_and(|e| e.iter().any(|e| e["code"] == "NOT_FOUND"));
+        assert!(refused, "{name} with A's ids was not refused: {body}");
+    }
+    assert_eq!(snapshot(&app, &a).await, before, "school A changed");
+}
