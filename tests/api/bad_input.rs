@@ -151,7 +151,11 @@ async fn invalid_series_input_names_the_field_and_writes_nothing() {
 
     // Nothing was written.
     let listed = app
-        .gql(Some(&s.token), "{ classSeries { totalCount nodes { id } } }", json!({}))
+        .gql(
+            Some(&s.token),
+            "{ classSeries { totalCount nodes { id } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
         listed["data"]["classSeries"],
@@ -362,7 +366,10 @@ async fn setup_mutations_refuse_bad_values_with_the_field_named() {
             json!({}),
         )
         .await;
-    assert_eq!(body["data"]["locations"]["nodes"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        body["data"]["locations"]["nodes"].as_array().unwrap().len(),
+        1
+    );
     assert_eq!(
         body["data"]["locations"]["nodes"][0]["rooms"]
             .as_array()

@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeZone, Utc};
 use gateway::AppState;
-use infra::Db;
 use infra::Clock;
+use infra::Db;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 

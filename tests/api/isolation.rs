@@ -117,14 +117,22 @@ async fn no_id_of_school_a_works_for_school_b() {
     let a_ids: Vec<&str> = ids.values().copied().collect();
     for t in schema["data"]["node"]["possibleTypes"].as_array().unwrap() {
         let name = t["name"].as_str().unwrap();
-        let id = ids
-            .get(name)
-            .unwrap_or_else(|| panic!("Node type {name} has no id in the isolation table: add one"));
+        let id = ids.get(name).unwrap_or_else(|| {
+            panic!("Node type {name} has no id in the isolation table: add one")
+        });
         let q = "query($id: ID!) { node(id: $id) { id } }";
         let own = app.gql(Some(&a.school.token), q, json!({"id": id})).await;
-        assert_eq!(own["data"]["node"]["id"], json!(id), "A reads its own {name}: {own}");
+        assert_eq!(
+            own["data"]["node"]["id"],
+            json!(id),
+            "A reads its own {name}: {own}"
+        );
         let other = app.gql(Some(&b.school.token), q, json!({"id": id})).await;
-        assert_eq!(other["data"]["node"], Value::Null, "B reads A's {name}: {other}");
+        assert_eq!(
+            other["data"]["node"],
+            Value::Null,
+            "B reads A's {name}: {other}"
+        );
     }
 
     // Every root field taking an id, with A's ids, as B's admin.
@@ -132,7 +140,11 @@ async fn no_id_of_school_a_works_for_school_b() {
     const CAL: &str = "query($filter: CalendarFilter!, $from: DateTime!, $to: DateTime!) { calendar(filter: $filter, from: $from, to: $to) { id } }";
     let s = &a.school;
     let attacks: Vec<(&str, &str, Value)> = vec![
-        ("node", "query($id: ID!) { node(id: $id) { id } }", json!({"id": a.lily_session})),
+        (
+            "node",
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({"id": a.lily_session}),
+        ),
         (
             "previewSessions",
             "query($id: ID!) { previewSessions(seriesId: $id, through: \"2026-04-30\") { occurrenceDate } }",

@@ -3,10 +3,11 @@
 //! with GraphQL over HTTP like any client.
 
 mod bad_input;
+mod hardening;
 mod helpers;
-mod roles;
 mod http_contract;
 mod isolation;
+mod roles;
 mod scheduling_flow;
 mod schema_drift;
 mod statement_count;

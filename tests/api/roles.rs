@@ -57,7 +57,14 @@ async fn user(app: &TestApp, admin: &str, email: &str, roles: &[&str], link: Val
 /// each logged in, and two 1-on-1 series with one generated session each.
 pub async fn cast(app: &TestApp, domain: &str) -> Cast {
     let s = school(app, &format!("admin@{domain}")).await;
-    let staff = user(app, &s.token, &format!("staff@{domain}"), &["STAFF"], json!({})).await;
+    let staff = user(
+        app,
+        &s.token,
+        &format!("staff@{domain}"),
+        &["STAFF"],
+        json!({}),
+    )
+    .await;
     let teacher = user(
         app,
         &s.token,
@@ -114,8 +121,12 @@ pub async fn cast(app: &TestApp, domain: &str) -> Cast {
         json!({"offeringId": s.offering, "teacherId": teacher, "locationId": s.location, "studentId": student,
                "startDate": "2026-03-02", "count": 1, "startTime": time, "durationMinutes": 30, "daysOfWeek": [1]})
     };
-    let lily_series = app.create_series(&s.token, series(&s.ada, &s.student, "10:00")).await;
-    let sam_series = app.create_series(&s.token, series(&s.bob, &sam, "18:00")).await;
+    let lily_series = app
+        .create_series(&s.token, series(&s.ada, &s.student, "10:00"))
+        .await;
+    let sam_series = app
+        .create_series(&s.token, series(&s.bob, &sam, "18:00"))
+        .await;
     let mut sessions = Vec::new();
     for id in [&lily_series, &sam_series] {
         let generated = app
@@ -153,7 +164,13 @@ enum Who {
     Student,
 }
 
-const ALL: [Who; 5] = [Who::Admin, Who::Staff, Who::Teacher, Who::Parent, Who::Student];
+const ALL: [Who; 5] = [
+    Who::Admin,
+    Who::Staff,
+    Who::Teacher,
+    Who::Parent,
+    Who::Student,
+];
 
 /// What a response says: allowed, or refused with which code.
 fn outcome(body: &Value) -> String {
@@ -188,7 +205,12 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
     use Who::*;
     let matrix: Vec<(&str, &str, Value, &[Who])> = vec![
         ("users", "{ users { totalCount } }", json!({}), &[Admin]),
-        ("auditLog", "{ auditLog(first: 5) { totalCount } }", json!({}), &[Admin]),
+        (
+            "auditLog",
+            "{ auditLog(first: 5) { totalCount } }",
+            json!({}),
+            &[Admin],
+        ),
         (
             "createUser",
             CREATE_USER,
@@ -234,20 +256,75 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
         ("locations", "{ locations { totalCount } }", json!({}), &ALL),
         ("offerings", "{ offerings { totalCount } }", json!({}), &ALL),
         ("students", "{ students { totalCount } }", json!({}), &ALL),
-        ("classSeries", "{ classSeries { totalCount } }", json!({}), &ALL),
+        (
+            "classSeries",
+            "{ classSeries { totalCount } }",
+            json!({}),
+            &ALL,
+        ),
         ("node(teacher)", NODE, json!({"id": s.bob}), &ALL),
         ("node(Lily)", NODE, json!({"id": s.student}), &ALL),
         ("node(Sam)", NODE, json!({"id": c.sam}), &[Admin, Staff]),
-        ("node(Lily's session)", NODE, json!({"id": c.lily_session}), &ALL),
-        ("node(Sam's session)", NODE, json!({"id": c.sam_session}), &[Admin, Staff]),
-        ("node(family)", NODE, json!({"id": c.family}), &[Admin, Staff, Parent]),
-        ("node(parent user)", NODE, json!({"id": c.parent_user}), &[Admin, Staff, Parent]),
-        ("calendar(location)", CAL, cal(json!({"locationId": s.location})), &[Admin, Staff]),
-        ("calendar(room)", CAL, cal(json!({"roomId": s.room_a})), &[Admin, Staff]),
-        ("calendar(Ada)", CAL, cal(json!({"teacherId": s.ada})), &[Admin, Staff, Teacher]),
-        ("calendar(Bob)", CAL, cal(json!({"teacherId": s.bob})), &[Admin, Staff]),
-        ("calendar(Lily)", CAL, cal(json!({"studentId": s.student})), &ALL),
-        ("calendar(Sam)", CAL, cal(json!({"studentId": c.sam})), &[Admin, Staff]),
+        (
+            "node(Lily's session)",
+            NODE,
+            json!({"id": c.lily_session}),
+            &ALL,
+        ),
+        (
+            "node(Sam's session)",
+            NODE,
+            json!({"id": c.sam_session}),
+            &[Admin, Staff],
+        ),
+        (
+            "node(family)",
+            NODE,
+            json!({"id": c.family}),
+            &[Admin, Staff, Parent],
+        ),
+        (
+            "node(parent user)",
+            NODE,
+            json!({"id": c.parent_user}),
+            &[Admin, Staff, Parent],
+        ),
+        (
+            "calendar(location)",
+            CAL,
+            cal(json!({"locationId": s.location})),
+            &[Admin, Staff],
+        ),
+        (
+            "calendar(room)",
+            CAL,
+            cal(json!({"roomId": s.room_a})),
+            &[Admin, Staff],
+        ),
+        (
+            "calendar(Ada)",
+            CAL,
+            cal(json!({"teacherId": s.ada})),
+            &[Admin, Staff, Teacher],
+        ),
+        (
+            "calendar(Bob)",
+            CAL,
+            cal(json!({"teacherId": s.bob})),
+            &[Admin, Staff],
+        ),
+        (
+            "calendar(Lily)",
+            CAL,
+            cal(json!({"studentId": s.student})),
+            &ALL,
+        ),
+        (
+            "calendar(Sam)",
+            CAL,
+            cal(json!({"studentId": c.sam})),
+            &[Admin, Staff],
+        ),
         (
             "setTeacherAvailability(Ada)",
             AVAIL,
@@ -280,7 +357,11 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             }
             let body = app.gql(Some(token(who)), query, vars).await;
             let got = outcome(&body);
-            let want = if allowed.contains(&who) { "ALLOWED" } else { "FORBIDDEN" };
+            let want = if allowed.contains(&who) {
+                "ALLOWED"
+            } else {
+                "FORBIDDEN"
+            };
             if got != want {
                 failures.push(format!("{who:?} × {name}: want {want}, got {got} ({body})"));
             }
@@ -314,7 +395,10 @@ async fn lists_show_each_role_only_its_own_rows() {
         let body = app.gql(Some(token), q, json!({})).await;
         assert_eq!(counts(&body), want, "{who}: {body}");
         if want.0 == 1 {
-            assert_eq!(body["data"]["students"]["nodes"][0]["firstName"], "Lily", "{who}");
+            assert_eq!(
+                body["data"]["students"]["nodes"][0]["firstName"], "Lily",
+                "{who}"
+            );
         }
     }
     // Sam is nobody's but the office's.
