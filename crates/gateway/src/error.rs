@@ -39,6 +39,18 @@ pub enum Code {
     TooManyAttempts,
     /// The idempotency key was already used for a different request.
     IdempotencyKeyReused,
+    /// Booked too close to the start.
+    MinNotice,
+    /// Too late to cancel.
+    CancelWindowPassed,
+    /// The teacher's day is fully booked.
+    DailyLimit,
+    /// Not enough seats left.
+    SessionFull,
+    /// The time is no longer free.
+    SlotTaken,
+    /// The student already has a place.
+    AlreadyBooked,
     /// Your role does not allow this.
     Forbidden,
 }
@@ -58,6 +70,12 @@ impl From<UserErrorCode> for Code {
             UserErrorCode::LimitExceeded => Self::LimitExceeded,
             UserErrorCode::TooManyAttempts => Self::TooManyAttempts,
             UserErrorCode::IdempotencyKeyReused => Self::IdempotencyKeyReused,
+            UserErrorCode::MinNotice => Self::MinNotice,
+            UserErrorCode::CancelWindowPassed => Self::CancelWindowPassed,
+            UserErrorCode::DailyLimit => Self::DailyLimit,
+            UserErrorCode::SessionFull => Self::SessionFull,
+            UserErrorCode::SlotTaken => Self::SlotTaken,
+            UserErrorCode::AlreadyBooked => Self::AlreadyBooked,
         }
     }
 }

@@ -37,6 +37,18 @@ pub enum UserErrorCode {
     TooManyAttempts,
     /// An idempotency key was reused for a different request.
     IdempotencyKeyReused,
+    /// Booked too close to the start.
+    MinNotice,
+    /// Too late to cancel.
+    CancelWindowPassed,
+    /// The teacher's day is fully booked.
+    DailyLimit,
+    /// Not enough seats left.
+    SessionFull,
+    /// The time is no longer free.
+    SlotTaken,
+    /// The student already has a place.
+    AlreadyBooked,
 }
 
 impl UserErrorCode {
@@ -55,6 +67,12 @@ impl UserErrorCode {
             Self::LimitExceeded => "LIMIT_EXCEEDED",
             Self::TooManyAttempts => "TOO_MANY_ATTEMPTS",
             Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
+            Self::MinNotice => "MIN_NOTICE",
+            Self::CancelWindowPassed => "CANCEL_WINDOW_PASSED",
+            Self::DailyLimit => "DAILY_LIMIT",
+            Self::SessionFull => "SESSION_FULL",
+            Self::SlotTaken => "SLOT_TAKEN",
+            Self::AlreadyBooked => "ALREADY_BOOKED",
         }
     }
 }

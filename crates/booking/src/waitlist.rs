@@ -1,0 +1,167 @@
+//! Waitlists: strictly FIFO per session, one entry per student.
+//!
+//! When seats free up, the first waiting students get offers at once (N
+//! seats, N offers), skipping anyone the caller says cannot take the seat
+//! (already booked into an overlapping session). An offer holds its seat
+//! until it is accepted or expires; expiry hands the seat to the next in
+//! line. Expiry is applied by a job and lazily whenever the session is read
+//! or booked, so a stale offer never blocks a seat for long.
+
+use chrono::{DateTime, Utc};
+
+/// Where a waitlist entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryStatus {
+    /// In line.
+    Waiting,
+    /// Holding a seat until the offer expires.
+    Offered,
+    /// Took the seat: a booking exists.
+    Accepted,
+    /// Did not answer in time.
+    Expired,
+    /// Left the line.
+    Withdrawn,
+}
+
+impl EntryStatus {
+    /// Every status.
+    pub const ALL: [EntryStatus; 5] = [
+        Self::Waiting,
+        Self::Offered,
+        Self::Accepted,
+        Self::Expired,
+        Self::Withdrawn,
+    ];
+
+    /// Stable stored/wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "WAITING",
+            Self::Offered => "OFFERED",
+            Self::Accepted => "ACCEPTED",
+            Self::Expired => "EXPIRED",
+            Self::Withdrawn => "WITHDRAWN",
+        }
+    }
+
+    /// The status with this stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// One entry, as loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry<Id> {
+    /// The entry's id.
+    pub id: Id,
+    /// Place in line (1 = first); assigned on joining, never reused.
+    pub position: u32,
+    /// Status.
+    pub status: EntryStatus,
+    /// When an open offer expires.
+    pub offer_expires_at: Option<DateTime<Utc>>,
+}
+
+/// Offers that have run out at `now`.
+pub fn expired<Id: Clone>(entries: &[Entry<Id>], now: DateTime<Utc>) -> Vec<Id> {
+    entries
+        .iter()
+        .filter(|e| {
+            e.status == EntryStatus::Offered && e.offer_expires_at.is_some_and(|t| t <= now)
+        })
+        .map(|e| e.id.clone())
+        .collect()
+}
+
+/// Who gets an offer when `free_seats` seats are free (seats already held
+/// by open offers are not free): the first waiting entries in position
+/// order that `eligible` accepts.
+pub fn next_offers<Id: Clone>(
+    entries: &[Entry<Id>],
+    free_seats: u32,
+    eligible: impl Fn(&Entry<Id>) -> bool,
+) -> Vec<Id> {
+    let mut waiting: Vec<&Entry<Id>> = entries
+        .iter()
+        .filter(|e| e.status == EntryStatus::Waiting)
+        .collect();
+    waiting.sort_by_key(|e| e.position);
+    waiting
+        .into_iter()
+        .filter(|e| eligible(e))
+        .take(free_seats as usize)
+        .map(|e| e.id.clone())
+        .collect()
+}
+
+/// Whether an offer can still be accepted at `now`.
+pub fn offer_open<Id>(entry: &Entry<Id>, now: DateTime<Utc>) -> bool {
+    entry.status == EntryStatus::Offered && entry.offer_expires_at.is_some_and(|t| t > now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+    use proptest::prelude::*;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
+    }
+
+    fn entry(id: u32, position: u32, status: EntryStatus) -> Entry<u32> {
+        Entry {
+            id,
+            position,
+            status,
+            offer_expires_at: (status == EntryStatus::Offered).then(|| now() + Duration::hours(1)),
+        }
+    }
+
+    #[test]
+    fn offers_go_to_the_first_in_line() {
+        let line = vec![
+            entry(3, 3, EntryStatus::Waiting),
+            entry(1, 1, EntryStatus::Accepted),
+            entry(2, 2, EntryStatus::Waiting),
+            entry(4, 4, EntryStatus::Waiting),
+        ];
+        assert_eq!(next_offers(&line, 1, |_| true), vec![2]);
+        assert_eq!(next_offers(&line, 2, |_| true), vec![2, 3]);
+        // Someone booked elsewhere at that time is skipped, not dropped.
+        assert_eq!(next_offers(&line, 1, |e| e.id != 2), vec![3]);
+        assert_eq!(next_offers(&line, 0, |_| true), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn offers_expire_at_their_time() {
+        let mut offered = entry(1, 1, EntryStatus::Offered);
+        assert!(offer_open(&offered, now()));
+        assert!(expired(std::slice::from_ref(&offered), now()).is_empty());
+        offered.offer_expires_at = Some(now());
+        assert!(!offer_open(&offered, now()));
+        assert_eq!(expired(&[offered], now()), vec![1]);
+    }
+
+    proptest! {
+        /// Offers always go out in strict position order: every offered
+        /// entry is ahead of every eligible entry left waiting.
+        #[test]
+        fn offers_are_fifo(
+            statuses in proptest::collection::vec(0usize..5, 1..30),
+            seats in 0u32..6,
+        ) {
+            let line: Vec<Entry<u32>> = statuses
+                .iter()
+                .enumerate()
+                .map(|(i, s)| entry(i as u32, (i as u32) * 2 + 1, EntryStatus::ALL[*s]))
+                .collect();
+            let offers = next_offers(&line, seats, |_| true);
+            let waiting: Vec<u32> = line.iter().filter(|e| e.status == EntryStatus::Waiting).map(|e| e.id).collect();
+            prop_assert_eq!(offers.len(), waiting.len().min(seats as usize));
+            prop_assert_eq!(&offers[..], &waiting[..offers.len()]);
+        }
+    }
+}
