@@ -17,6 +17,7 @@ mod m20261125_000003_create_teachers_and_students;
 mod m20261125_000004_create_offerings;
 mod m20261125_000005_create_series_and_sessions;
 mod m20261125_000006_create_accounts_audit_idempotency;
+mod m20261125_000007_create_bookings;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_create_offerings::Migration),
             Box::new(m20261125_000005_create_series_and_sessions::Migration),
             Box::new(m20261125_000006_create_accounts_audit_idempotency::Migration),
+            Box::new(m20261125_000007_create_bookings::Migration),
         ]
     }
 }

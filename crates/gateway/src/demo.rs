@@ -171,6 +171,7 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
             &tx,
             school,
             offering("Piano 1-on-1 (30 min)", OfferingKind::Individual, 30, 1),
+            Some(3_500),
             now,
         )
         .await?;
@@ -178,6 +179,7 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
             &tx,
             school,
             offering("Junior Choir", OfferingKind::Group, 60, 12),
+            Some(1_200),
             now,
         )
         .await?;
@@ -185,6 +187,7 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
             &tx,
             school,
             offering("Jazz Ensemble", OfferingKind::Ensemble, 90, 6),
+            Some(1_800),
             now,
         )
         .await?;
@@ -192,6 +195,7 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
             &tx,
             school,
             offering("Theory Masterclass", OfferingKind::Workshop, 120, 12),
+            Some(4_000),
             now,
         )
         .await?;

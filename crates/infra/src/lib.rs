@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod booking;
 pub mod clock;
 pub mod db;
 pub mod entity;

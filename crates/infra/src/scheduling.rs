@@ -232,6 +232,7 @@ pub async fn generate(
                 status: status.as_str().to_owned(),
                 conflicts: encode_conflicts(&decided.conflicts),
                 detached: false,
+                seats_taken: 0,
                 created_at: now,
             }
         })

@@ -153,6 +153,9 @@ pub struct CreateOfferingInput {
     pub default_duration_minutes: i32,
     /// Default seats per session.
     pub default_capacity: i32,
+    /// Price of one session (or 1-on-1 lesson) per seat, in the school
+    /// currency's minor units (e.g. cents); bookings copy it.
+    pub price_minor: Option<i32>,
 }
 
 /// Result of `createOffering`.
@@ -477,7 +480,17 @@ impl SetupMutation {
         };
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
-        let offering = people::create_offering(&tx, viewer.school, spec, app.clock.now())
+        if input.price_minor.is_some_and(|p| p < 0) {
+            return errors(
+                FieldError::invalid("priceMinor", "a price cannot be negative"),
+                |user_errors| CreateOfferingPayload {
+                    user_errors,
+                    ..Default::default()
+                },
+            );
+        }
+        let price = input.price_minor.map(i64::from);
+        let offering = people::create_offering(&tx, viewer.school, spec, price, app.clock.now())
             .await
             .map_err(internal)?;
         commit(

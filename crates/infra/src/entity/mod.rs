@@ -8,13 +8,18 @@
 #![allow(missing_docs)]
 
 pub mod audit_entry;
+pub mod attendance;
 pub mod auth_token;
+pub mod booking;
+pub mod booking_policy;
+pub mod booking_series;
 pub mod class_series;
 pub mod family;
 pub mod family_member;
 pub mod idempotency_key;
 pub mod location;
 pub mod offering;
+pub mod registration;
 pub mod room;
 pub mod school;
 pub mod session;
@@ -22,3 +27,4 @@ pub mod student;
 pub mod teacher;
 pub mod teacher_availability;
 pub mod user;
+pub mod waitlist_entry;

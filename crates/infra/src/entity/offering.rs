@@ -13,6 +13,7 @@ pub struct Model {
     pub kind: String,
     pub default_duration_minutes: i32,
     pub default_capacity: i32,
+    pub price_minor: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

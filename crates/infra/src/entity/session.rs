@@ -23,6 +23,7 @@ pub struct Model {
     pub status: String,
     pub conflicts: String,
     pub detached: bool,
+    pub seats_taken: i32,
     pub created_at: DateTimeUtc,
 }
 

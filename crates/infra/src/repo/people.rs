@@ -134,11 +134,13 @@ pub async fn create_student(
     .await?)
 }
 
-/// Creates an offering.
+/// Creates an offering; `price_minor` is the per-session price in the
+/// school's currency, in minor units.
 pub async fn create_offering(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     spec: OfferingSpec,
+    price_minor: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<offering::Model> {
     let id: OfferingId = new_id();
@@ -149,6 +151,7 @@ pub async fn create_offering(
         kind: Set(spec.kind.as_str().to_owned()),
         default_duration_minutes: Set(spec.default_duration_minutes as i32),
         default_capacity: Set(spec.default_capacity as i32),
+        price_minor: Set(price_minor),
         created_at: Set(now),
     }
     .insert(tx)
