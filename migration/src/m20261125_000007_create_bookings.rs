@@ -259,7 +259,9 @@ impl MigrationTrait for Migration {
                     .col(uuid(WaitlistEntries::StudentId))
                     .col(integer(WaitlistEntries::Position))
                     .col(string(WaitlistEntries::Status))
-                    .col(timestamp_with_time_zone_null(WaitlistEntries::OfferExpiresAt))
+                    .col(timestamp_with_time_zone_null(
+                        WaitlistEntries::OfferExpiresAt,
+                    ))
                     .col(uuid_null(WaitlistEntries::BookingId))
                     .col(timestamp_with_time_zone(WaitlistEntries::CreatedAt))
                     .to_owned(),

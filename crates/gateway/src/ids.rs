@@ -33,10 +33,18 @@ pub enum Kind {
     Session,
     /// A family group.
     Family,
+    /// A booking.
+    Booking,
+    /// A waitlist entry.
+    WaitlistEntry,
+    /// A registration.
+    Registration,
+    /// A recurring 1-on-1 booking series.
+    BookingSeries,
 }
 
 impl Kind {
-    const ALL: [Kind; 10] = [
+    const ALL: [Kind; 14] = [
         Kind::School,
         Kind::User,
         Kind::Location,
@@ -47,6 +55,10 @@ impl Kind {
         Kind::ClassSeries,
         Kind::Session,
         Kind::Family,
+        Kind::Booking,
+        Kind::WaitlistEntry,
+        Kind::Registration,
+        Kind::BookingSeries,
     ];
 
     /// The GraphQL type name.
@@ -62,6 +74,10 @@ impl Kind {
             Kind::ClassSeries => "ClassSeries",
             Kind::Session => "Session",
             Kind::Family => "Family",
+            Kind::Booking => "Booking",
+            Kind::WaitlistEntry => "WaitlistEntry",
+            Kind::Registration => "Registration",
+            Kind::BookingSeries => "BookingSeries",
         }
     }
 }

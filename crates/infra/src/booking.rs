@@ -65,7 +65,9 @@ pub enum BookError {
     #[error("{0}")]
     NotBookable(&'static str),
     /// The teacher is busy then.
-    #[error("the teacher is not free at that time (another lesson or its buffer overlaps); pick a slot from availableSlots")]
+    #[error(
+        "the teacher is not free at that time (another lesson or its buffer overlaps); pick a slot from availableSlots"
+    )]
     SlotTaken,
     /// Outside the teacher's availability.
     #[error("the teacher does not teach at that time; pick a slot from availableSlots")]
@@ -450,7 +452,10 @@ pub async fn join_waitlist(
             what: "session",
         }));
     };
-    if active_booking_of(tx, school, s.id, student).await?.is_some() {
+    if active_booking_of(tx, school, s.id, student)
+        .await?
+        .is_some()
+    {
         return Ok(Err(BookError::AlreadyBooked(
             "the student already has a place in this session",
         )));
@@ -573,8 +578,7 @@ pub async fn offer_free_seats(
             .all(tx)
             .await?
     };
-    let student_of: BTreeMap<Uuid, Uuid> =
-        entries.iter().map(|e| (e.id, e.student_id)).collect();
+    let student_of: BTreeMap<Uuid, Uuid> = entries.iter().map(|e| (e.id, e.student_id)).collect();
     let chosen = waitlist::next_offers(&domain, free, |e| {
         student_of
             .get(&e.id)
@@ -945,7 +949,14 @@ pub async fn book_one_on_one(
     if !inside {
         return Ok(Err(BookError::OutsideAvailability));
     }
-    let busy = busy_of(tx, school, request.teacher, start - policy.buffer_before, end + policy.buffer_after).await?;
+    let busy = busy_of(
+        tx,
+        school,
+        request.teacher,
+        start - policy.buffer_before,
+        end + policy.buffer_after,
+    )
+    .await?;
     if !busy.is_empty() {
         return Ok(Err(BookError::SlotTaken));
     }
@@ -1109,17 +1120,19 @@ pub async fn register(
         }));
     };
     let sessions: Vec<Uuid> = match kind {
-        RegistrationKind::FullSchedule => session::Entity::find()
-            .select_only()
-            .column(session::Column::Id)
-            .filter(session::Column::SchoolId.eq(school.uuid()))
-            .filter(session::Column::SeriesId.eq(series.id))
-            .filter(session::Column::StartsAt.gt(now))
-            .filter(session::Column::Status.is_not_in(["CANCELLED", "CANCELLED_BY_TEACHER"]))
-            .order_by_asc(session::Column::StartsAt)
-            .into_tuple()
-            .all(tx)
-            .await?,
+        RegistrationKind::FullSchedule => {
+            session::Entity::find()
+                .select_only()
+                .column(session::Column::Id)
+                .filter(session::Column::SchoolId.eq(school.uuid()))
+                .filter(session::Column::SeriesId.eq(series.id))
+                .filter(session::Column::StartsAt.gt(now))
+                .filter(session::Column::Status.is_not_in(["CANCELLED", "CANCELLED_BY_TEACHER"]))
+                .order_by_asc(session::Column::StartsAt)
+                .into_tuple()
+                .all(tx)
+                .await?
+        }
         RegistrationKind::SingleSession | RegistrationKind::DropIn => {
             let wanted = if kind == RegistrationKind::SingleSession {
                 1

@@ -577,11 +577,31 @@ pub async fn calendar(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<session::Model>> {
-    let by = match filter {
-        CalendarFilter::Location(id) => session::Column::LocationId.eq(id.uuid()),
-        CalendarFilter::Teacher(id) => session::Column::TeacherId.eq(id.uuid()),
-        CalendarFilter::Room(id) => session::Column::RoomId.eq(id.uuid()),
-        CalendarFilter::Student(id) => session::Column::StudentId.eq(id.uuid()),
+    let by: sea_orm::Condition = match filter {
+        CalendarFilter::Location(id) => session::Column::LocationId.eq(id.uuid()).into(),
+        CalendarFilter::Teacher(id) => session::Column::TeacherId.eq(id.uuid()).into(),
+        CalendarFilter::Room(id) => session::Column::RoomId.eq(id.uuid()).into(),
+        // A student's sessions: their 1-on-1 series' sessions and every
+        // session they hold (or held) a booking in, still one statement.
+        CalendarFilter::Student(id) => sea_orm::Condition::any()
+            .add(session::Column::StudentId.eq(id.uuid()))
+            .add(
+                session::Column::Id.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(crate::entity::booking::Column::SessionId)
+                        .from(crate::entity::booking::Entity)
+                        .and_where(crate::entity::booking::Column::SchoolId.eq(school.uuid()))
+                        .and_where(crate::entity::booking::Column::StudentId.eq(id.uuid()))
+                        .and_where(crate::entity::booking::Column::Status.is_in([
+                            "PENDING",
+                            "CONFIRMED",
+                            "ATTENDED",
+                            "NO_SHOW",
+                        ]))
+                        .to_owned(),
+                ),
+            )
+            .into(),
     };
     Ok(session::Entity::find()
         .filter(session::Column::SchoolId.eq(school.uuid()))

@@ -204,6 +204,23 @@ pub enum Action {
     },
     /// Change one's own password or sessions.
     ManageOwnAccount,
+    /// Book a seat or lesson (or join a waitlist) for a student.
+    Book(StudentId),
+    /// Cancel or reschedule a booking of `student` with `teacher`.
+    ManageBooking {
+        /// The booking's teacher.
+        teacher: Option<TeacherId>,
+        /// The booking's student.
+        student: StudentId,
+    },
+    /// Approve or decline a booking with this teacher.
+    DecideBooking(Option<TeacherId>),
+    /// Mark attendance in a session of this teacher.
+    RecordAttendance(Option<TeacherId>),
+    /// Set this teacher's booking policy.
+    EditBookingPolicy(TeacherId),
+    /// See the whole roster and waitlist of a session.
+    ReadRoster(Lesson),
 }
 
 /// A refusal, with a sentence for the client.
@@ -242,6 +259,15 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             actor.is_staff() || (actor.has(Role::Parent) && actor.families.contains(&f))
         }
         Action::ReadUser(u) => actor.is_staff() || actor.user == u,
+        Action::Book(student) => actor.is_staff() || actor.acts_for(Some(student)),
+        Action::ManageBooking { teacher, student } => {
+            actor.is_staff() || actor.acts_for(Some(student)) || actor.is_teacher(teacher)
+        }
+        Action::DecideBooking(teacher) | Action::RecordAttendance(teacher) => {
+            actor.is_staff() || actor.is_teacher(teacher)
+        }
+        Action::EditBookingPolicy(teacher) => actor.is_staff() || actor.is_teacher(Some(teacher)),
+        Action::ReadRoster(lesson) => actor.is_staff() || actor.is_teacher(lesson.teacher),
         Action::ManageFamily { admin } => {
             actor.is_staff() || (actor.has(Role::Parent) && actor.user == admin)
         }
@@ -274,6 +300,18 @@ fn denial(action: Action) -> &'static str {
         }
         Action::EditAvailability(_) => "teachers may only change their own availability",
         Action::ReadFamily(_) => "you may only see your own family",
+        Action::Book(_) => "you may only book for yourself or your family's students",
+        Action::ManageBooking { .. } => {
+            "you may only change bookings of your family's students, your own, or your lessons'"
+        }
+        Action::DecideBooking(_) => {
+            "only the lesson's teacher or the office may approve or decline"
+        }
+        Action::RecordAttendance(_) => {
+            "only the lesson's teacher or the office may take attendance"
+        }
+        Action::EditBookingPolicy(_) => "teachers may only set their own booking policy",
+        Action::ReadRoster(_) => "only the lesson's teacher or the office may see its roster",
         Action::ReadUser(_) => "you may only see your own account",
         Action::ManageFamily { .. } => "only staff or the family's admin parent may change it",
     }
@@ -400,6 +438,47 @@ mod tests {
                 &[Admin, Staff, Teacher, Parent, Student],
             ),
             (Action::ReadUser(id(2)), &[Admin, Staff]),
+            (
+                Action::Book(family_student),
+                &[Admin, Staff, Parent, Student],
+            ),
+            (Action::Book(stranger), &[Admin, Staff]),
+            (
+                Action::ManageBooking {
+                    teacher: Some(own_teacher),
+                    student: stranger,
+                },
+                &[Admin, Staff, Teacher],
+            ),
+            (
+                Action::ManageBooking {
+                    teacher: Some(other_teacher),
+                    student: family_student,
+                },
+                &[Admin, Staff, Parent, Student],
+            ),
+            (
+                Action::DecideBooking(Some(own_teacher)),
+                &[Admin, Staff, Teacher],
+            ),
+            (Action::DecideBooking(Some(other_teacher)), &[Admin, Staff]),
+            (Action::DecideBooking(None), &[Admin, Staff]),
+            (
+                Action::RecordAttendance(Some(own_teacher)),
+                &[Admin, Staff, Teacher],
+            ),
+            (
+                Action::EditBookingPolicy(own_teacher),
+                &[Admin, Staff, Teacher],
+            ),
+            (Action::EditBookingPolicy(other_teacher), &[Admin, Staff]),
+            (
+                Action::ReadRoster(Lesson {
+                    teacher: Some(own_teacher),
+                    student: Some(family_student),
+                }),
+                &[Admin, Staff, Teacher],
+            ),
         ];
         for (action, allowed) in table {
             for role in Role::ALL {

@@ -4,15 +4,20 @@
 
 mod availability;
 mod by_id;
+mod by_session;
 mod rooms_by_location;
 
 pub use availability::AvailabilityByTeacher;
 pub use by_id::ById;
+pub use by_session::BySession;
 pub use rooms_by_location::RoomsByLocation;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use infra::Db;
-use infra::entity::{class_series, location, offering, room, student, teacher, user};
+use infra::entity::{
+    attendance, booking, class_series, location, offering, room, session, student, teacher, user,
+    waitlist_entry,
+};
 use kernel::SchoolId;
 use uuid::Uuid;
 
@@ -30,8 +35,18 @@ pub struct Loaders {
     pub offerings: DataLoader<ById<offering::Entity>, HashMapCache>,
     /// Class series by id.
     pub series: DataLoader<ById<class_series::Entity>, HashMapCache>,
+    /// Sessions by id.
+    pub sessions: DataLoader<ById<session::Entity>, HashMapCache>,
     /// Users by id.
     pub users: DataLoader<ById<user::Entity>, HashMapCache>,
+    /// Bookings by session (every status).
+    pub bookings: DataLoader<BySession<booking::Entity>, HashMapCache>,
+    /// Waitlist entries by session, in line order.
+    pub waitlist: DataLoader<BySession<waitlist_entry::Entity>, HashMapCache>,
+    /// Attendance marks by session.
+    pub attendance: DataLoader<BySession<attendance::Entity>, HashMapCache>,
+    /// Bookings by id.
+    pub booking_by_id: DataLoader<ById<booking::Entity>, HashMapCache>,
     /// Availability windows by teacher.
     pub availability: DataLoader<AvailabilityByTeacher, HashMapCache>,
     /// Rooms by location.
@@ -54,6 +69,11 @@ impl Loaders {
             offerings: dl(ById::new(db, school)),
             series: dl(ById::new(db, school)),
             users: dl(ById::new(db, school)),
+            sessions: dl(ById::new(db, school)),
+            bookings: dl(BySession::new(db, school)),
+            waitlist: dl(BySession::new(db, school)),
+            attendance: dl(BySession::new(db, school)),
+            booking_by_id: dl(ById::new(db, school)),
             availability: dl(AvailabilityByTeacher {
                 db: db.clone(),
                 school,

@@ -7,6 +7,7 @@
 //! GraphiQL's schema query).
 
 mod account;
+mod booking;
 mod calendar;
 mod idempotency;
 mod identity;
@@ -29,6 +30,7 @@ use crate::error::{forbidden, internal};
 use crate::ids::Kind;
 use crate::loader::ById;
 
+pub use booking::{Booking, Registration, RosterEntry, WaitlistEntry};
 pub use identity::{AuditEntry, Family, User};
 pub use objects::*;
 
@@ -41,6 +43,7 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 #[derive(MergedObject, Default)]
 pub struct Query(
     account::AccountQuery,
+    booking::BookingQuery,
     identity::IdentityQuery,
     node::NodeQuery,
     calendar::CalendarQuery,
@@ -52,6 +55,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     account::AccountMutation,
+    booking::BookingMutation,
     identity::IdentityMutation,
     setup::SetupMutation,
     series::SeriesMutation,

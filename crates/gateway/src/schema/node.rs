@@ -2,14 +2,17 @@
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 use infra::entity::{
-    class_series, family, location, offering, room, session, student, teacher, user,
+    booking, class_series, family, location, offering, room, session, student, teacher, user,
+    waitlist_entry,
 };
 use infra::repo;
 use kernel::policy::{Action, Lesson};
 use kernel::{FamilyId, StudentId, TeacherId, UserId};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    ClassSeries, Family, Location, Offering, Room, Session, Student, Teacher, User, allow,
+    Booking, ClassSeries, Family, Location, Offering, Room, Session, Student, Teacher, User,
+    WaitlistEntry, allow,
 };
 use crate::context::{app, viewer};
 use crate::error::internal;
@@ -37,6 +40,10 @@ pub enum Node {
     User(User),
     /// A family.
     Family(Family),
+    /// A booking.
+    Booking(Booking),
+    /// A waitlist entry.
+    WaitlistEntry(WaitlistEntry),
 }
 
 #[derive(Default)]
@@ -97,10 +104,26 @@ impl NodeQuery {
             }
             Kind::Session => {
                 let found = get!(session);
-                allow(
-                    viewer,
-                    Action::ReadLesson(lesson(found.teacher_id, found.student_id)),
-                )?;
+                let mut facts = lesson(found.teacher_id, found.student_id);
+                if kernel::policy::authorize(viewer, Action::ReadLesson(facts)).is_err()
+                    && !viewer.acts_for.is_empty()
+                {
+                    // A group session is also "for" each student booked in it.
+                    let booked = booking::Entity::find()
+                        .filter(booking::Column::SchoolId.eq(school.uuid()))
+                        .filter(booking::Column::SessionId.eq(found.id))
+                        .filter(
+                            booking::Column::StudentId
+                                .is_in(viewer.acts_for.iter().map(|s| s.uuid())),
+                        )
+                        .one(conn)
+                        .await
+                        .map_err(internal)?;
+                    if let Some(b) = booked {
+                        facts.student = Some(StudentId::from_uuid(b.student_id));
+                    }
+                }
+                allow(viewer, Action::ReadLesson(facts))?;
                 Node::Session(Session(found))
             }
             Kind::User => {
@@ -113,7 +136,29 @@ impl NodeQuery {
                 allow(viewer, Action::ReadFamily(FamilyId::from_uuid(found.id)))?;
                 Node::Family(Family { model: found })
             }
-            Kind::School => return Ok(None),
+            Kind::Booking => {
+                let found = get!(booking);
+                allow(
+                    viewer,
+                    Action::ReadLesson(lesson(found.teacher_id, Some(found.student_id))),
+                )?;
+                Node::Booking(Booking(found))
+            }
+            Kind::WaitlistEntry => {
+                let found = get!(waitlist_entry);
+                let s = repo::find::<session::Entity>(conn, school, found.session_id)
+                    .await
+                    .map_err(internal)?;
+                allow(
+                    viewer,
+                    Action::ReadLesson(lesson(
+                        s.and_then(|s| s.teacher_id),
+                        Some(found.student_id),
+                    )),
+                )?;
+                Node::WaitlistEntry(WaitlistEntry(found))
+            }
+            Kind::School | Kind::Registration | Kind::BookingSeries => return Ok(None),
         };
         Ok(Some(node))
     }

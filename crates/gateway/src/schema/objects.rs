@@ -605,4 +605,27 @@ impl Session {
         };
         Ok(load(&loaders(ctx)?.series, id).await?.map(ClassSeries))
     }
+    /// Seats held by bookings (pending and confirmed) and by open waitlist
+    /// offers. Exact: kept in the booking's own transaction.
+    async fn seats_taken(&self) -> i32 {
+        self.seats_taken_value()
+    }
+    /// Seats anyone may still book (`capacity - seatsTaken`).
+    async fn seats_left(&self) -> i32 {
+        (self.0.capacity - self.seats_taken_value()).max(0)
+    }
+    /// Students with a confirmed, attended or no-show booking, with their
+    /// attendance. The teacher and the office see everyone; families see
+    /// their own students.
+    async fn roster(&self, ctx: &Context<'_>) -> Result<Vec<super::RosterEntry>> {
+        self.roster_value(ctx).await
+    }
+    /// Booking requests waiting for approval (for the teacher and office).
+    async fn pending_bookings(&self, ctx: &Context<'_>) -> Result<Vec<super::Booking>> {
+        self.pending_value(ctx).await
+    }
+    /// Students waiting for a seat, in line order, with open offers.
+    async fn waitlist(&self, ctx: &Context<'_>) -> Result<Vec<super::WaitlistEntry>> {
+        self.waitlist_value(ctx).await
+    }
 }

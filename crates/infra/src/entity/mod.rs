@@ -7,8 +7,8 @@
 
 #![allow(missing_docs)]
 
-pub mod audit_entry;
 pub mod attendance;
+pub mod audit_entry;
 pub mod auth_token;
 pub mod booking;
 pub mod booking_policy;

@@ -156,3 +156,62 @@ pub async fn rows<E: Tenant>(
         .all(conn)
         .await?)
 }
+
+/// A row that belongs to a session (bookings, waitlist entries, attendance).
+pub trait SessionChild: Tenant {
+    /// The `session_id` column.
+    fn session_column() -> Self::Column;
+    /// The order rows are listed in (creation, or waitlist position).
+    fn order_column() -> Self::Column;
+    /// The row's session.
+    fn session_of(model: &Self::Model) -> Option<Uuid>;
+}
+
+macro_rules! session_child {
+    ($($module:ident => $order:ident),*) => {$(
+        impl SessionChild for $module::Entity {
+            fn session_column() -> Self::Column {
+                $module::Column::SessionId
+            }
+            fn order_column() -> Self::Column {
+                $module::Column::$order
+            }
+            fn session_of(model: &Self::Model) -> Option<Uuid> {
+                model.session_id.into()
+            }
+        }
+    )*};
+}
+
+session_child!(
+    booking => CreatedAt,
+    waitlist_entry => Position,
+    attendance => RecordedAt
+);
+
+/// Rows of `E` of these sessions in `school`, grouped by session (one
+/// statement).
+pub async fn by_sessions<E: SessionChild>(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    sessions: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<E::Model>>> {
+    use sea_orm::QueryOrder;
+    let sessions: Vec<Uuid> = sessions.into_iter().collect();
+    let mut out: HashMap<Uuid, Vec<E::Model>> = sessions.iter().map(|s| (*s, Vec::new())).collect();
+    if sessions.is_empty() {
+        return Ok(out);
+    }
+    let rows = E::find()
+        .filter(E::school_column().eq(school.uuid()))
+        .filter(E::session_column().is_in(sessions))
+        .order_by_asc(E::order_column())
+        .all(conn)
+        .await?;
+    for row in rows {
+        if let Some(s) = E::session_of(&row) {
+            out.entry(s).or_default().push(row);
+        }
+    }
+    Ok(out)
+}
