@@ -168,6 +168,42 @@ async fn prime(ctx: &Context<'_>, sessions: &[infra::entity::session::Model]) ->
             .await
             .map_err(internal)?;
     }
+    // Bookings, attendance and waitlists of every session, and the
+    // students they name, one statement each.
+    let roster = wants.field("roster");
+    let waitlist = wants.field("waitlist");
+    let mut students = HashSet::new();
+    if roster.exists() || wants.field("pendingBookings").exists() {
+        let all: Vec<uuid::Uuid> = sessions.iter().map(|s| s.id).collect();
+        let bookings = loaders
+            .bookings
+            .load_many(all.iter().copied())
+            .await
+            .map_err(internal)?;
+        if roster.field("student").exists() {
+            students.extend(bookings.values().flatten().map(|b| b.student_id));
+        }
+        if roster.field("attendance").exists() || roster.field("attendanceNote").exists() {
+            loaders.attendance.load_many(all).await.map_err(internal)?;
+        }
+    }
+    if waitlist.exists() {
+        let entries = loaders
+            .waitlist
+            .load_many(sessions.iter().map(|s| s.id))
+            .await
+            .map_err(internal)?;
+        if waitlist.field("student").exists() {
+            students.extend(entries.values().flatten().map(|e| e.student_id));
+        }
+    }
+    if !students.is_empty() {
+        loaders
+            .students
+            .load_many(students)
+            .await
+            .map_err(internal)?;
+    }
     if series.exists() {
         let found = loaders
             .series

@@ -108,7 +108,8 @@ impl NodeQuery {
                 if kernel::policy::authorize(viewer, Action::ReadLesson(facts)).is_err()
                     && !viewer.acts_for.is_empty()
                 {
-                    // A group session is also "for" each student booked in it.
+                    // A group session is also "for" each student booked or
+                    // waiting in it.
                     let booked = booking::Entity::find()
                         .filter(booking::Column::SchoolId.eq(school.uuid()))
                         .filter(booking::Column::SessionId.eq(found.id))
@@ -119,8 +120,24 @@ impl NodeQuery {
                         .one(conn)
                         .await
                         .map_err(internal)?;
-                    if let Some(b) = booked {
-                        facts.student = Some(StudentId::from_uuid(b.student_id));
+                    let waiting = match &booked {
+                        Some(_) => None,
+                        None => waitlist_entry::Entity::find()
+                            .filter(waitlist_entry::Column::SchoolId.eq(school.uuid()))
+                            .filter(waitlist_entry::Column::SessionId.eq(found.id))
+                            .filter(
+                                waitlist_entry::Column::StudentId
+                                    .is_in(viewer.acts_for.iter().map(|s| s.uuid())),
+                            )
+                            .one(conn)
+                            .await
+                            .map_err(internal)?,
+                    };
+                    let student = booked
+                        .map(|b| b.student_id)
+                        .or(waiting.map(|w| w.student_id));
+                    if let Some(st) = student {
+                        facts.student = Some(StudentId::from_uuid(st));
                     }
                 }
                 allow(viewer, Action::ReadLesson(facts))?;
