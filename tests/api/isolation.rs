@@ -84,7 +84,9 @@ async fn snapshot(app: &TestApp, a: &Cast) -> Value {
               users { nodes { id email roles } }
               classSeries { nodes { id status lastGeneratedThrough } }
               family: node(id: $family) { ... on Family { students { id } members { id } } }
-              calendar(filter: {locationId: $l}, from: $from, to: $to) { id status }
+              calendar(filter: {locationId: $l}, from: $from, to: $to) {
+                id status seatsTaken roster { booking { id status } attendance } waitlist { id status }
+              }
             }"#,
             json!({"family": a.family, "from": "2026-03-01T00:00:00Z", "to": "2026-05-01T00:00:00Z", "l": a.school.location}),
         )
@@ -112,6 +114,8 @@ async fn no_id_of_school_a_works_for_school_b() {
         ("Session", a.lily_session.as_str()),
         ("User", a.parent_user.as_str()),
         ("Family", a.family.as_str()),
+        ("Booking", a.lily_booking.as_str()),
+        ("WaitlistEntry", a.sam_entry.as_str()),
     ]
     .into();
     let a_ids: Vec<&str> = ids.values().copied().collect();
@@ -223,6 +227,51 @@ async fn no_id_of_school_a_works_for_school_b() {
             json!({"input": {"familyId": b.family, "userId": a.parent_user}}),
         ),
     ];
+    let attacks = {
+        let mut more = attacks;
+        let m = |name: &'static str, q: &'static str, v: Value| (name, q, v);
+        more.extend([
+            m("setBookingPolicy", "mutation($i: SetBookingPolicyInput!) { setBookingPolicy(input: $i) { policy { minNoticeHours } userErrors { code } } }",
+              json!({"i": {"teacherId": s.ada, "minNoticeHours": 99}})),
+            m("setBookingPolicy", "mutation($i: SetBookingPolicyInput!) { setBookingPolicy(input: $i) { policy { minNoticeHours } userErrors { code } } }",
+              json!({"i": {"teacherId": b.school.ada, "offeringId": s.offering}})),
+            m("bookSession", "mutation($i: BookSessionInput!) { bookSession(input: $i) { booking { id } userErrors { code } } }",
+              json!({"i": {"sessionId": a.group_session, "studentId": b.sam}})),
+            m("bookSession", "mutation($i: BookSessionInput!) { bookSession(input: $i) { booking { id } userErrors { code } } }",
+              json!({"i": {"sessionId": b.group_session, "studentId": s.student}})),
+            m("register", "mutation($i: RegisterInput!) { register(input: $i) { registration { id } userErrors { code } } }",
+              json!({"i": {"seriesId": a.lily_series, "studentId": b.sam, "type": "FULL_SCHEDULE"}})),
+            m("register", "mutation($i: RegisterInput!) { register(input: $i) { registration { id } userErrors { code } } }",
+              json!({"i": {"seriesId": b.lily_series, "studentId": b.sam, "type": "DROP_IN", "sessionIds": [a.lily_session]}})),
+            m("bookOneOnOne", "mutation($i: BookOneOnOneInput!) { bookOneOnOne(input: $i) { booking { id } userErrors { code } } }",
+              json!({"i": {"teacherId": s.ada, "studentId": b.sam, "startsAt": "2026-03-03T15:00:00Z", "durationMinutes": 30}})),
+            m("bookOneOnOne", "mutation($i: BookOneOnOneInput!) { bookOneOnOne(input: $i) { booking { id } userErrors { code } } }",
+              json!({"i": {"teacherId": b.school.ada, "studentId": s.student, "startsAt": "2026-03-03T15:00:00Z", "durationMinutes": 30}})),
+            m("createBookingSeries", "mutation($i: CreateBookingSeriesInput!) { createBookingSeries(input: $i) { booked { id } userErrors { code } } }",
+              json!({"i": {"teacherId": s.ada, "studentId": b.sam, "firstStartsAt": "2026-03-03T15:00:00Z", "durationMinutes": 30, "frequency": "WEEKLY", "count": 2}})),
+            m("approveBooking", "mutation($b: ID!) { approveBooking(input: {bookingId: $b}) { booking { id } userErrors { code } } }",
+              json!({"b": a.lily_booking})),
+            m("declineBooking", "mutation($b: ID!) { declineBooking(input: {bookingId: $b}) { booking { id } userErrors { code } } }",
+              json!({"b": a.lily_booking})),
+            m("cancelBooking", "mutation($b: ID!) { cancelBooking(input: {bookingId: $b}) { cancelled { id } userErrors { code } } }",
+              json!({"b": a.lily_booking})),
+            m("rescheduleBooking", "mutation($b: ID!, $s: ID!) { rescheduleBooking(input: {bookingId: $b, sessionId: $s}) { booking { id } userErrors { code } } }",
+              json!({"b": a.lily_booking, "s": b.group_session})),
+            m("rescheduleBooking", "mutation($b: ID!, $s: ID!) { rescheduleBooking(input: {bookingId: $b, sessionId: $s}) { booking { id } userErrors { code } } }",
+              json!({"b": b.lily_booking, "s": a.group_session})),
+            m("joinWaitlist", "mutation($i: JoinWaitlistInput!) { joinWaitlist(input: $i) { waitlistEntry { id } userErrors { code } } }",
+              json!({"i": {"sessionId": a.group_session, "studentId": b.sam}})),
+            m("acceptWaitlistOffer", "mutation($e: ID!) { acceptWaitlistOffer(input: {entryId: $e}) { booking { id } userErrors { code } } }",
+              json!({"e": a.sam_entry})),
+            m("recordAttendance", "mutation($i: RecordAttendanceInput!) { recordAttendance(input: $i) { session { id } userErrors { code } } }",
+              json!({"i": {"sessionId": a.group_session, "entries": [{"studentId": s.student, "status": "ABSENT"}]}})),
+            m("availableSlots", "query($t: ID!) { availableSlots(teacherId: $t, from: \"2026-03-02T00:00:00Z\", to: \"2026-03-09T00:00:00Z\", durationMinutes: 30) { startsAt } }",
+              json!({"t": s.ada})),
+            m("bookingPolicy", "query($t: ID!) { bookingPolicy(teacherId: $t) { minNoticeHours } }",
+              json!({"t": s.ada})),
+        ]);
+        more
+    };
     let covered: BTreeSet<String> = attacks.iter().map(|(n, _, _)| (*n).to_owned()).collect();
     let needed = id_taking_fields(&schema["data"]);
     let missing: Vec<_> = needed.difference(&covered).collect();

@@ -72,3 +72,83 @@ async fn a_week_of_200_sessions_costs_the_same_statements_as_a_week_of_7() {
     // room, location, series, offering): a fixed handful.
     assert!(small <= 10, "{small} statements");
 }
+
+const ROSTERS: &str = "query($l: ID!) { calendar(filter: {locationId: $l}, from: \"2026-03-09T00:00:00Z\", to: \"2026-03-16T00:00:00Z\") {
+  id seatsTaken seatsLeft
+  roster { student { id firstName } booking { id status } attendance }
+  pendingBookings { id }
+  waitlist { id position student { id } }
+} }";
+
+#[tokio::test]
+async fn rosters_cost_the_same_statements_however_many_bookings() {
+    let app = spawn_app().await;
+    let s = school(&app, "office@rosters.example").await;
+    let mut students = Vec::new();
+    for i in 0..4 {
+        students.push(
+            app.ok(
+                &s.token,
+                "mutation($n: String!) { createStudent(input: {firstName: $n, lastName: \"R\"}) { student { id } userErrors { code } } }",
+                json!({"n": format!("S{i}")}),
+            )
+            .await["student"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let add_series = async |hour: u32| -> Vec<String> {
+        let series = app
+            .create_series(&s.token, json!({"offeringId": s.offering, "locationId": s.location,
+                "startDate": "2026-03-09", "startTime": format!("{hour:02}:00"), "durationMinutes": 30,
+                "rrule": "FREQ=DAILY;COUNT=7", "capacity": 3}))
+            .await;
+        app.ok(
+            &s.token,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-22"}}),
+        )
+        .await["created"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    const BOOK: &str = "mutation($i: BookSessionInput!) { bookSession(input: $i) { booking { id } waitlistEntry { id } userErrors { code } } }";
+    let measure = async || {
+        let before = app.db.statements();
+        let body = app
+            .gql(Some(&s.token), ROSTERS, json!({"l": s.location}))
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        (
+            app.db.statements() - before,
+            body["data"]["calendar"].as_array().unwrap().len(),
+        )
+    };
+    let first = add_series(8).await;
+    app.ok(
+        &s.token,
+        BOOK,
+        json!({"i": {"sessionId": first[0], "studentId": students[0]}}),
+    )
+    .await;
+    let (small, seven) = measure().await;
+    assert_eq!(seven, 7);
+    // Ten more series, each session with bookings and a waitlist.
+    for hour in 9..19 {
+        for session in add_series(hour).await {
+            for st in &students {
+                app.ok(&s.token, BOOK, json!({"i": {"sessionId": session, "studentId": st, "joinWaitlistIfFull": true}})).await;
+            }
+        }
+    }
+    let (large, many) = measure().await;
+    assert_eq!(many, 77);
+    assert_eq!(
+        large, small,
+        "statements for {many} sessions with 308 bookings vs {seven}"
+    );
+}
