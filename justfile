@@ -30,6 +30,9 @@ lint:
     cargo clippy --workspace --all-targets -- -D warnings
     cargo fmt --all --check
 
-# Expand and conflict-check a school-year of 1,000 weekly series.
+# Scheduling (1,000 weekly series), slot search (50 teachers x 4 weeks) and
+# booking throughput under contention (SQLite; BENCH_DATABASE_URL=postgres://… for PostgreSQL).
 bench:
     cargo bench -p scheduling --bench expand_and_check
+    cargo bench -p booking --bench slot_search
+    cargo bench -p gateway --bench booking_contention

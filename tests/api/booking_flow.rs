@@ -32,7 +32,8 @@ async fn student(app: &TestApp, token: &str, name: &str) -> String {
 }
 
 /// A group offering and one generated session of it with `capacity` seats,
-/// taught by `teacher`, on Wednesday 4 March 2026 at 17:00 London.
+/// taught by `teacher`, on Wednesday 4 March 2026 at 19:00 London (after
+/// the cast's own group session, so nobody on it is busy elsewhere).
 async fn group_session(
     app: &TestApp,
     token: &str,
@@ -50,7 +51,7 @@ async fn group_session(
         .create_series(
             token,
             json!({"offeringId": offering, "teacherId": teacher, "locationId": location, "startDate": "2026-03-04",
-                   "count": 1, "startTime": "17:00", "daysOfWeek": [3], "capacity": capacity}),
+                   "count": 1, "startTime": "19:00", "daysOfWeek": [3], "capacity": capacity}),
         )
         .await;
     let generated = app
@@ -326,8 +327,24 @@ async fn an_offer_that_lapses_passes_to_the_next_in_line() {
             ("Cy".into(), "WAITING".into())
         ]
     );
-    // A day later Ann's offer (24 h by default) has lapsed.
+    // A day later Ann's offer (24 h by default) has lapsed; the job passes
+    // her seat to Ben.
     app.clock.advance(chrono::Duration::hours(25));
+    let touched = infra::booking::expire_due_offers(
+        &app.db,
+        crate::helpers::now() + chrono::Duration::hours(25),
+    )
+    .await
+    .unwrap();
+    assert_eq!(touched, 1);
+    let view = app.ok(&s.token, SESSION, json!({"id": session})).await;
+    assert_eq!(
+        line(&view),
+        vec![
+            ("Ben".into(), "OFFERED".into()),
+            ("Cy".into(), "WAITING".into())
+        ]
+    );
     let late = app
         .gql(Some(&s.token), "mutation($e: ID!) { acceptWaitlistOffer(input: {entryId: $e}) { booking { id } userErrors { code message } } }", json!({"e": entries[0]}))
         .await;
@@ -576,4 +593,68 @@ async fn registrations_are_all_or_nothing_and_series_report_their_conflicts() {
         .map(|b| b["startsAt"].as_str().unwrap())
         .collect();
     assert_eq!(booked, vec!["2026-03-09T10:00:00Z", "2026-03-16T10:00:00Z"]);
+}
+
+#[tokio::test]
+async fn no_offer_goes_to_a_student_booked_at_that_time() {
+    let app = spawn_app().await;
+    let c = cast(&app, "overlap.example").await;
+    let s = &c.school;
+    // Lily holds a seat in the cast's Wednesday 17:00–18:00 session. A
+    // 17:30 session of one seat is full; Lily, then Sam, wait for it.
+    let offering = app
+        .ok(&s.token, "mutation { createOffering(input: {title: \"Duo\", kind: GROUP, defaultDurationMinutes: 60, defaultCapacity: 1}) { offering { id } userErrors { code } } }", json!({}))
+        .await["offering"]["id"].as_str().unwrap().to_owned();
+    let series = app
+        .create_series(
+            &s.token,
+            json!({"offeringId": offering, "locationId": s.location, "startDate": "2026-03-04",
+            "count": 1, "startTime": "17:30", "daysOfWeek": [3]}),
+        )
+        .await;
+    let session = app
+        .ok(
+            &s.token,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+        )
+        .await["created"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let xena = student(&app, &s.token, "Xena").await;
+    let held = app
+        .ok(
+            &s.token,
+            BOOK,
+            json!({"i": {"sessionId": session, "studentId": xena}}),
+        )
+        .await;
+    for st in [&s.student, &c.sam] {
+        app.ok(
+            &s.token,
+            BOOK,
+            json!({"i": {"sessionId": session, "studentId": st, "joinWaitlistIfFull": true}}),
+        )
+        .await;
+    }
+    app.ok(
+        &s.token,
+        CANCEL,
+        json!({"i": {"bookingId": held["booking"]["id"]}}),
+    )
+    .await;
+    let view = app.ok(&s.token, SESSION, json!({"id": session})).await;
+    let line: Vec<(&str, &str)> = view["waitlist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["student"]["firstName"].as_str().unwrap(),
+                e["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(line, vec![("Lily", "WAITING"), ("Sam", "OFFERED")]);
 }

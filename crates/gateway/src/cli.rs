@@ -127,6 +127,7 @@ async fn run_with_db(args: Args) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     tokio::spawn(advance_loop(state.clone()));
+    tokio::spawn(waitlist_loop(state.clone()));
     tracing::info!("serving GraphiQL on http://{listen}/ and the API on http://{listen}/graphql");
     println!(
         "Ostinato is serving GraphiQL on http://{listen}/ and the API on http://{listen}/graphql"
@@ -134,6 +135,23 @@ async fn run_with_db(args: Args) -> Result<(), String> {
     crate::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())
+}
+
+/// How often lapsed waitlist offers are expired and passed on.
+pub const WAITLIST_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Expires lapsed waitlist offers every [`WAITLIST_EVERY`], so the next in
+/// line gets the seat even when nobody touches the session.
+async fn waitlist_loop(state: AppState) {
+    let mut every = tokio::time::interval(WAITLIST_EVERY);
+    loop {
+        every.tick().await;
+        match infra::booking::expire_due_offers(&state.db, state.clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "expired waitlist offers"),
+            Err(e) => tracing::error!(error = ?e, "waitlist expiry failed"),
+        }
+    }
 }
 
 /// How often the ADVANCE generation job runs.

@@ -274,6 +274,7 @@ async fn active_booking_of(
 
 /// What a group booking request ended as.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // Built once per request, never stored.
 pub enum GroupOutcome {
     /// A booking holds the seats.
     Booked(booking_row::Model),
@@ -1196,4 +1197,29 @@ pub async fn register(
         }
     }
     Ok(Ok((reg, booked)))
+}
+
+/// The waitlist job: expires every lapsed offer and passes its seat on,
+/// one transaction per session. Returns how many sessions were touched.
+pub async fn expire_due_offers(db: &crate::Db, now: DateTime<Utc>) -> Result<usize> {
+    let due: Vec<(Uuid, Uuid)> = waitlist_entry::Entity::find()
+        .select_only()
+        .column(waitlist_entry::Column::SchoolId)
+        .column(waitlist_entry::Column::SessionId)
+        .distinct()
+        .filter(waitlist_entry::Column::Status.eq(EntryStatus::Offered.as_str()))
+        .filter(waitlist_entry::Column::OfferExpiresAt.lte(now))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    for (school, session_id) in &due {
+        let school = SchoolId::from_uuid(*school);
+        let tx = db.begin_write().await?;
+        if let Some(s) = lock_session(&tx, school, *session_id).await? {
+            expire_offers(&tx, school, &s, now).await?;
+            crate::repo::audit::record(&tx, school, None, "expireWaitlistOffers", &[], now).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(due.len())
 }

@@ -600,8 +600,7 @@ pub async fn calendar(
                         ]))
                         .to_owned(),
                 ),
-            )
-            .into(),
+            ),
     };
     Ok(session::Entity::find()
         .filter(session::Column::SchoolId.eq(school.uuid()))
