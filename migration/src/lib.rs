@@ -18,6 +18,7 @@ mod m20261125_000004_create_offerings;
 mod m20261125_000005_create_series_and_sessions;
 mod m20261125_000006_create_accounts_audit_idempotency;
 mod m20261125_000007_create_bookings;
+mod m20261125_000008_create_staff_and_hybrid;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_create_series_and_sessions::Migration),
             Box::new(m20261125_000006_create_accounts_audit_idempotency::Migration),
             Box::new(m20261125_000007_create_bookings::Migration),
+            Box::new(m20261125_000008_create_staff_and_hybrid::Migration),
         ]
     }
 }

@@ -79,13 +79,14 @@ async fn snapshot(app: &TestApp, a: &Cast) -> Value {
             Some(&a.school.token),
             r#"query($family: ID!, $from: DateTime!, $to: DateTime!, $l: ID!) {
               locations { nodes { id name rooms { id name capacity } } }
-              teachers { nodes { id availability { dayOfWeek startTime endTime } } }
+              teachers { nodes { id availability { dayOfWeek startTime endTime } teachingRoles { id } } }
               students { totalCount }
               users { nodes { id email roles } }
               classSeries { nodes { id status lastGeneratedThrough } }
               family: node(id: $family) { ... on Family { students { id } members { id } } }
               calendar(filter: {locationId: $l}, from: $from, to: $to) {
                 id status seatsTaken roster { booking { id status } attendance } waitlist { id status }
+                instructors { id } assistants { id }
               }
             }"#,
             json!({"family": a.family, "from": "2026-03-01T00:00:00Z", "to": "2026-05-01T00:00:00Z", "l": a.school.location}),
@@ -267,6 +268,24 @@ async fn no_id_of_school_a_works_for_school_b() {
               json!({"i": {"sessionId": a.group_session, "entries": [{"studentId": s.student, "status": "ABSENT"}]}})),
             m("availableSlots", "query($t: ID!) { availableSlots(teacherId: $t, from: \"2026-03-02T00:00:00Z\", to: \"2026-03-09T00:00:00Z\", durationMinutes: 30) { startsAt } }",
               json!({"t": s.ada})),
+            m("createOffering", "mutation($r: ID!) { createOffering(input: {title: \"X\", kind: GROUP, defaultDurationMinutes: 30, defaultCapacity: 2, requiredRoleId: $r}) { offering { id } userErrors { code } } }",
+              json!({"r": a.role})),
+            m("grantTeachingRole", "mutation($t: ID!, $r: ID!) { grantTeachingRole(input: {teacherId: $t, roleId: $r}) { teacher { id } userErrors { code } } }",
+              json!({"t": s.ada, "r": b.role})),
+            m("grantTeachingRole", "mutation($t: ID!, $r: ID!) { grantTeachingRole(input: {teacherId: $t, roleId: $r}) { teacher { id } userErrors { code } } }",
+              json!({"t": b.school.ada, "r": a.role})),
+            m("assignStaff", "mutation($i: AssignStaffInput!) { assignStaff(input: $i) { series { id } userErrors { code } } }",
+              json!({"i": {"seriesId": a.lily_series, "instructorIds": [b.school.bob]}})),
+            m("assignStaff", "mutation($i: AssignStaffInput!) { assignStaff(input: $i) { session { id } userErrors { code } } }",
+              json!({"i": {"sessionId": b.group_session, "instructorIds": [s.bob]}})),
+            m("assignStaff", "mutation($i: AssignStaffInput!) { assignStaff(input: $i) { session { id } userErrors { code } } }",
+              json!({"i": {"sessionId": a.group_session, "assistantIds": [b.school.bob]}})),
+            m("eligibleStaff", "query($s: ID!) { eligibleStaff(sessionId: $s) { id } }", json!({"s": a.group_session})),
+            m("hybridSlots", "query($s: ID!) { hybridSlots(sessionId: $s, durationMinutes: 30) { startsAt } }", json!({"s": a.group_session})),
+            m("bookHybridSlot", "mutation($i: BookHybridSlotInput!) { bookHybridSlot(input: $i) { booking { id } userErrors { code } } }",
+              json!({"i": {"sessionId": a.group_session, "studentId": b.sam, "startsAt": "2026-03-04T17:00:00Z", "durationMinutes": 30}})),
+            m("bookHybridSlot", "mutation($i: BookHybridSlotInput!) { bookHybridSlot(input: $i) { booking { id } userErrors { code } } }",
+              json!({"i": {"sessionId": b.group_session, "studentId": s.student, "startsAt": "2026-03-04T17:00:00Z", "durationMinutes": 30}})),
             m("bookingPolicy", "query($t: ID!) { bookingPolicy(teacherId: $t) { minNoticeHours } }",
               json!({"t": s.ada})),
         ]);

@@ -11,5 +11,6 @@ mod isolation;
 mod roles;
 mod scheduling_flow;
 mod schema_drift;
+mod staff_and_hybrid;
 mod statement_count;
 mod tenancy;

@@ -32,6 +32,8 @@ pub struct Cast {
     pub lily_booking: String,
     /// Sam's waitlist entry in it.
     pub sam_entry: String,
+    /// A teaching role ("Choir leader").
+    pub role: String,
 }
 
 const CREATE_USER: &str = "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { field code message } } }";
@@ -183,7 +185,18 @@ pub async fn cast(app: &TestApp, domain: &str) -> Cast {
         .to_owned();
     // Relationships are read per request, so the teacher now teaches Lily
     // and the parent acts for her.
+    let role = app
+        .ok(
+            &s.token,
+            "mutation { createTeachingRole(input: {name: \"Choir leader\"}) { role { id } userErrors { code } } }",
+            json!({}),
+        )
+        .await["role"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     Cast {
+        role,
         group_session,
         lily_booking,
         sam_entry,

@@ -172,6 +172,7 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
             school,
             offering("Piano 1-on-1 (30 min)", OfferingKind::Individual, 30, 1),
             Some(3_500),
+            None,
             now,
         )
         .await?;
@@ -180,6 +181,7 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
             school,
             offering("Junior Choir", OfferingKind::Group, 60, 12),
             Some(1_200),
+            None,
             now,
         )
         .await?;
@@ -188,6 +190,7 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
             school,
             offering("Jazz Ensemble", OfferingKind::Ensemble, 90, 6),
             Some(1_800),
+            None,
             now,
         )
         .await?;
@@ -196,6 +199,7 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
             school,
             offering("Theory Masterclass", OfferingKind::Workshop, 120, 12),
             Some(4_000),
+            None,
             now,
         )
         .await?;
@@ -232,6 +236,7 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
             capacity,
             policy: ConflictPolicy::Mark,
             mode: GenerationMode::OnDemand,
+            hybrid: None,
         };
         let all = [
             series(

@@ -51,6 +51,8 @@ pub enum Code {
     SlotTaken,
     /// The student already has a place.
     AlreadyBooked,
+    /// The staff member lacks the required teaching role.
+    NotQualified,
     /// Your role does not allow this.
     Forbidden,
 }
@@ -76,6 +78,7 @@ impl From<UserErrorCode> for Code {
             UserErrorCode::SessionFull => Self::SessionFull,
             UserErrorCode::SlotTaken => Self::SlotTaken,
             UserErrorCode::AlreadyBooked => Self::AlreadyBooked,
+            UserErrorCode::NotQualified => Self::NotQualified,
         }
     }
 }

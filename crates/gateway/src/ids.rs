@@ -41,10 +41,12 @@ pub enum Kind {
     Registration,
     /// A recurring 1-on-1 booking series.
     BookingSeries,
+    /// A teaching role.
+    TeachingRole,
 }
 
 impl Kind {
-    const ALL: [Kind; 14] = [
+    const ALL: [Kind; 15] = [
         Kind::School,
         Kind::User,
         Kind::Location,
@@ -59,6 +61,7 @@ impl Kind {
         Kind::WaitlistEntry,
         Kind::Registration,
         Kind::BookingSeries,
+        Kind::TeachingRole,
     ];
 
     /// The GraphQL type name.
@@ -78,6 +81,7 @@ impl Kind {
             Kind::WaitlistEntry => "WaitlistEntry",
             Kind::Registration => "Registration",
             Kind::BookingSeries => "BookingSeries",
+            Kind::TeachingRole => "TeachingRole",
         }
     }
 }

@@ -78,6 +78,11 @@ pub enum BookError {
     /// The waitlist offer is gone.
     #[error("this waitlist offer has expired or was already answered")]
     OfferClosed,
+    /// Hybrid 1-on-1 slots are for the series' enrolled students.
+    #[error(
+        "the student is not enrolled in this series; register them for the full schedule first"
+    )]
+    NotEnrolled,
 }
 
 impl From<BookError> for FieldError {
@@ -98,6 +103,7 @@ impl From<BookError> for FieldError {
             BookError::OutsideAvailability => ("startsAt", UserErrorCode::SlotTaken),
             BookError::Transition(_) => ("bookingId", UserErrorCode::InvalidState),
             BookError::OfferClosed => ("entryId", UserErrorCode::InvalidState),
+            BookError::NotEnrolled => ("studentId", UserErrorCode::InvalidState),
         };
         FieldError {
             field,
@@ -707,7 +713,10 @@ pub async fn decide(
     row.decided_at = Set(Some(now));
     row.decided_by = Set(Some(by.uuid()));
     let row = row.update(tx).await?;
-    if !approve && let Some(sid) = booking.session_id {
+    if !approve
+        && booking.kind == kind_str(BookingKind::GroupSession)
+        && let Some(sid) = booking.session_id
+    {
         release_seats(tx, sid, booking.seats).await?;
         offer_free_seats(tx, school, sid, now).await?;
     }
@@ -764,7 +773,9 @@ pub async fn cancel(
         row.cancelled_by = Set(Some(change.by.uuid()));
         row.cancel_reason = Set(reason.clone());
         done.push(row.update(tx).await?);
-        if let Some(sid) = b.session_id {
+        if b.kind == kind_str(BookingKind::GroupSession)
+            && let Some(sid) = b.session_id
+        {
             release_seats(tx, sid, b.seats).await?;
             offer_free_seats(tx, school, sid, now).await?;
         }
@@ -1222,4 +1233,129 @@ pub async fn expire_due_offers(db: &crate::Db, now: DateTime<Utc>) -> Result<usi
         tx.commit().await?;
     }
     Ok(due.len())
+}
+
+/// Free 1-on-1 starts inside a hybrid session's meeting time, on a grid of
+/// the lesson length. Empty for a session outside the cycle's 1-on-1 weeks.
+pub async fn hybrid_slots(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    s: &session::Model,
+    duration: Duration,
+) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    if !s.one_on_one_week || duration <= Duration::zero() {
+        return Ok(Vec::new());
+    }
+    let taken = hybrid_bookings(conn, school, s.id).await?;
+    let mut out = Vec::new();
+    let mut start = s.starts_at;
+    while start + duration <= s.ends_at {
+        let end = start + duration;
+        if !taken.iter().any(|b| b.starts_at < end && start < b.ends_at) {
+            out.push((start, end));
+        }
+        start += duration;
+    }
+    Ok(out)
+}
+
+async fn hybrid_bookings(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    session_id: Uuid,
+) -> Result<Vec<booking_row::Model>> {
+    Ok(booking_row::Entity::find()
+        .filter(booking_row::Column::SchoolId.eq(school.uuid()))
+        .filter(booking_row::Column::SessionId.eq(session_id))
+        .filter(booking_row::Column::Kind.eq(kind_str(BookingKind::OneOnOne)))
+        .filter(booking_row::Column::Status.is_in(ACTIVE))
+        .all(conn)
+        .await?)
+}
+
+/// Books a 1-on-1 slot inside a hybrid session for an enrolled student
+/// (one with a FULL_SCHEDULE registration for the series), at the
+/// series' 1-on-1 price.
+#[allow(clippy::too_many_arguments)]
+pub async fn book_hybrid_slot(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    session_id: Uuid,
+    student: StudentId,
+    starts_at: DateTime<Utc>,
+    duration: Duration,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<Outcome<booking_row::Model>> {
+    use crate::entity::registration;
+    let Some(s) = lock_session(tx, school, session_id).await? else {
+        return Ok(Err(BookError::NotFound {
+            field: "sessionId",
+            what: "session",
+        }));
+    };
+    if !s.one_on_one_week {
+        return Ok(Err(BookError::NotBookable(
+            "this meeting is a group lesson, not one of the cycle's 1-on-1 weeks",
+        )));
+    }
+    let Some(series) = s.series_id else {
+        return Ok(Err(BookError::NotEnrolled));
+    };
+    let enrolled = registration::Entity::find()
+        .filter(registration::Column::SchoolId.eq(school.uuid()))
+        .filter(registration::Column::SeriesId.eq(series))
+        .filter(registration::Column::StudentId.eq(student.uuid()))
+        .filter(registration::Column::Kind.eq(RegistrationKind::FullSchedule.as_str()))
+        .one(tx)
+        .await?
+        .is_some();
+    if !enrolled {
+        return Ok(Err(BookError::NotEnrolled));
+    }
+    if starts_at <= now {
+        return Ok(Err(BookError::Policy(PolicyViolation::MinNotice {
+            hours: 0,
+        })));
+    }
+    let end = starts_at + duration;
+    if starts_at < s.starts_at || end > s.ends_at {
+        return Ok(Err(BookError::OutsideAvailability));
+    }
+    let taken = hybrid_bookings(tx, school, s.id).await?;
+    if taken.iter().any(|b| b.student_id == student.uuid()) {
+        return Ok(Err(BookError::AlreadyBooked(
+            "the student already has a 1-on-1 slot in this meeting",
+        )));
+    }
+    if taken
+        .iter()
+        .any(|b| b.starts_at < end && starts_at < b.ends_at)
+    {
+        return Ok(Err(BookError::SlotTaken));
+    }
+    let series = crate::repo::find::<class_series::Entity>(tx, school, series).await?;
+    Ok(Ok(insert_booking(
+        tx,
+        school,
+        NewBooking {
+            kind: BookingKind::OneOnOne,
+            session: Some(s.id),
+            teacher: s.teacher_id,
+            offering: series.as_ref().map(|x| x.offering_id),
+            student,
+            by,
+            seats: 1,
+            status: BookingStatus::Confirmed,
+            starts_at,
+            ends_at: end,
+            timezone: s.timezone.clone(),
+            note: None,
+            price_minor: series.and_then(|x| x.hybrid_price_minor),
+            registration: None,
+            series: None,
+        },
+        now,
+    )
+    .await?))
 }

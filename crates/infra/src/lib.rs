@@ -16,6 +16,7 @@ pub mod entity;
 pub mod error;
 pub mod repo;
 pub mod scheduling;
+pub mod staff;
 
 pub use clock::{Clock, SystemClock};
 pub use db::Db;

@@ -54,6 +54,8 @@ pub struct NewSeries {
     pub policy: ConflictPolicy,
     /// On demand or kept generated ahead.
     pub mode: GenerationMode,
+    /// A hybrid cycle and the price of its 1-on-1 slots.
+    pub hybrid: Option<(scheduling::hybrid::HybridCycle, Option<i64>)>,
 }
 
 /// Stores a new series.
@@ -91,10 +93,36 @@ pub async fn create_series(
         generation_mode: Set(input.mode.as_str().to_owned()),
         status: Set(SeriesStatus::Active.as_str().to_owned()),
         last_generated_through: Set(None),
+        hybrid_cycle_weeks: Set(input.hybrid.as_ref().map(|(c, _)| c.length_weeks() as i32)),
+        hybrid_cycle_start: Set(input.hybrid.as_ref().map(|(c, _)| c.start_monday())),
+        hybrid_one_on_one_weeks: Set(input.hybrid.as_ref().map(|(c, _)| {
+            c.one_on_one_weeks()
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        })),
+        hybrid_price_minor: Set(input.hybrid.as_ref().and_then(|(_, p)| *p)),
         created_at: Set(now),
     }
     .insert(tx)
     .await?)
+}
+
+/// The hybrid cycle of a stored series, if it has one.
+pub fn hybrid_of(series: &class_series::Model) -> Option<scheduling::hybrid::HybridCycle> {
+    let weeks: Vec<i64> = series
+        .hybrid_one_on_one_weeks
+        .as_deref()?
+        .split(',')
+        .filter_map(|w| w.trim().parse().ok())
+        .collect();
+    scheduling::hybrid::HybridCycle::new(
+        i64::from(series.hybrid_cycle_weeks?),
+        series.hybrid_cycle_start?,
+        &weeks,
+    )
+    .ok()
 }
 
 fn corrupt(detail: impl Into<String>) -> InfraError {
@@ -206,6 +234,7 @@ pub async fn generate(
     };
     // The rows are built as models and converted for the insert, so the
     // payload returns exactly what was written without reading it back.
+    let hybrid = hybrid_of(&series);
     let created: Vec<session::Model> = outcome
         .create
         .iter()
@@ -233,6 +262,9 @@ pub async fn generate(
                 conflicts: encode_conflicts(&decided.conflicts),
                 detached: false,
                 seats_taken: 0,
+                one_on_one_week: hybrid
+                    .as_ref()
+                    .is_some_and(|c| c.is_one_on_one(decided.occurrence.date)),
                 created_at: now,
             }
         })
@@ -251,6 +283,7 @@ pub async fn generate(
         .exec(tx)
         .await?;
     }
+    crate::staff::copy_series_staff(tx, school, series.id, &created).await?;
     let watermark = series
         .last_generated_through
         .map_or(through, |w| w.max(through));

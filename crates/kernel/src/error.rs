@@ -49,6 +49,8 @@ pub enum UserErrorCode {
     SlotTaken,
     /// The student already has a place.
     AlreadyBooked,
+    /// The staff member lacks the required teaching role.
+    NotQualified,
 }
 
 impl UserErrorCode {
@@ -73,6 +75,7 @@ impl UserErrorCode {
             Self::SessionFull => "SESSION_FULL",
             Self::SlotTaken => "SLOT_TAKEN",
             Self::AlreadyBooked => "ALREADY_BOOKED",
+            Self::NotQualified => "NOT_QUALIFIED",
         }
     }
 }

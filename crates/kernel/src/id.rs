@@ -76,6 +76,8 @@ define_id! {
     SessionId,
     /// A family group: parents acting for their students.
     FamilyId,
+    /// A teaching role ("Wheel instructor", "Piano grade 5+").
+    TeachingRoleId,
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub mod time;
 pub use error::{FieldError, UserErrorCode};
 pub use id::{
     ClassSeriesId, FamilyId, LocationId, OfferingId, RoomId, SchoolId, SessionId, StudentId,
-    TeacherId, UserId,
+    TeacherId, TeachingRoleId, UserId,
 };
 pub use money::{Currency, CurrencyError, Money};
 pub use policy::{Action, Actor, Denied, Role};

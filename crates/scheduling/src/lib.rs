@@ -13,9 +13,11 @@
 pub mod catalog;
 pub mod conflict;
 pub mod generation;
+pub mod hybrid;
 pub mod new_series;
 pub mod recurrence;
 pub mod series;
+pub mod staff;
 
 pub use catalog::{OfferingKind, OfferingSpec};
 pub use conflict::{AvailabilityWindow, Conflict, ConflictContext, ConflictKind, Resource, Slot};

@@ -15,8 +15,8 @@ pub use rooms_by_location::RoomsByLocation;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use infra::Db;
 use infra::entity::{
-    attendance, booking, class_series, location, offering, room, session, student, teacher, user,
-    waitlist_entry,
+    attendance, booking, class_series, location, offering, room, session, staff_assignment,
+    student, teacher, user, waitlist_entry,
 };
 use kernel::SchoolId;
 use uuid::Uuid;
@@ -45,6 +45,8 @@ pub struct Loaders {
     pub waitlist: DataLoader<BySession<waitlist_entry::Entity>, HashMapCache>,
     /// Attendance marks by session.
     pub attendance: DataLoader<BySession<attendance::Entity>, HashMapCache>,
+    /// Staff assignments by session.
+    pub staff: DataLoader<BySession<staff_assignment::Entity>, HashMapCache>,
     /// Bookings by id.
     pub booking_by_id: DataLoader<ById<booking::Entity>, HashMapCache>,
     /// Availability windows by teacher.
@@ -71,6 +73,7 @@ impl Loaders {
             users: dl(ById::new(db, school)),
             sessions: dl(ById::new(db, school)),
             bookings: dl(BySession::new(db, school)),
+            staff: dl(BySession::new(db, school)),
             waitlist: dl(BySession::new(db, school)),
             attendance: dl(BySession::new(db, school)),
             booking_by_id: dl(ById::new(db, school)),

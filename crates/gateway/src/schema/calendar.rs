@@ -187,6 +187,20 @@ async fn prime(ctx: &Context<'_>, sessions: &[infra::entity::session::Model]) ->
             loaders.attendance.load_many(all).await.map_err(internal)?;
         }
     }
+    let instructors = wants.field("instructors");
+    let assistants = wants.field("assistants");
+    if instructors.exists() || assistants.exists() {
+        let staff = loaders
+            .staff
+            .load_many(sessions.iter().map(|s| s.id))
+            .await
+            .map_err(internal)?;
+        loaders
+            .teachers
+            .load_many(staff.values().flatten().map(|a| a.teacher_id))
+            .await
+            .map_err(internal)?;
+    }
     if waitlist.exists() {
         let entries = loaders
             .waitlist

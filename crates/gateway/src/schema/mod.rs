@@ -16,6 +16,7 @@ mod objects;
 mod page;
 mod series;
 mod setup;
+mod staff;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -49,6 +50,7 @@ pub struct Query(
     calendar::CalendarQuery,
     series::SeriesQuery,
     setup::SetupQuery,
+    staff::StaffQuery,
 );
 
 /// All mutations.
@@ -59,6 +61,7 @@ pub struct Mutation(
     identity::IdentityMutation,
     setup::SetupMutation,
     series::SeriesMutation,
+    staff::StaffMutation,
 );
 
 /// The schema type.

@@ -175,7 +175,9 @@ impl NodeQuery {
                 )?;
                 Node::WaitlistEntry(WaitlistEntry(found))
             }
-            Kind::School | Kind::Registration | Kind::BookingSeries => return Ok(None),
+            Kind::School | Kind::Registration | Kind::BookingSeries | Kind::TeachingRole => {
+                return Ok(None);
+            }
         };
         Ok(Some(node))
     }

@@ -164,6 +164,27 @@ impl Teacher {
     async fn last_name(&self) -> &str {
         &self.0.last_name
     }
+    /// Teaching roles held.
+    async fn teaching_roles(&self, ctx: &Context<'_>) -> Result<Vec<super::staff::TeachingRole>> {
+        let viewer = crate::context::viewer(ctx)?;
+        let conn = crate::context::app(ctx).db.conn();
+        let held = infra::staff::roles_of(conn, viewer.school, [self.0.id])
+            .await
+            .map_err(crate::error::internal)?
+            .remove(&self.0.id)
+            .unwrap_or_default();
+        let found = infra::repo::by_ids::<infra::entity::teaching_role::Entity>(
+            conn,
+            viewer.school,
+            held.iter().copied(),
+        )
+        .await
+        .map_err(crate::error::internal)?;
+        Ok(held
+            .iter()
+            .filter_map(|id| found.get(id).cloned().map(super::staff::TeachingRole))
+            .collect())
+    }
     /// Weekly availability; empty means not restricted.
     async fn availability(&self, ctx: &Context<'_>) -> Result<Vec<Availability>> {
         let windows = loaders(ctx)?
@@ -279,6 +300,25 @@ impl Offering {
     /// Default seats per session.
     async fn default_capacity(&self) -> i32 {
         self.0.default_capacity
+    }
+    /// Price per seat of a session, in the school currency's minor units.
+    async fn price_minor(&self) -> Option<i64> {
+        self.0.price_minor
+    }
+    /// The teaching role its instructors must hold.
+    async fn required_role(&self, ctx: &Context<'_>) -> Result<Option<super::staff::TeachingRole>> {
+        let Some(id) = self.0.required_role_id else {
+            return Ok(None);
+        };
+        let viewer = crate::context::viewer(ctx)?;
+        Ok(infra::repo::find::<infra::entity::teaching_role::Entity>(
+            crate::context::app(ctx).db.conn(),
+            viewer.school,
+            id,
+        )
+        .await
+        .map_err(crate::error::internal)?
+        .map(super::staff::TeachingRole))
     }
 }
 
@@ -438,6 +478,37 @@ impl ClassSeries {
     async fn last_generated_through(&self) -> Option<LocalDate> {
         self.0.last_generated_through.map(LocalDate)
     }
+    /// Default instructors, copied to every session generated.
+    async fn instructors(&self, ctx: &Context<'_>) -> Result<Vec<Teacher>> {
+        super::staff::series_staff(ctx, self.0.id, infra::staff::INSTRUCTOR).await
+    }
+    /// Default assistants, copied to every session generated.
+    async fn assistants(&self, ctx: &Context<'_>) -> Result<Vec<Teacher>> {
+        super::staff::series_staff(ctx, self.0.id, infra::staff::ASSISTANT).await
+    }
+    /// The hybrid cycle, if some weeks meet as 1-on-1 slots.
+    async fn hybrid(&self) -> Option<Hybrid> {
+        let cycle = infra::scheduling::hybrid_of(&self.0)?;
+        Some(Hybrid {
+            cycle_length_weeks: cycle.length_weeks() as i32,
+            cycle_start_date: LocalDate(cycle.start_monday()),
+            one_on_one_weeks: cycle.one_on_one_weeks().iter().map(|w| *w as i32).collect(),
+            one_on_one_price_minor: self.0.hybrid_price_minor,
+        })
+    }
+}
+
+/// A hybrid series' cycle.
+#[derive(async_graphql::SimpleObject)]
+pub struct Hybrid {
+    /// Weeks in the cycle.
+    pub cycle_length_weeks: i32,
+    /// The Monday the cycle counts from.
+    pub cycle_start_date: LocalDate,
+    /// The 1-based weeks that meet as 1-on-1 slots.
+    pub one_on_one_weeks: Vec<i32>,
+    /// Price of one 1-on-1 slot, in minor units.
+    pub one_on_one_price_minor: Option<i64>,
 }
 
 /// Status of a session.
@@ -604,6 +675,19 @@ impl Session {
             return Ok(None);
         };
         Ok(load(&loaders(ctx)?.series, id).await?.map(ClassSeries))
+    }
+    /// In one of its series' hybrid 1-on-1 weeks: book slots with
+    /// `hybridSlots`/`bookHybridSlot` instead of seats.
+    async fn one_on_one_week(&self) -> bool {
+        self.0.one_on_one_week
+    }
+    /// Instructors of this session.
+    async fn instructors(&self, ctx: &Context<'_>) -> Result<Vec<Teacher>> {
+        super::staff::session_staff(ctx, self.0.id, infra::staff::INSTRUCTOR).await
+    }
+    /// Assistants of this session.
+    async fn assistants(&self, ctx: &Context<'_>) -> Result<Vec<Teacher>> {
+        super::staff::session_staff(ctx, self.0.id, infra::staff::ASSISTANT).await
     }
     /// Seats held by bookings (pending and confirmed) and by open waitlist
     /// offers. Exact: kept in the booking's own transaction.

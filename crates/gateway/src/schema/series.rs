@@ -64,8 +64,24 @@ pub struct CreateClassSeriesInput {
     pub capacity: Option<i32>,
     /// What to do with conflicting occurrences (default MARK).
     pub conflict_policy: Option<ConflictPolicy>,
+    /// Makes a GROUP series hybrid: some weeks of a repeating cycle meet as
+    /// individually bookable 1-on-1 slots.
+    pub hybrid: Option<HybridInput>,
     /// Generation mode (default ON_DEMAND).
     pub generation_mode: Option<GenerationMode>,
+}
+
+/// A hybrid cycle, e.g. weeks 4 and 8 of an 8-week cycle are 1-on-1.
+#[derive(InputObject, Debug)]
+pub struct HybridInput {
+    /// Weeks in the cycle (1–52).
+    pub cycle_length_weeks: i32,
+    /// The cycle counts from the Monday of this date's week.
+    pub cycle_start_date: LocalDate,
+    /// 1-based weeks of the cycle that are 1-on-1, e.g. `[4, 8]`.
+    pub one_on_one_weeks: Vec<i32>,
+    /// Price of one 1-on-1 slot, in minor units.
+    pub one_on_one_price_minor: Option<i32>,
 }
 
 /// Result of `createClassSeries`.
@@ -428,6 +444,23 @@ async fn validate_series(
     };
     let spec = parse_series(request, &context)
         .map_err(|found| errors.extend(found.into_iter().map(UserError::from)));
+    let hybrid = match &input.hybrid {
+        None => None,
+        Some(h) => match scheduling::hybrid::HybridCycle::new(
+            i64::from(h.cycle_length_weeks),
+            h.cycle_start_date.0,
+            &h.one_on_one_weeks
+                .iter()
+                .map(|w| i64::from(*w))
+                .collect::<Vec<_>>(),
+        ) {
+            Ok(cycle) => Some((cycle, h.one_on_one_price_minor.map(i64::from))),
+            Err(e) => {
+                errors.push(kernel::FieldError::from(e).into());
+                None
+            }
+        },
+    };
     match (offering, location, spec) {
         (Some(offering), Some(location), Ok(spec)) if errors.is_empty() => Ok(Ok(NewSeries {
             offering: OfferingId::from_uuid(offering.id),
@@ -442,6 +475,7 @@ async fn validate_series(
                 .generation_mode
                 .unwrap_or(GenerationMode::OnDemand)
                 .into(),
+            hybrid,
         })),
         _ => Ok(Err(errors)),
     }

@@ -156,6 +156,8 @@ pub struct CreateOfferingInput {
     /// Price of one session (or 1-on-1 lesson) per seat, in the school
     /// currency's minor units (e.g. cents); bookings copy it.
     pub price_minor: Option<i32>,
+    /// The teaching role its instructors must hold (see `assignStaff`).
+    pub required_role_id: Option<ID>,
 }
 
 /// Result of `createOffering`.
@@ -490,9 +492,32 @@ impl SetupMutation {
             );
         }
         let price = input.price_minor.map(i64::from);
-        let offering = people::create_offering(&tx, viewer.school, spec, price, app.clock.now())
-            .await
-            .map_err(internal)?;
+        let role = match &input.required_role_id {
+            None => None,
+            Some(id) => match find_in_school::<infra::entity::teaching_role::Entity>(
+                &tx,
+                viewer.school,
+                Kind::TeachingRole,
+                id,
+            )
+            .await?
+            {
+                Some(r) => Some(r.id),
+                None => {
+                    return errors(
+                        FieldError::not_found("requiredRoleId", "teaching role"),
+                        |user_errors| CreateOfferingPayload {
+                            user_errors,
+                            ..Default::default()
+                        },
+                    );
+                }
+            },
+        };
+        let offering =
+            people::create_offering(&tx, viewer.school, spec, price, role, app.clock.now())
+                .await
+                .map_err(internal)?;
         commit(
             ctx,
             tx,

@@ -27,6 +27,10 @@ pub struct Model {
     pub generation_mode: String,
     pub status: String,
     pub last_generated_through: Option<Date>,
+    pub hybrid_cycle_weeks: Option<i32>,
+    pub hybrid_cycle_start: Option<Date>,
+    pub hybrid_one_on_one_weeks: Option<String>,
+    pub hybrid_price_minor: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -14,6 +14,7 @@ pub struct Model {
     pub default_duration_minutes: i32,
     pub default_capacity: i32,
     pub price_minor: Option<i64>,
+    pub required_role_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }
 

@@ -24,6 +24,7 @@ pub struct Model {
     pub conflicts: String,
     pub detached: bool,
     pub seats_taken: i32,
+    pub one_on_one_week: bool,
     pub created_at: DateTimeUtc,
 }
 

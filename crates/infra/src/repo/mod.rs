@@ -57,6 +57,9 @@ tenant!(
     registration,
     waitlist_entry,
     attendance,
+    teaching_role,
+    teacher_role,
+    staff_assignment,
     location,
     room,
     teacher,
@@ -184,6 +187,7 @@ macro_rules! session_child {
 }
 
 session_child!(
+    staff_assignment => Kind,
     booking => CreatedAt,
     waitlist_entry => Position,
     attendance => RecordedAt

@@ -141,6 +141,7 @@ pub async fn create_offering(
     school: SchoolId,
     spec: OfferingSpec,
     price_minor: Option<i64>,
+    required_role: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<offering::Model> {
     let id: OfferingId = new_id();
@@ -152,6 +153,7 @@ pub async fn create_offering(
         default_duration_minutes: Set(spec.default_duration_minutes as i32),
         default_capacity: Set(spec.default_capacity as i32),
         price_minor: Set(price_minor),
+        required_role_id: Set(required_role),
         created_at: Set(now),
     }
     .insert(tx)
