@@ -51,6 +51,18 @@ async fn only_qualified_free_staff_are_eligible_and_assigned() {
         "Wheel instructor"
     );
     let wheel = wheel["offering"]["id"].as_str().unwrap().to_owned();
+    // "Any teacher qualified for the offering": Bob teaches Tuesday evenings
+    // but lacks the role, so only Ada's slots come back.
+    let any = app
+        .ok(&s.token, "query($o: ID!) { availableSlots(offeringId: $o, from: \"2026-03-03T17:00:00Z\", to: \"2026-03-03T20:00:00Z\", durationMinutes: 60) { teacher { lastName } } }", json!({"o": wheel}))
+        .await;
+    let teachers: std::collections::BTreeSet<&str> = any
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["teacher"]["lastName"].as_str().unwrap())
+        .collect();
+    assert_eq!(teachers, ["Byron"].into(), "{any}");
     // Thursdays 10:00–12:00 with Ada; Dora already teaches Thursdays 11:00.
     let series = app
         .create_series(

@@ -203,6 +203,20 @@ impl Booking {
     async fn decided_at(&self) -> Option<DateTime> {
         self.0.decided_at.map(DateTime)
     }
+    /// Who approved or declined it.
+    async fn decided_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        match self.0.decided_by {
+            Some(id) => Ok(load(&loaders(ctx)?.users, id).await?.map(User)),
+            None => Ok(None),
+        }
+    }
+    /// Who cancelled it.
+    async fn cancelled_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        match self.0.cancelled_by {
+            Some(id) => Ok(load(&loaders(ctx)?.users, id).await?.map(User)),
+            None => Ok(None),
+        }
+    }
     /// When it was cancelled.
     async fn cancelled_at(&self) -> Option<DateTime> {
         self.0.cancelled_at.map(DateTime)
@@ -847,7 +861,8 @@ pub const MAX_SLOT_DAYS: i64 = 31;
 #[Object]
 impl BookingQuery {
     /// Free 1-on-1 slots in `[from, to)` of a teacher, or of every teacher
-    /// when `teacherId` is omitted: availability minus lessons and bookings
+    /// qualified for the offering (holding its required teaching role) when
+    /// `teacherId` is omitted: availability minus lessons and bookings
     /// (with buffers), minimum notice, horizon and full days, on a grid of
     /// 15 minutes. `localStart` is in `timezone` (default the school's).
     #[allow(clippy::too_many_arguments)]
@@ -920,12 +935,35 @@ impl BookingQuery {
                     )
                 })?]
             }
-            None => teacher::Entity::find()
-                .filter(teacher::Column::SchoolId.eq(viewer.school.uuid()))
-                .order_by_asc(teacher::Column::LastName)
-                .all(conn)
-                .await
-                .map_err(internal)?,
+            None => {
+                // Every teacher qualified for the offering: holding its
+                // required teaching role, if it has one.
+                let all = teacher::Entity::find()
+                    .filter(teacher::Column::SchoolId.eq(viewer.school.uuid()))
+                    .order_by_asc(teacher::Column::LastName)
+                    .all(conn)
+                    .await
+                    .map_err(internal)?;
+                let required = match offering {
+                    Some(o) => repo::find::<offering::Entity>(conn, viewer.school, o)
+                        .await
+                        .map_err(internal)?
+                        .and_then(|o| o.required_role_id),
+                    None => None,
+                };
+                match required {
+                    None => all,
+                    Some(role) => {
+                        let held =
+                            infra::staff::roles_of(conn, viewer.school, all.iter().map(|t| t.id))
+                                .await
+                                .map_err(internal)?;
+                        all.into_iter()
+                            .filter(|t| held.get(&t.id).is_some_and(|r| r.contains(&role)))
+                            .collect()
+                    }
+                }
+            }
         };
         let now = app(ctx).clock.now();
         let mut out = Vec::new();
