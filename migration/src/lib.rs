@@ -19,6 +19,7 @@ mod m20261125_000005_create_series_and_sessions;
 mod m20261125_000006_create_accounts_audit_idempotency;
 mod m20261125_000007_create_bookings;
 mod m20261125_000008_create_staff_and_hybrid;
+mod m20261125_000009_create_teacher_time_off;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_create_accounts_audit_idempotency::Migration),
             Box::new(m20261125_000007_create_bookings::Migration),
             Box::new(m20261125_000008_create_staff_and_hybrid::Migration),
+            Box::new(m20261125_000009_create_teacher_time_off::Migration),
         ]
     }
 }

@@ -658,3 +658,53 @@ async fn no_offer_goes_to_a_student_booked_at_that_time() {
         .collect();
     assert_eq!(line, vec![("Lily", "WAITING"), ("Sam", "OFFERED")]);
 }
+
+#[tokio::test]
+async fn time_off_removes_slots_and_refuses_bookings() {
+    let app = spawn_app().await;
+    let c = cast(&app, "timeoff.example").await;
+    let s = &c.school;
+    app.ok(
+        &c.teacher,
+        "mutation($i: AddTeacherTimeOffInput!) { addTeacherTimeOff(input: $i) { teacher { timeOff { startsAt endsAt reason } } userErrors { field code } } }",
+        json!({"i": {"teacherId": s.ada, "startsAt": "2026-03-02T12:00:00Z", "endsAt": "2026-03-02T15:00:00Z", "reason": "dentist"}}),
+    )
+    .await;
+    let slots = app
+        .ok(
+            &c.parent,
+            "query($t: ID!) { availableSlots(teacherId: $t, from: \"2026-03-02T11:00:00Z\", to: \"2026-03-02T16:00:00Z\", durationMinutes: 60) { startsAt } }",
+            json!({"t": s.ada}),
+        )
+        .await;
+    let starts: Vec<&str> = slots
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["startsAt"].as_str().unwrap())
+        .collect();
+    assert_eq!(starts, vec!["2026-03-02T11:00:00Z", "2026-03-02T15:00:00Z"]);
+    let refused = app
+        .gql(
+            Some(&c.parent),
+            ONE_ON_ONE,
+            json!({"i": {"teacherId": s.ada, "studentId": s.student, "startsAt": "2026-03-02T13:00:00Z", "durationMinutes": 30}}),
+        )
+        .await;
+    assert_eq!(
+        user_error(&refused, "bookOneOnOne")[0]["code"],
+        "SLOT_TAKEN",
+        "{refused}"
+    );
+    let bad = app
+        .gql(
+            Some(&c.teacher),
+            "mutation($i: AddTeacherTimeOffInput!) { addTeacherTimeOff(input: $i) { userErrors { field code } } }",
+            json!({"i": {"teacherId": s.ada, "startsAt": "2026-03-02T15:00:00Z", "endsAt": "2026-03-02T12:00:00Z"}}),
+        )
+        .await;
+    assert_eq!(
+        bad["data"]["addTeacherTimeOff"]["userErrors"],
+        json!([{"field": ["input", "endsAt"], "code": "INVALID"}])
+    );
+}

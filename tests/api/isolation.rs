@@ -79,7 +79,7 @@ async fn snapshot(app: &TestApp, a: &Cast) -> Value {
             Some(&a.school.token),
             r#"query($family: ID!, $from: DateTime!, $to: DateTime!, $l: ID!) {
               locations { nodes { id name rooms { id name capacity } } }
-              teachers { nodes { id availability { dayOfWeek startTime endTime } teachingRoles { id } } }
+              teachers { nodes { id availability { dayOfWeek startTime endTime } teachingRoles { id } timeOff { startsAt } } }
               students { totalCount }
               users { nodes { id email roles } }
               classSeries { nodes { id status lastGeneratedThrough } }
@@ -286,6 +286,8 @@ async fn no_id_of_school_a_works_for_school_b() {
               json!({"i": {"sessionId": a.group_session, "studentId": b.sam, "startsAt": "2026-03-04T17:00:00Z", "durationMinutes": 30}})),
             m("bookHybridSlot", "mutation($i: BookHybridSlotInput!) { bookHybridSlot(input: $i) { booking { id } userErrors { code } } }",
               json!({"i": {"sessionId": b.group_session, "studentId": s.student, "startsAt": "2026-03-04T17:00:00Z", "durationMinutes": 30}})),
+            m("addTeacherTimeOff", "mutation($t: ID!) { addTeacherTimeOff(input: {teacherId: $t, startsAt: \"2026-03-02T09:00:00Z\", endsAt: \"2026-03-02T19:00:00Z\"}) { teacher { id } userErrors { code } } }",
+              json!({"t": s.ada})),
             m("bookingPolicy", "query($t: ID!) { bookingPolicy(teacherId: $t) { minNoticeHours } }",
               json!({"t": s.ada})),
         ]);

@@ -998,8 +998,8 @@ pub async fn book_one_on_one(
     .await?))
 }
 
-/// The teacher's sessions and active 1-on-1 bookings overlapping
-/// `[from, to)`.
+/// The teacher's sessions, active 1-on-1 bookings and time off
+/// overlapping `[from, to)`.
 pub async fn busy_of(
     conn: &impl ConnectionTrait,
     school: SchoolId,
@@ -1024,10 +1024,18 @@ pub async fn busy_of(
         .filter(booking_row::Column::EndsAt.gt(from))
         .all(conn)
         .await?;
+    let time_off = crate::entity::teacher_time_off::Entity::find()
+        .filter(crate::entity::teacher_time_off::Column::SchoolId.eq(school.uuid()))
+        .filter(crate::entity::teacher_time_off::Column::TeacherId.eq(teacher))
+        .filter(crate::entity::teacher_time_off::Column::StartsAt.lt(to))
+        .filter(crate::entity::teacher_time_off::Column::EndsAt.gt(from))
+        .all(conn)
+        .await?;
     Ok(sessions
         .iter()
         .map(|s| (s.starts_at, s.ends_at))
         .chain(bookings.iter().map(|b| (b.starts_at, b.ends_at)))
+        .chain(time_off.iter().map(|t| (t.starts_at, t.ends_at)))
         .collect())
 }
 
@@ -1358,4 +1366,27 @@ pub async fn book_hybrid_slot(
         now,
     )
     .await?))
+}
+
+/// Records a teacher's time off `[starts_at, ends_at)`.
+pub async fn add_time_off(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    teacher: Uuid,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<crate::entity::teacher_time_off::Model> {
+    Ok(crate::entity::teacher_time_off::ActiveModel {
+        id: Set(new_id()),
+        school_id: Set(school.uuid()),
+        teacher_id: Set(teacher),
+        starts_at: Set(starts_at),
+        ends_at: Set(ends_at),
+        reason: Set(reason),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?)
 }

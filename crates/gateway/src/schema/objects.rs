@@ -164,6 +164,28 @@ impl Teacher {
     async fn last_name(&self) -> &str {
         &self.0.last_name
     }
+    /// Time off that has not ended yet, in start order.
+    async fn time_off(&self, ctx: &Context<'_>) -> Result<Vec<TimeOff>> {
+        use infra::entity::teacher_time_off as off;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let viewer = crate::context::viewer(ctx)?;
+        let app = crate::context::app(ctx);
+        Ok(off::Entity::find()
+            .filter(off::Column::SchoolId.eq(viewer.school.uuid()))
+            .filter(off::Column::TeacherId.eq(self.0.id))
+            .filter(off::Column::EndsAt.gt(app.clock.now()))
+            .order_by_asc(off::Column::StartsAt)
+            .all(app.db.conn())
+            .await
+            .map_err(crate::error::internal)?
+            .into_iter()
+            .map(|t| TimeOff {
+                starts_at: DateTime(t.starts_at),
+                ends_at: DateTime(t.ends_at),
+                reason: t.reason,
+            })
+            .collect())
+    }
     /// Teaching roles held.
     async fn teaching_roles(&self, ctx: &Context<'_>) -> Result<Vec<super::staff::TeachingRole>> {
         let viewer = crate::context::viewer(ctx)?;
@@ -496,6 +518,17 @@ impl ClassSeries {
             one_on_one_price_minor: self.0.hybrid_price_minor,
         })
     }
+}
+
+/// A teacher's absence.
+#[derive(async_graphql::SimpleObject)]
+pub struct TimeOff {
+    /// Start.
+    pub starts_at: DateTime,
+    /// End.
+    pub ends_at: DateTime,
+    /// Why.
+    pub reason: Option<String>,
 }
 
 /// A hybrid series' cycle.

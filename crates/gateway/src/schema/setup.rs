@@ -117,6 +117,28 @@ pub struct SetTeacherAvailabilityPayload {
     pub user_errors: Vec<UserError>,
 }
 
+/// Input of `addTeacherTimeOff`.
+#[derive(InputObject)]
+pub struct AddTeacherTimeOffInput {
+    /// The teacher.
+    pub teacher_id: ID,
+    /// Start of the absence.
+    pub starts_at: crate::scalars::DateTime,
+    /// End of the absence (after the start, at most a year later).
+    pub ends_at: crate::scalars::DateTime,
+    /// Why (holiday, sick leave…), for the office.
+    pub reason: Option<String>,
+}
+
+/// Result of `addTeacherTimeOff`.
+#[derive(SimpleObject, Default)]
+pub struct AddTeacherTimeOffPayload {
+    /// The teacher, with their time off.
+    pub teacher: Option<Teacher>,
+    /// What was wrong.
+    pub user_errors: Vec<UserError>,
+}
+
 /// Input of `createStudent`.
 #[derive(InputObject, Debug)]
 pub struct CreateStudentInput {
@@ -389,6 +411,70 @@ impl SetupMutation {
         )
         .await?;
         Ok(SetTeacherAvailabilityPayload {
+            teacher: Some(Teacher(teacher)),
+            user_errors: vec![],
+        })
+    }
+
+    /// Records a teacher's time off: no 1-on-1 slot is offered or booked in
+    /// it and they are not eligible staff then. Admins and staff, or the
+    /// teacher themself.
+    async fn add_teacher_time_off(
+        &self,
+        ctx: &Context<'_>,
+        input: AddTeacherTimeOffInput,
+    ) -> Result<AddTeacherTimeOffPayload> {
+        let viewer = crate::context::viewer(ctx)?;
+        let fail = |e| {
+            errors(e, |user_errors| AddTeacherTimeOffPayload {
+                user_errors,
+                ..Default::default()
+            })
+        };
+        if input.ends_at.0 <= input.starts_at.0 {
+            return fail(FieldError::invalid(
+                "endsAt",
+                "the end must be after the start",
+            ));
+        }
+        if input.ends_at.0 - input.starts_at.0 > chrono::Duration::days(366) {
+            return fail(FieldError::invalid(
+                "endsAt",
+                "time off spans at most a year; add several periods",
+            ));
+        }
+        let app = app(ctx);
+        let tx = app.db.begin_write().await.map_err(internal)?;
+        let Some(teacher) =
+            find_in_school::<teacher::Entity>(&tx, viewer.school, Kind::Teacher, &input.teacher_id)
+                .await?
+        else {
+            return fail(FieldError::not_found("teacherId", "teacher"));
+        };
+        allow(
+            viewer,
+            Action::EditAvailability(kernel::TeacherId::from_uuid(teacher.id)),
+        )?;
+        infra::booking::add_time_off(
+            &tx,
+            viewer.school,
+            teacher.id,
+            input.starts_at.0,
+            input.ends_at.0,
+            input.reason.filter(|r| !r.trim().is_empty()),
+            app.clock.now(),
+        )
+        .await
+        .map_err(internal)?;
+        commit(
+            ctx,
+            tx,
+            viewer.school,
+            Some(viewer.user),
+            &[(Kind::Teacher, teacher.id)],
+        )
+        .await?;
+        Ok(AddTeacherTimeOffPayload {
             teacher: Some(Teacher(teacher)),
             user_errors: vec![],
         })

@@ -28,6 +28,7 @@ pub mod student;
 pub mod teacher;
 pub mod teacher_availability;
 pub mod teacher_role;
+pub mod teacher_time_off;
 pub mod teaching_role;
 pub mod user;
 pub mod waitlist_entry;

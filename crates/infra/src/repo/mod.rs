@@ -60,6 +60,7 @@ tenant!(
     teaching_role,
     teacher_role,
     staff_assignment,
+    teacher_time_off,
     location,
     room,
     teacher,
