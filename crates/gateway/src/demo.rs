@@ -7,7 +7,8 @@
 
 use chrono::{Datelike, Duration, NaiveTime};
 use infra::InfraError;
-use infra::repo::organisation::{self, NewSchool, SignUp};
+use infra::repo::families::{self, Member, NewFamily};
+use infra::repo::organisation::{self, NewSchool, NewUser, Role, SignUp};
 use infra::repo::people::{self, NewStudent, NewTeacher};
 use infra::repo::places;
 use infra::scheduling::{self as service, NewSeries};
@@ -22,8 +23,12 @@ use crate::AppState;
 
 /// The demo admin's login.
 pub const DEMO_EMAIL: &str = "admin@allegro.demo";
-/// The demo admin's password.
+/// The demo admin's password (every demo login uses it).
 pub const DEMO_PASSWORD: &str = "allegro-demo";
+/// The demo teacher's login (Clara, who needs to approve 1-on-1 bookings).
+pub const DEMO_TEACHER_EMAIL: &str = "clara@allegro.demo";
+/// The demo parent's login (a family of two students).
+pub const DEMO_PARENT_EMAIL: &str = "parent@allegro.demo";
 
 fn t(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).expect("valid demo time")
@@ -58,7 +63,12 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
             now,
         )
         .await?;
-        let SignUp::Created { school, .. } = signed_up else {
+        let SignUp::Created {
+            school,
+            user: admin,
+            ..
+        } = signed_up
+        else {
             // The email exists with another password: leave it alone.
             return Ok(format!(
                 "demo: {DEMO_EMAIL} exists with a changed password; not seeding"
@@ -280,9 +290,10 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
                 12,
             ),
         ];
+        let mut generated = Vec::new();
         for new in all {
             let created = service::create_series(&tx, school, new, now).await?;
-            service::generate(
+            let sessions = service::generate(
                 &tx,
                 school,
                 kernel::ClassSeriesId::from_uuid(created.id),
@@ -290,6 +301,99 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
                 now,
             )
             .await?;
+            generated.push(match sessions {
+                Some(Ok(g)) => g.created,
+                _ => Vec::new(),
+            });
+        }
+        // Logins for the other roles, a family, a booking policy and a few
+        // choir bookings, so every part of the API has something to show.
+        let hash = infra::auth::hash_password(DEMO_PASSWORD)?;
+        let login = |email: &str, first: &str, role, teacher: Option<TeacherId>| NewUser {
+            email: email.into(),
+            password_hash: hash.clone(),
+            first_name: first.into(),
+            last_name: "Demo".into(),
+            roles: [role].into(),
+            teacher,
+            student: None,
+        };
+        organisation::create_user(
+            &tx,
+            school,
+            login(
+                DEMO_TEACHER_EMAIL,
+                "Clara",
+                Role::Teacher,
+                Some(TeacherId::from_uuid(clara.id)),
+            ),
+            now,
+        )
+        .await?;
+        if let Some(parent) = organisation::create_user(
+            &tx,
+            school,
+            login(DEMO_PARENT_EMAIL, "Pat", Role::Parent, None),
+            now,
+        )
+        .await?
+        {
+            let family = families::create_family(
+                &tx,
+                school,
+                NewFamily {
+                    name: "The Demo Family".into(),
+                    admin: kernel::UserId::from_uuid(parent.id),
+                    billing_email: Some(DEMO_PARENT_EMAIL.into()),
+                },
+                now,
+            )
+            .await?;
+            for st in students.iter().take(2) {
+                families::add_member(
+                    &tx,
+                    school,
+                    kernel::FamilyId::from_uuid(family.id),
+                    Member::Student(StudentId::from_uuid(st.id)),
+                )
+                .await?;
+            }
+        }
+        infra::booking::set_policy(
+            &tx,
+            school,
+            TeacherId::from_uuid(clara.id),
+            None,
+            ::booking::policy::PolicyInput {
+                requires_approval_one_on_one: true,
+                min_notice_hours: 12,
+                cancel_window_hours: 24,
+                buffer_after_minutes: 10,
+                horizon_days: Some(60),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
+        for session in generated[0].iter().filter(|s| s.starts_at > now).take(2) {
+            for st in students.iter().skip(2) {
+                infra::booking::book_session(
+                    &tx,
+                    school,
+                    infra::booking::SeatRequest {
+                        session: session.id,
+                        student: StudentId::from_uuid(st.id),
+                        by: admin,
+                        seats: 1,
+                        note: None,
+                        join_waitlist: true,
+                        registration: None,
+                    },
+                    now,
+                )
+                .await?
+                .ok();
+            }
         }
         tx.commit().await?;
     }
@@ -300,6 +404,6 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
     let token = organisation::issue_token(&tx, school, user, now).await?;
     tx.commit().await?;
     Ok(format!(
-        "Demo school ready. Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}, or paste this into GraphiQL's Headers tab:\n  {{\"Authorization\": \"Bearer {token}\"}}"
+        "Demo school ready. Log in as {DEMO_EMAIL} / {DEMO_PASSWORD} (admin; also {DEMO_TEACHER_EMAIL} and {DEMO_PARENT_EMAIL}, same password), or paste this into GraphiQL's Headers tab:\n  {{\"Authorization\": \"Bearer {token}\"}}"
     ))
 }
