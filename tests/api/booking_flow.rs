@@ -708,3 +708,40 @@ async fn time_off_removes_slots_and_refuses_bookings() {
         json!([{"field": ["input", "endsAt"], "code": "INVALID"}])
     );
 }
+
+#[tokio::test]
+async fn a_one_on_one_series_student_is_on_the_roster_and_the_lesson_is_not_for_sale() {
+    let app = spawn_app().await;
+    let c = cast(&app, "series.example").await;
+    let s = &c.school;
+    let view = app
+        .ok(&c.teacher, SESSION, json!({"id": c.lily_session}))
+        .await;
+    assert_eq!(view["seatsLeft"], 0);
+    assert_eq!(
+        view["roster"],
+        json!([{"student": {"firstName": "Lily"}, "booking": null, "attendance": null, "attendanceNote": null}])
+    );
+    app.ok(
+        &c.teacher,
+        "mutation($i: RecordAttendanceInput!) { recordAttendance(input: $i) { session { id } userErrors { field message code } } }",
+        json!({"i": {"sessionId": c.lily_session, "entries": [{"studentId": s.student, "status": "LATE", "note": "bus"}]}}),
+    )
+    .await;
+    let view = app
+        .ok(&c.parent, SESSION, json!({"id": c.lily_session}))
+        .await;
+    assert_eq!(view["roster"][0]["attendance"], "LATE");
+    let sold = app
+        .gql(
+            Some(&s.token),
+            BOOK,
+            json!({"i": {"sessionId": c.lily_session, "studentId": c.sam}}),
+        )
+        .await;
+    assert_eq!(
+        user_error(&sold, "bookSession")[0]["code"],
+        "INVALID_STATE",
+        "{sold}"
+    );
+}

@@ -325,6 +325,11 @@ pub async fn book_session(
             "this session is cancelled; choose another one",
         )));
     }
+    if s.student_id.is_some() {
+        return Ok(Err(BookError::NotBookable(
+            "this session belongs to a student's 1-on-1 series; book a group session or a 1-on-1 slot",
+        )));
+    }
     let offering = offering_of(tx, school, &s).await?;
     let policy = policy_for(tx, school, s.teacher_id, offering.as_ref().map(|o| o.id)).await?;
     if let Err(v) = policy.check_new(now, s.starts_at, 0) {
@@ -832,17 +837,24 @@ pub async fn record_attendance(
         .filter(booking_row::Column::Status.is_in(["CONFIRMED", "ATTENDED", "NO_SHOW"]))
         .all(tx)
         .await?;
+    // The student of a 1-on-1 series is on its roster without a booking.
+    let series_student = crate::repo::find::<session::Entity>(tx, school, session_id)
+        .await?
+        .and_then(|s| s.student_id);
     let mut out = Vec::new();
     for (student, mark, note) in marks {
-        let Some(b) = roster.iter().find(|b| b.student_id == student.uuid()) else {
+        let booking = roster.iter().find(|b| b.student_id == student.uuid());
+        if booking.is_none() && series_student != Some(student.uuid()) {
             return Ok(Err(BookError::NotFound {
                 field: "entries",
                 what: "confirmed booking of this student on the session",
             }));
-        };
+        }
         let to = mark.booking_status();
-        let from = status_of(b);
-        if from != to {
+        if let Some(b) = booking
+            && status_of(b) != to
+        {
+            let from = status_of(b);
             if let Err(e) = from.transition(to) {
                 return Ok(Err(e.into()));
             }

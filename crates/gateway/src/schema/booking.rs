@@ -303,7 +303,8 @@ impl WaitlistEntry {
 
 /// One student on a session's roster.
 pub struct RosterEntry {
-    pub(crate) booking: booking_row::Model,
+    pub(crate) student: Uuid,
+    pub(crate) booking: Option<booking_row::Model>,
     pub(crate) attendance: Option<attendance::Model>,
 }
 
@@ -311,13 +312,14 @@ pub struct RosterEntry {
 impl RosterEntry {
     /// The student.
     async fn student(&self, ctx: &Context<'_>) -> Result<Option<Student>> {
-        Ok(load(&loaders(ctx)?.students, self.booking.student_id)
+        Ok(load(&loaders(ctx)?.students, self.student)
             .await?
             .map(Student))
     }
-    /// Their booking.
-    async fn booking(&self) -> Booking {
-        Booking(self.booking.clone())
+    /// Their booking; null for the student of a 1-on-1 series, whose place
+    /// is the series itself.
+    async fn booking(&self) -> Option<Booking> {
+        self.booking.clone().map(Booking)
     }
     /// Their attendance mark, once taken.
     async fn attendance(&self) -> Option<AttendanceStatus> {
@@ -460,7 +462,8 @@ impl Session {
 impl Session {
     /// Seats held by bookings and open waitlist offers.
     pub(crate) fn seats_taken_value(&self) -> i32 {
-        self.0.seats_taken
+        // A 1-on-1 series' own student holds the lesson's place.
+        self.0.seats_taken + i32::from(self.0.student_id.is_some())
     }
 
     /// The roster: students with a confirmed (or attended/no-show) booking.
@@ -480,18 +483,32 @@ impl Session {
             .await
             .map_err(internal)?
             .unwrap_or_default();
-        Ok(bookings
+        let mut roster: Vec<RosterEntry> = Vec::new();
+        // The student of a 1-on-1 series is enrolled by the series itself.
+        if let Some(st) = self.0.student_id {
+            roster.push(RosterEntry {
+                student: st,
+                booking: None,
+                attendance: None,
+            });
+        }
+        roster.extend(
+            bookings
+                .into_iter()
+                .filter(|b| matches!(b.status.as_str(), "CONFIRMED" | "ATTENDED" | "NO_SHOW"))
+                .filter(|b| Some(b.student_id) != self.0.student_id)
+                .map(|b| RosterEntry {
+                    student: b.student_id,
+                    booking: Some(b),
+                    attendance: None,
+                }),
+        );
+        Ok(roster
             .into_iter()
-            .filter(|b| matches!(b.status.as_str(), "CONFIRMED" | "ATTENDED" | "NO_SHOW"))
-            .filter(|b| {
-                whole
-                    || viewer
-                        .acts_for
-                        .contains(&StudentId::from_uuid(b.student_id))
-            })
-            .map(|b| RosterEntry {
-                attendance: marks.iter().find(|m| m.student_id == b.student_id).cloned(),
-                booking: b,
+            .filter(|e| whole || viewer.acts_for.contains(&StudentId::from_uuid(e.student)))
+            .map(|mut e| {
+                e.attendance = marks.iter().find(|m| m.student_id == e.student).cloned();
+                e
             })
             .collect())
     }

@@ -182,6 +182,7 @@ async fn prime(ctx: &Context<'_>, sessions: &[infra::entity::session::Model]) ->
             .map_err(internal)?;
         if roster.field("student").exists() {
             students.extend(bookings.values().flatten().map(|b| b.student_id));
+            students.extend(sessions.iter().filter_map(|s| s.student_id));
         }
         if roster.field("attendance").exists() || roster.field("attendanceNote").exists() {
             loaders.attendance.load_many(all).await.map_err(internal)?;

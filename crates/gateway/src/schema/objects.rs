@@ -728,7 +728,11 @@ impl Session {
         self.seats_taken_value()
     }
     /// Seats anyone may still book (`capacity - seatsTaken`).
+    /// Zero for a 1-on-1 series' lesson, which belongs to its student.
     async fn seats_left(&self) -> i32 {
+        if self.0.student_id.is_some() {
+            return 0;
+        }
         (self.0.capacity - self.seats_taken_value()).max(0)
     }
     /// Students with a confirmed, attended or no-show booking, with their
