@@ -765,7 +765,14 @@ pub async fn cancel(
             (None, Some(reg)) => later.filter(booking_row::Column::RegistrationId.eq(reg)),
             (None, None) => unreachable!("checked above"),
         };
-        targets.extend(later.all(tx).await?);
+        // In start order, so concurrent cancellations lock sessions in the
+        // same order and cannot deadlock each other.
+        targets.extend(
+            later
+                .order_by_asc(booking_row::Column::StartsAt)
+                .all(tx)
+                .await?,
+        );
     }
     let mut done = Vec::new();
     for b in targets {

@@ -1045,6 +1045,23 @@ impl BookingQuery {
     }
 }
 
+/// The student a booking request names, if they are in the viewer's school
+/// (else NOT_FOUND on `studentId`) and the viewer may book for them (else
+/// FORBIDDEN): the one check every booking mutation starts with.
+pub(crate) async fn student_to_book(
+    tx: &sea_orm::DatabaseTransaction,
+    viewer: &infra::repo::organisation::Viewer,
+    id: &ID,
+) -> Result<std::result::Result<StudentId, FieldError>> {
+    let Some(st) = find_in_school::<student::Entity>(tx, viewer.school, Kind::Student, id).await?
+    else {
+        return Ok(Err(not_found("studentId", "student")));
+    };
+    let student = StudentId::from_uuid(st.id);
+    allow(viewer, Action::Book(student))?;
+    Ok(Ok(student))
+}
+
 /// Loads a booking of the viewer's school by global id.
 async fn find_booking(
     ctx: &Context<'_>,
@@ -1167,14 +1184,10 @@ impl BookingMutation {
         let canonical = format!("{input:?}");
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(st) =
-            find_in_school::<student::Entity>(&tx, viewer.school, Kind::Student, &input.student_id)
-                .await?
-        else {
-            return out(not_found("studentId", "student"));
+        let student_id = match student_to_book(&tx, viewer, &input.student_id).await? {
+            Ok(id) => id,
+            Err(e) => return out(e),
         };
-        let student_id = StudentId::from_uuid(st.id);
-        allow(viewer, Action::Book(student_id))?;
         let Some(session_id) = decode(Kind::Session, &input.session_id) else {
             return out(not_found("sessionId", "session"));
         };
@@ -1266,14 +1279,10 @@ impl BookingMutation {
         let canonical = format!("{input:?}");
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(st) =
-            find_in_school::<student::Entity>(&tx, viewer.school, Kind::Student, &input.student_id)
-                .await?
-        else {
-            return out(not_found("studentId", "student"));
+        let student_id = match student_to_book(&tx, viewer, &input.student_id).await? {
+            Ok(id) => id,
+            Err(e) => return out(e),
         };
-        let student_id = StudentId::from_uuid(st.id);
-        allow(viewer, Action::Book(student_id))?;
         let Some(series_id) = decode(Kind::ClassSeries, &input.series_id) else {
             return out(not_found("seriesId", "class series"));
         };
@@ -1366,14 +1375,10 @@ impl BookingMutation {
         let zone = school_zone(ctx, viewer.school).await?;
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(st) =
-            find_in_school::<student::Entity>(&tx, viewer.school, Kind::Student, &input.student_id)
-                .await?
-        else {
-            return out(not_found("studentId", "student"));
+        let student_id = match student_to_book(&tx, viewer, &input.student_id).await? {
+            Ok(id) => id,
+            Err(e) => return out(e),
         };
-        let student_id = StudentId::from_uuid(st.id);
-        allow(viewer, Action::Book(student_id))?;
         let Some(teacher) = decode(Kind::Teacher, &input.teacher_id) else {
             return out(not_found("teacherId", "teacher"));
         };
@@ -1447,14 +1452,10 @@ impl BookingMutation {
         let zone = school_zone(ctx, viewer.school).await?;
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(st) =
-            find_in_school::<student::Entity>(&tx, viewer.school, Kind::Student, &input.student_id)
-                .await?
-        else {
-            return out(not_found("studentId", "student"));
+        let student_id = match student_to_book(&tx, viewer, &input.student_id).await? {
+            Ok(id) => id,
+            Err(e) => return out(e),
         };
-        let student_id = StudentId::from_uuid(st.id);
-        allow(viewer, Action::Book(student_id))?;
         let Some(t) =
             find_in_school::<teacher::Entity>(&tx, viewer.school, Kind::Teacher, &input.teacher_id)
                 .await?
@@ -1515,7 +1516,7 @@ impl BookingMutation {
             id: sea_orm::Set(series_id),
             school_id: sea_orm::Set(viewer.school.uuid()),
             teacher_id: sea_orm::Set(t.id),
-            student_id: sea_orm::Set(st.id),
+            student_id: sea_orm::Set(student_id.uuid()),
             offering_id: sea_orm::Set(offering),
             rule: sea_orm::Set(rule),
             created_at: sea_orm::Set(app.clock.now()),
@@ -1778,14 +1779,10 @@ impl BookingMutation {
         };
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(st) =
-            find_in_school::<student::Entity>(&tx, viewer.school, Kind::Student, &input.student_id)
-                .await?
-        else {
-            return out(not_found("studentId", "student"));
+        let student_id = match student_to_book(&tx, viewer, &input.student_id).await? {
+            Ok(id) => id,
+            Err(e) => return out(e),
         };
-        let student_id = StudentId::from_uuid(st.id);
-        allow(viewer, Action::Book(student_id))?;
         let Some(session_id) = decode(Kind::Session, &input.session_id) else {
             return out(not_found("sessionId", "session"));
         };

@@ -4,19 +4,19 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::Duration;
 use infra::booking as bookings;
-use infra::entity::{class_series, session, staff_assignment, student, teacher, teaching_role};
+use infra::entity::{class_series, session, staff_assignment, teacher, teaching_role};
 use infra::repo;
 use infra::staff::{self as service, Target};
 use kernel::error::required_text;
 use kernel::policy::Action;
-use kernel::{FieldError, StudentId, UserErrorCode};
+use kernel::{FieldError, UserErrorCode};
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
 use super::booking::{Booking, BookingPayload};
 use super::page::{Page, PageArgs, paginate};
 use super::setup::{find_in_school, page_args};
-use super::{ClassSeries, Session, Teacher, allow, authorize, commit, load};
+use super::{ClassSeries, Session, Teacher, authorize, commit, load};
 use crate::context::{app, loaders};
 use crate::error::{Code, UserError, bad_input, internal};
 use crate::ids::{Kind, decode, encode};
@@ -493,14 +493,11 @@ impl StaffMutation {
         }
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(st) =
-            find_in_school::<student::Entity>(&tx, viewer.school, Kind::Student, &input.student_id)
-                .await?
-        else {
-            return out(FieldError::not_found("studentId", "student"));
-        };
-        let student_id = StudentId::from_uuid(st.id);
-        allow(viewer, Action::Book(student_id))?;
+        let student_id =
+            match super::booking::student_to_book(&tx, viewer, &input.student_id).await? {
+                Ok(id) => id,
+                Err(e) => return out(e),
+            };
         let Some(session_id) = decode(Kind::Session, &input.session_id) else {
             return out(FieldError::not_found("sessionId", "session"));
         };
