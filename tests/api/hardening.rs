@@ -343,6 +343,34 @@ async fn a_repeated_idempotency_key_returns_the_first_result() {
         other["data"]["createStudent"]["userErrors"],
         json!([{"field": ["input", "idempotencyKey"], "code": "IDEMPOTENCY_KEY_REUSED"}])
     );
+    // Booking mutations take keys too: a retried booking is the same one.
+    let session = {
+        let l = app
+            .ok(&token, "mutation { createLocation(input: {name: \"Hall\"}) { location { id } userErrors { code } } }", json!({}))
+            .await["location"]["id"]
+            .clone();
+        let o = app
+            .ok(&token, "mutation { createOffering(input: {title: \"Band\", kind: GROUP, defaultDurationMinutes: 60, defaultCapacity: 5}) { offering { id } userErrors { code } } }", json!({}))
+            .await["offering"]["id"]
+            .clone();
+        let series = app
+            .create_series(&token, json!({"offeringId": o, "locationId": l, "startDate": "2026-03-04", "count": 1, "startTime": "18:00", "daysOfWeek": [3]}))
+            .await;
+        app.ok(
+            &token,
+            crate::helpers::GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+        )
+        .await["created"][0]["id"]
+            .clone()
+    };
+    const BOOK: &str = "mutation($i: BookSessionInput!) { bookSession(input: $i) { booking { id session { seatsTaken } } userErrors { code } } }";
+    let book =
+        json!({"i": {"sessionId": session, "studentId": ids[0], "idempotencyKey": "book-1"}});
+    let first = app.ok(&token, BOOK, book.clone()).await;
+    let again = app.ok(&token, BOOK, book).await;
+    assert_eq!(first["booking"]["id"], again["booking"]["id"]);
+    assert_eq!(again["booking"]["session"]["seatsTaken"], 1);
     // Without a key, each request creates.
     for _ in 0..2 {
         app.ok(

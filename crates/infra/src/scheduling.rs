@@ -401,6 +401,11 @@ pub async fn advance(db: &crate::Db, now: DateTime<Utc>) -> Result<AdvanceReport
         .await?
         {
             Some(Ok(generated)) => {
+                // The job changes data too: audited as the system (no
+                // user), naming nothing but the action (global ids are the
+                // gateway's encoding).
+                crate::repo::audit::record(&tx, school, None, "advanceGeneration", &[], now)
+                    .await?;
                 tx.commit().await?;
                 report.series += 1;
                 report.created += generated.created.len();
