@@ -745,3 +745,56 @@ async fn a_one_on_one_series_student_is_on_the_roster_and_the_lesson_is_not_for_
         "{sold}"
     );
 }
+
+#[tokio::test]
+async fn ending_a_series_keeps_its_booked_sessions() {
+    let app = spawn_app().await;
+    let c = cast(&app, "end.example").await;
+    let s = &c.school;
+    let series = app
+        .create_series(
+            &s.token,
+            json!({"offeringId": s.offering, "teacherId": s.bob, "locationId": s.location,
+            "startDate": "2026-03-10", "count": 3, "startTime": "18:00", "daysOfWeek": [2]}),
+        )
+        .await;
+    let sessions = app
+        .ok(
+            &s.token,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+        )
+        .await["created"]
+        .clone();
+    let booked = sessions[1]["id"].as_str().unwrap().to_owned();
+    app.ok(
+        &c.parent,
+        BOOK,
+        json!({"i": {"sessionId": booked, "studentId": s.student}}),
+    )
+    .await;
+    let ended = app
+        .ok(&s.token, "mutation($s: ID!) { setClassSeriesStatus(input: {seriesId: $s, status: ENDED}) { cancelledSessions keptBookedSessions userErrors { code } } }", json!({"s": series}))
+        .await;
+    assert_eq!(ended["cancelledSessions"], 2);
+    assert_eq!(ended["keptBookedSessions"], 1);
+    let status = |id: &Value| {
+        let id = id.clone();
+        let app = &app;
+        let token = s.token.clone();
+        async move {
+            app.ok(
+                &token,
+                "query($id: ID!) { node(id: $id) { ... on Session { status } } }",
+                json!({"id": id}),
+            )
+            .await["status"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    assert_eq!(status(&sessions[0]["id"]).await, "CANCELLED");
+    assert_eq!(status(&sessions[1]["id"]).await, "SCHEDULED");
+    assert_eq!(status(&sessions[2]["id"]).await, "CANCELLED");
+}

@@ -323,7 +323,7 @@ pub async fn set_status(
     series_id: ClassSeriesId,
     to: SeriesStatus,
     now: DateTime<Utc>,
-) -> Result<Option<Result<(class_series::Model, u64), scheduling::StatusError>>> {
+) -> Result<Option<Result<(class_series::Model, Ended), scheduling::StatusError>>> {
     let Some(series) = lock_series(tx, school, series_id).await? else {
         return Ok(None);
     };
@@ -331,11 +331,32 @@ pub async fn set_status(
         Ok(change) => change,
         Err(e) => return Ok(Some(Err(e))),
     };
-    let mut cancelled = 0;
+    let mut outcome = Ended::default();
     if change.cancel_future_sessions {
-        // Bookings do not exist yet; once they do, booked sessions are kept
-        // and reported here (SPEC §3.3).
-        cancelled = session::Entity::update_many()
+        // SPEC §3.3: ending cancels future *unbooked* sessions; sessions
+        // someone holds a place in are kept (and counted) for the office to
+        // settle with the families.
+        use crate::entity::booking;
+        let booked = sea_orm::sea_query::Query::select()
+            .column(booking::Column::SessionId)
+            .from(booking::Entity)
+            .and_where(booking::Column::SchoolId.eq(school.uuid()))
+            .and_where(booking::Column::SessionId.is_not_null())
+            .and_where(booking::Column::Status.is_in(["PENDING", "CONFIRMED"]))
+            .to_owned();
+        let future = || {
+            session::Entity::find()
+                .filter(session::Column::SchoolId.eq(school.uuid()))
+                .filter(session::Column::SeriesId.eq(series.id))
+                .filter(session::Column::StartsAt.gt(now))
+                .filter(session::Column::Status.is_not_in(SessionStatus::cancelled_names()))
+        };
+        outcome.kept = future()
+            .filter(session::Column::Id.in_subquery(booked.clone()))
+            .all(tx)
+            .await?
+            .len() as u64;
+        outcome.cancelled = session::Entity::update_many()
             .col_expr(
                 session::Column::Status,
                 sea_orm::sea_query::Expr::value(SessionStatus::Cancelled.as_str()),
@@ -344,13 +365,23 @@ pub async fn set_status(
             .filter(session::Column::SeriesId.eq(series.id))
             .filter(session::Column::StartsAt.gt(now))
             .filter(session::Column::Status.is_not_in(SessionStatus::cancelled_names()))
+            .filter(session::Column::Id.not_in_subquery(booked))
             .exec(tx)
             .await?
             .rows_affected;
     }
     let mut active: class_series::ActiveModel = series.into();
     active.status = Set(change.status.as_str().to_owned());
-    Ok(Some(Ok((active.update(tx).await?, cancelled))))
+    Ok(Some(Ok((active.update(tx).await?, outcome))))
+}
+
+/// What ending a series did to its future sessions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ended {
+    /// Unbooked sessions cancelled.
+    pub cancelled: u64,
+    /// Booked sessions kept.
+    pub kept: u64,
 }
 
 /// How far ahead ADVANCE series are kept generated.

@@ -133,8 +133,11 @@ pub struct SetClassSeriesStatusInput {
 pub struct SetClassSeriesStatusPayload {
     /// The series after the change.
     pub series: Option<ClassSeries>,
-    /// How many future sessions were cancelled (ENDED only).
+    /// How many future sessions without bookings were cancelled (ENDED only).
     pub cancelled_sessions: i32,
+    /// How many future sessions were kept because someone is booked in them
+    /// (ENDED only): settle them with the families, then cancel them.
+    pub kept_booked_sessions: i32,
     /// What was wrong.
     pub user_errors: Vec<UserError>,
 }
@@ -338,7 +341,7 @@ impl SeriesMutation {
                 )],
                 ..Default::default()
             }),
-            Some(Ok((series, cancelled))) => {
+            Some(Ok((series, ended))) => {
                 commit(
                     ctx,
                     tx,
@@ -349,7 +352,8 @@ impl SeriesMutation {
                 .await?;
                 Ok(SetClassSeriesStatusPayload {
                     series: Some(ClassSeries(series)),
-                    cancelled_sessions: i32::try_from(cancelled).unwrap_or(i32::MAX),
+                    cancelled_sessions: i32::try_from(ended.cancelled).unwrap_or(i32::MAX),
+                    kept_booked_sessions: i32::try_from(ended.kept).unwrap_or(i32::MAX),
                     user_errors: vec![],
                 })
             }
