@@ -487,7 +487,7 @@ async fn registrations_are_all_or_nothing_and_series_report_their_conflicts() {
         .create_series(
             &s.token,
             json!({"offeringId": s.offering, "teacherId": s.bob, "locationId": s.location, "startDate": "2026-03-04",
-                   "count": 4, "startTime": "17:00", "daysOfWeek": [3], "capacity": 2}),
+                   "count": 4, "startTime": "19:00", "daysOfWeek": [3], "capacity": 2}),
         )
         .await;
     let generated = app
@@ -797,4 +797,76 @@ async fn ending_a_series_keeps_its_booked_sessions() {
     assert_eq!(status(&sessions[0]["id"]).await, "CANCELLED");
     assert_eq!(status(&sessions[1]["id"]).await, "SCHEDULED");
     assert_eq!(status(&sessions[2]["id"]).await, "CANCELLED");
+}
+
+#[tokio::test]
+async fn a_student_is_never_booked_twice_at_once_even_by_racing_requests() {
+    let app = spawn_app().await;
+    let c = cast(&app, "twice.example").await;
+    let s = &c.school;
+    // Ten one-off sessions, all Thursday 12:00–13:00.
+    let mut sessions = Vec::new();
+    for _ in 0..10 {
+        let series = app
+            .create_series(&s.token, json!({"offeringId": s.offering, "locationId": s.location,
+                "startDate": "2026-03-05", "count": 1, "startTime": "12:00", "durationMinutes": 60, "daysOfWeek": [4]}))
+            .await;
+        sessions.push(
+            app.ok(
+                &s.token,
+                GENERATE,
+                json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+            )
+            .await["created"][0]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let tasks: Vec<_> = sessions
+        .iter()
+        .map(|session| {
+            let (url, client, token, vars) = (
+                app.url.clone(),
+                app.client.clone(),
+                c.parent.clone(),
+                json!({"i": {"sessionId": session, "studentId": s.student}}),
+            );
+            tokio::spawn(async move {
+                let body: Value = client
+                    .post(format!("{url}/graphql"))
+                    .bearer_auth(token)
+                    .json(&json!({"query": BOOK, "variables": vars}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                body["data"]["bookSession"].clone()
+            })
+        })
+        .collect();
+    let mut booked = 0;
+    for t in tasks {
+        let r = t.await.unwrap();
+        if r["booking"].is_object() {
+            booked += 1;
+        } else {
+            assert_eq!(r["userErrors"][0]["code"], "ALREADY_BOOKED", "{r}");
+        }
+    }
+    assert_eq!(booked, 1);
+    // Her 1-on-1 series lesson (Monday 10:00) also blocks that hour.
+    let series_hour = app
+        .gql(
+            Some(&c.parent),
+            ONE_ON_ONE,
+            json!({"i": {"teacherId": s.bob, "studentId": s.student, "startsAt": "2026-03-03T17:00:00Z", "durationMinutes": 30}}),
+        )
+        .await;
+    assert!(
+        series_hour["data"]["bookOneOnOne"]["booking"].is_object(),
+        "{series_hour}"
+    );
 }

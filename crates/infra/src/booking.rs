@@ -278,6 +278,52 @@ async fn active_booking_of(
         .await?)
 }
 
+/// Locks the student's row and tells whether they already have a lesson
+/// overlapping `[start, end)`: an active booking (other than in `except`)
+/// or a session of their own 1-on-1 series. Locking serialises one
+/// student's bookings, so two racing requests cannot both pass.
+async fn student_busy(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    student: StudentId,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    except: Option<Uuid>,
+) -> Result<bool> {
+    crate::entity::student::Entity::find()
+        .filter(crate::entity::student::Column::SchoolId.eq(school.uuid()))
+        .filter(crate::entity::student::Column::Id.eq(student.uuid()))
+        .lock_exclusive()
+        .one(tx)
+        .await?;
+    let mut bookings = booking_row::Entity::find()
+        .filter(booking_row::Column::SchoolId.eq(school.uuid()))
+        .filter(booking_row::Column::StudentId.eq(student.uuid()))
+        .filter(booking_row::Column::Status.is_in(ACTIVE))
+        .filter(booking_row::Column::StartsAt.lt(end))
+        .filter(booking_row::Column::EndsAt.gt(start));
+    if let Some(session) = except {
+        bookings = bookings.filter(
+            sea_orm::Condition::any()
+                .add(booking_row::Column::SessionId.is_null())
+                .add(booking_row::Column::SessionId.ne(session)),
+        );
+    }
+    if bookings.one(tx).await?.is_some() {
+        return Ok(true);
+    }
+    let mut own = session::Entity::find()
+        .filter(session::Column::SchoolId.eq(school.uuid()))
+        .filter(session::Column::StudentId.eq(student.uuid()))
+        .filter(session::Column::Status.is_not_in(["CANCELLED", "CANCELLED_BY_TEACHER"]))
+        .filter(session::Column::StartsAt.lt(end))
+        .filter(session::Column::EndsAt.gt(start));
+    if let Some(session) = except {
+        own = own.filter(session::Column::Id.ne(session));
+    }
+    Ok(own.one(tx).await?.is_some())
+}
+
 /// What a group booking request ended as.
 #[derive(Debug, Clone)]
 #[allow(clippy::large_enum_variant)] // Built once per request, never stored.
@@ -343,9 +389,29 @@ pub async fn book_session(
             "the student already has a place in this session",
         )));
     }
+    let busy = student_busy(
+        tx,
+        school,
+        request.student,
+        s.starts_at,
+        s.ends_at,
+        Some(s.id),
+    )
+    .await?;
     expire_offers(tx, school, &s, now).await?;
     let seats = request.seats.max(1) as i32;
-    if !take_seats(tx, s.id, seats).await? {
+    // The row is locked, so what it says now is what the UPDATE will see.
+    let fits = crate::repo::find::<session::Entity>(tx, school, s.id)
+        .await?
+        .is_some_and(|fresh| fresh.capacity - fresh.seats_taken >= seats);
+    // A student busy elsewhere may still wait for a seat (an offer skips
+    // them while they are busy), but never take one.
+    if fits && busy {
+        return Ok(Err(BookError::AlreadyBooked(
+            "the student already has a lesson at that time",
+        )));
+    }
+    if !fits || !take_seats(tx, s.id, seats).await? {
         if request.join_waitlist {
             return Ok(join_locked(tx, school, &s, request.student, now)
                 .await?
@@ -646,6 +712,12 @@ pub async fn accept_offer(
     };
     if !waitlist::offer_open(&domain_entry(&entry), now) {
         return Ok(Err(BookError::OfferClosed));
+    }
+    let student = StudentId::from_uuid(entry.student_id);
+    if student_busy(tx, school, student, s.starts_at, s.ends_at, Some(s.id)).await? {
+        return Ok(Err(BookError::AlreadyBooked(
+            "the student has booked another lesson at that time since the offer; cancel it first",
+        )));
     }
     let offering = offering_of(tx, school, &s).await?;
     let row = insert_booking(
@@ -990,6 +1062,11 @@ pub async fn book_one_on_one(
     .await?;
     if !busy.is_empty() {
         return Ok(Err(BookError::SlotTaken));
+    }
+    if student_busy(tx, school, request.student, start, end, None).await? {
+        return Ok(Err(BookError::AlreadyBooked(
+            "the student already has a lesson at that time",
+        )));
     }
     let status = policy.initial_status(BookingKind::OneOnOne);
     Ok(Ok(insert_booking(
