@@ -64,6 +64,40 @@ async fn group_session(
     generated["created"][0]["id"].as_str().unwrap().to_owned()
 }
 
+/// Sends one request per `variables` at once, as concurrent clients, and
+/// returns each response's `data.<field>`.
+async fn race(
+    app: &TestApp,
+    token: &str,
+    query: &'static str,
+    field: &'static str,
+    variables: impl Iterator<Item = Value>,
+) -> Vec<Value> {
+    let tasks: Vec<_> = variables
+        .map(|vars| {
+            let (url, client, token) = (app.url.clone(), app.client.clone(), token.to_owned());
+            tokio::spawn(async move {
+                let body: Value = client
+                    .post(format!("{url}/graphql"))
+                    .bearer_auth(token)
+                    .json(&json!({"query": query, "variables": vars}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                body["data"][field].clone()
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
 fn user_error(body: &Value, field: &str) -> Value {
     body["data"][field]["userErrors"].clone()
 }
@@ -383,34 +417,19 @@ async fn fifty_clients_race_for_the_last_three_seats() {
     for i in 0..50 {
         students.push(student(&app, &s.token, &format!("Racer{i}")).await);
     }
-    let tasks: Vec<_> = students
-        .iter()
-        .map(|st| {
-            let (url, client, token, vars) = (
-                app.url.clone(),
-                app.client.clone(),
-                s.token.clone(),
-                json!({"i": {"sessionId": session, "studentId": st, "joinWaitlistIfFull": true}}),
-            );
-            tokio::spawn(async move {
-                let body: Value = client
-                    .post(format!("{url}/graphql"))
-                    .bearer_auth(token)
-                    .json(&json!({"query": BOOK, "variables": vars}))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                body["data"]["bookSession"].clone()
-            })
-        })
-        .collect();
+    let results = race(
+        &app,
+        &s.token,
+        BOOK,
+        "bookSession",
+        students.iter().map(
+            |st| json!({"i": {"sessionId": session, "studentId": st, "joinWaitlistIfFull": true}}),
+        ),
+    )
+    .await;
     let mut booked = 0;
     let mut positions = Vec::new();
-    for t in tasks {
-        let r = t.await.unwrap();
+    for r in results {
         assert_eq!(r["userErrors"], json!([]), "{r}");
         if r["booking"].is_object() {
             booked += 1;
@@ -441,33 +460,16 @@ async fn twenty_clients_race_for_one_lesson_slot() {
     for i in 0..20 {
         students.push(student(&app, &s.token, &format!("Kid{i}")).await);
     }
-    let tasks: Vec<_> = students
-        .iter()
-        .map(|st| {
-            let (url, client, token, vars) = (
-                app.url.clone(),
-                app.client.clone(),
-                s.token.clone(),
-                json!({"i": {"teacherId": s.ada, "studentId": st, "startsAt": "2026-03-03T15:00:00Z", "durationMinutes": 45}}),
-            );
-            tokio::spawn(async move {
-                let body: Value = client
-                    .post(format!("{url}/graphql"))
-                    .bearer_auth(token)
-                    .json(&json!({"query": ONE_ON_ONE, "variables": vars}))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                body["data"]["bookOneOnOne"].clone()
-            })
-        })
-        .collect();
+    let results = race(
+        &app,
+        &s.token,
+        ONE_ON_ONE,
+        "bookOneOnOne",
+        students.iter().map(|st| json!({"i": {"teacherId": s.ada, "studentId": st, "startsAt": "2026-03-03T15:00:00Z", "durationMinutes": 45}})),
+    )
+    .await;
     let mut booked = 0;
-    for t in tasks {
-        let r = t.await.unwrap();
+    for r in results {
         if r["booking"].is_object() {
             booked += 1;
         } else {
@@ -823,33 +825,18 @@ async fn a_student_is_never_booked_twice_at_once_even_by_racing_requests() {
                 .to_owned(),
         );
     }
-    let tasks: Vec<_> = sessions
-        .iter()
-        .map(|session| {
-            let (url, client, token, vars) = (
-                app.url.clone(),
-                app.client.clone(),
-                c.parent.clone(),
-                json!({"i": {"sessionId": session, "studentId": s.student}}),
-            );
-            tokio::spawn(async move {
-                let body: Value = client
-                    .post(format!("{url}/graphql"))
-                    .bearer_auth(token)
-                    .json(&json!({"query": BOOK, "variables": vars}))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                body["data"]["bookSession"].clone()
-            })
-        })
-        .collect();
+    let results = race(
+        &app,
+        &c.parent,
+        BOOK,
+        "bookSession",
+        sessions
+            .iter()
+            .map(|session| json!({"i": {"sessionId": session, "studentId": s.student}})),
+    )
+    .await;
     let mut booked = 0;
-    for t in tasks {
-        let r = t.await.unwrap();
+    for r in results {
         if r["booking"].is_object() {
             booked += 1;
         } else {
