@@ -857,3 +857,32 @@ async fn a_student_is_never_booked_twice_at_once_even_by_racing_requests() {
         "{series_hour}"
     );
 }
+
+#[tokio::test]
+async fn a_declined_request_keeps_its_reason_and_frees_the_slot() {
+    let app = spawn_app().await;
+    let c = cast(&app, "decline.example").await;
+    let s = &c.school;
+    app.ok(
+        &s.token,
+        "mutation($t: ID!) { setBookingPolicy(input: {teacherId: $t, requiresApprovalOneOnOne: true}) { policy { requiresApprovalOneOnOne } userErrors { code } } }",
+        json!({"t": s.ada}),
+    )
+    .await;
+    let lesson = json!({"i": {"teacherId": s.ada, "studentId": s.student, "startsAt": "2026-03-03T15:00:00Z", "durationMinutes": 30}});
+    let asked = app.ok(&c.parent, ONE_ON_ONE, lesson.clone()).await;
+    assert_eq!(asked["booking"]["status"], "PENDING");
+    let declined = app
+        .ok(
+            &c.teacher,
+            "mutation($b: ID!) { declineBooking(input: {bookingId: $b, reason: \"away that day\"}) { booking { status cancelReason decidedBy { email } } userErrors { code } } }",
+            json!({"b": asked["booking"]["id"]}),
+        )
+        .await;
+    assert_eq!(
+        declined["booking"],
+        json!({"status": "DECLINED", "cancelReason": "away that day", "decidedBy": {"email": "ada@decline.example"}})
+    );
+    let again = app.ok(&c.parent, ONE_ON_ONE, lesson).await;
+    assert_eq!(again["booking"]["status"], "PENDING");
+}

@@ -764,12 +764,13 @@ pub struct Change {
     pub override_window: bool,
 }
 
-/// Approves or declines a pending booking.
+/// Approves or declines a pending booking; a decline keeps its reason.
 pub async fn decide(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     booking: &booking_row::Model,
     approve: bool,
+    reason: Option<String>,
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<Outcome<booking_row::Model>> {
@@ -789,6 +790,9 @@ pub async fn decide(
     row.status = Set(to.as_str().to_owned());
     row.decided_at = Set(Some(now));
     row.decided_by = Set(Some(by.uuid()));
+    if !approve && reason.is_some() {
+        row.cancel_reason = Set(reason);
+    }
     let row = row.update(tx).await?;
     if !approve
         && booking.kind == kind_str(BookingKind::GroupSession)

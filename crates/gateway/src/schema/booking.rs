@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use super::idempotency::{self, Next};
 use super::node::lesson;
+use super::refuse;
 use super::setup::find_in_school;
 use super::{Offering, Session, Student, Teacher, User, allow, authorize, commit, load};
 use crate::context::{app, loaders, viewer};
@@ -561,17 +562,6 @@ impl Session {
     }
 }
 
-fn fail<T: Default>(
-    e: impl Into<FieldError>,
-    build: impl FnOnce(Vec<UserError>) -> T,
-) -> Result<T> {
-    Ok(build(vec![UserError::from(e.into())]))
-}
-
-fn not_found(field: &'static str, what: &'static str) -> FieldError {
-    FieldError::not_found(field, what)
-}
-
 /// Input of `setBookingPolicy`.
 #[derive(InputObject)]
 pub struct SetBookingPolicyInput {
@@ -1055,7 +1045,7 @@ pub(crate) async fn student_to_book(
 ) -> Result<std::result::Result<StudentId, FieldError>> {
     let Some(st) = find_in_school::<student::Entity>(tx, viewer.school, Kind::Student, id).await?
     else {
-        return Ok(Err(not_found("studentId", "student")));
+        return Ok(Err(FieldError::not_found("studentId", "student")));
     };
     let student = StudentId::from_uuid(st.id);
     allow(viewer, Action::Book(student))?;
@@ -1096,7 +1086,7 @@ impl BookingMutation {
     ) -> Result<SetBookingPolicyPayload> {
         let viewer = viewer(ctx)?;
         let out = |e: FieldError| {
-            fail(e, |user_errors| SetBookingPolicyPayload {
+            refuse(e, |user_errors| SetBookingPolicyPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -1121,7 +1111,7 @@ impl BookingMutation {
             find_in_school::<teacher::Entity>(&tx, viewer.school, Kind::Teacher, &input.teacher_id)
                 .await?
         else {
-            return out(not_found("teacherId", "teacher"));
+            return out(FieldError::not_found("teacherId", "teacher"));
         };
         allow(
             viewer,
@@ -1133,7 +1123,7 @@ impl BookingMutation {
                     .await?
                 {
                     Some(o) => Some(o.id),
-                    None => return out(not_found("offeringId", "offering")),
+                    None => return out(FieldError::not_found("offeringId", "offering")),
                 }
             }
             None => None,
@@ -1172,7 +1162,7 @@ impl BookingMutation {
     ) -> Result<BookSessionPayload> {
         let viewer = viewer(ctx)?;
         let out = |e: FieldError| {
-            fail(e, |user_errors| BookSessionPayload {
+            refuse(e, |user_errors| BookSessionPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -1189,7 +1179,7 @@ impl BookingMutation {
             Err(e) => return out(e),
         };
         let Some(session_id) = decode(Kind::Session, &input.session_id) else {
-            return out(not_found("sessionId", "session"));
+            return out(FieldError::not_found("sessionId", "session"));
         };
         let key = match idempotency::claim(ctx, &tx, viewer, key, &canonical).await? {
             Err(e) => return out(e),
@@ -1267,7 +1257,7 @@ impl BookingMutation {
     ) -> Result<RegisterPayload> {
         let viewer = viewer(ctx)?;
         let out = |e: FieldError| {
-            fail(e, |user_errors| RegisterPayload {
+            refuse(e, |user_errors| RegisterPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -1284,13 +1274,13 @@ impl BookingMutation {
             Err(e) => return out(e),
         };
         let Some(series_id) = decode(Kind::ClassSeries, &input.series_id) else {
-            return out(not_found("seriesId", "class series"));
+            return out(FieldError::not_found("seriesId", "class series"));
         };
         let mut sessions = Vec::new();
         for id in &input.session_ids {
             match decode(Kind::Session, id) {
                 Some(s) => sessions.push(s),
-                None => return out(not_found("sessionIds", "session")),
+                None => return out(FieldError::not_found("sessionIds", "session")),
             }
         }
         let key = match idempotency::claim(ctx, &tx, viewer, key, &canonical).await? {
@@ -1359,7 +1349,7 @@ impl BookingMutation {
     ) -> Result<BookingPayload> {
         let viewer = viewer(ctx)?;
         let out = |e: FieldError| {
-            fail(e, |user_errors| BookingPayload {
+            refuse(e, |user_errors| BookingPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -1380,12 +1370,12 @@ impl BookingMutation {
             Err(e) => return out(e),
         };
         let Some(teacher) = decode(Kind::Teacher, &input.teacher_id) else {
-            return out(not_found("teacherId", "teacher"));
+            return out(FieldError::not_found("teacherId", "teacher"));
         };
         let offering = match &input.offering_id {
             Some(id) => match decode(Kind::Offering, id) {
                 Some(o) => Some(o),
-                None => return out(not_found("offeringId", "offering")),
+                None => return out(FieldError::not_found("offeringId", "offering")),
             },
             None => None,
         };
@@ -1444,7 +1434,7 @@ impl BookingMutation {
     ) -> Result<CreateBookingSeriesPayload> {
         let viewer = viewer(ctx)?;
         let out = |e: FieldError| {
-            fail(e, |user_errors| CreateBookingSeriesPayload {
+            refuse(e, |user_errors| CreateBookingSeriesPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -1460,7 +1450,7 @@ impl BookingMutation {
             find_in_school::<teacher::Entity>(&tx, viewer.school, Kind::Teacher, &input.teacher_id)
                 .await?
         else {
-            return out(not_found("teacherId", "teacher"));
+            return out(FieldError::not_found("teacherId", "teacher"));
         };
         let offering = match &input.offering_id {
             Some(id) => {
@@ -1468,7 +1458,7 @@ impl BookingMutation {
                     .await?
                 {
                     Some(o) => Some(o.id),
-                    None => return out(not_found("offeringId", "offering")),
+                    None => return out(FieldError::not_found("offeringId", "offering")),
                 }
             }
             None => None,
@@ -1594,7 +1584,7 @@ impl BookingMutation {
     ) -> Result<CancelBookingPayload> {
         let viewer = viewer(ctx)?;
         let out = |e: FieldError| {
-            fail(e, |user_errors| CancelBookingPayload {
+            refuse(e, |user_errors| CancelBookingPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -1602,7 +1592,7 @@ impl BookingMutation {
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
         let Some(b) = find_booking(ctx, &tx, &input.booking_id).await? else {
-            return out(not_found("bookingId", "booking"));
+            return out(FieldError::not_found("bookingId", "booking"));
         };
         let teacher = tid(b.teacher_id);
         allow(
@@ -1653,7 +1643,7 @@ impl BookingMutation {
     ) -> Result<BookingPayload> {
         let viewer = viewer(ctx)?;
         let out = |e: FieldError| {
-            fail(e, |user_errors| BookingPayload {
+            refuse(e, |user_errors| BookingPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -1663,7 +1653,7 @@ impl BookingMutation {
         let now = app.clock.now();
         let tx = app.db.begin_write().await.map_err(internal)?;
         let Some(old) = find_booking(ctx, &tx, &input.booking_id).await? else {
-            return out(not_found("bookingId", "booking"));
+            return out(FieldError::not_found("bookingId", "booking"));
         };
         let teacher = tid(old.teacher_id);
         let student = StudentId::from_uuid(old.student_id);
@@ -1710,7 +1700,7 @@ impl BookingMutation {
             }
             (None, Some(sid), "GROUP_SESSION") => {
                 let Some(session) = decode(Kind::Session, sid) else {
-                    return out(not_found("sessionId", "session"));
+                    return out(FieldError::not_found("sessionId", "session"));
                 };
                 let request = SeatRequest {
                     session,
@@ -1772,7 +1762,7 @@ impl BookingMutation {
     ) -> Result<JoinWaitlistPayload> {
         let viewer = viewer(ctx)?;
         let out = |e: FieldError| {
-            fail(e, |user_errors| JoinWaitlistPayload {
+            refuse(e, |user_errors| JoinWaitlistPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -1784,7 +1774,7 @@ impl BookingMutation {
             Err(e) => return out(e),
         };
         let Some(session_id) = decode(Kind::Session, &input.session_id) else {
-            return out(not_found("sessionId", "session"));
+            return out(FieldError::not_found("sessionId", "session"));
         };
         match service::join_waitlist(&tx, viewer.school, session_id, student_id, app.clock.now())
             .await
@@ -1816,7 +1806,7 @@ impl BookingMutation {
     ) -> Result<BookingPayload> {
         let viewer = viewer(ctx)?;
         let out = |e: FieldError| {
-            fail(e, |user_errors| BookingPayload {
+            refuse(e, |user_errors| BookingPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -1831,7 +1821,7 @@ impl BookingMutation {
         )
         .await?
         else {
-            return out(not_found("entryId", "waitlist entry"));
+            return out(FieldError::not_found("entryId", "waitlist entry"));
         };
         allow(viewer, Action::Book(StudentId::from_uuid(entry.student_id)))?;
         match service::accept_offer(&tx, viewer.school, entry.id, viewer.user, app.clock.now())
@@ -1876,7 +1866,7 @@ impl BookingMutation {
     ) -> Result<RecordAttendancePayload> {
         let viewer = viewer(ctx)?;
         let out = |e: FieldError| {
-            fail(e, |user_errors| RecordAttendancePayload {
+            refuse(e, |user_errors| RecordAttendancePayload {
                 user_errors,
                 ..Default::default()
             })
@@ -1887,13 +1877,13 @@ impl BookingMutation {
             find_in_school::<session::Entity>(&tx, viewer.school, Kind::Session, &input.session_id)
                 .await?
         else {
-            return out(not_found("sessionId", "session"));
+            return out(FieldError::not_found("sessionId", "session"));
         };
         allow(viewer, Action::RecordAttendance(tid(s.teacher_id)))?;
         let mut marks = Vec::new();
         for e in &input.entries {
             let Some(st) = decode(Kind::Student, &e.student_id) else {
-                return out(not_found("entries", "student"));
+                return out(FieldError::not_found("entries", "student"));
             };
             marks.push((StudentId::from_uuid(st), e.status.into(), e.note.clone()));
         }
@@ -1935,7 +1925,7 @@ async fn decide(
 ) -> Result<BookingPayload> {
     let viewer = viewer(ctx)?;
     let out = |e: FieldError| {
-        fail(e, |user_errors| BookingPayload {
+        refuse(e, |user_errors| BookingPayload {
             user_errors,
             ..Default::default()
         })
@@ -1943,7 +1933,7 @@ async fn decide(
     let app = app(ctx);
     let tx = app.db.begin_write().await.map_err(internal)?;
     let Some(b) = find_booking(ctx, &tx, id).await? else {
-        return out(not_found("bookingId", "booking"));
+        return out(FieldError::not_found("bookingId", "booking"));
     };
     allow(viewer, Action::DecideBooking(tid(b.teacher_id)))?;
     match service::decide(
@@ -1951,6 +1941,7 @@ async fn decide(
         viewer.school,
         &b,
         approve,
+        reason,
         viewer.user,
         app.clock.now(),
     )
@@ -1958,19 +1949,7 @@ async fn decide(
     .map_err(internal)?
     {
         Err(e) => out(e.into()),
-        Ok(mut decided) => {
-            if !approve && reason.is_some() {
-                booking_row::Entity::update_many()
-                    .col_expr(
-                        booking_row::Column::CancelReason,
-                        sea_orm::sea_query::Expr::value(reason.clone()),
-                    )
-                    .filter(booking_row::Column::Id.eq(decided.id))
-                    .exec(&tx)
-                    .await
-                    .map_err(internal)?;
-                decided.cancel_reason = reason;
-            }
+        Ok(decided) => {
             commit(
                 ctx,
                 tx,

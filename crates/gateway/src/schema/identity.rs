@@ -14,6 +14,7 @@ use sea_orm::{ColumnTrait, Condition};
 
 use super::account::{Role, check_password};
 use super::page::{Page, PageArgs, paginate};
+use super::refuse;
 use super::setup::find_in_school;
 use super::{Student, allow, authorize, commit, load};
 use crate::context::{app, loaders};
@@ -316,10 +317,6 @@ fn roles_of(input: &[Role]) -> Result<BTreeSet<kernel::Role>, FieldError> {
     Ok(input.iter().copied().map(kernel::Role::from).collect())
 }
 
-fn one_error<T: Default>(e: FieldError, build: impl FnOnce(Vec<UserError>) -> T) -> Result<T> {
-    Ok(build(vec![e.into()]))
-}
-
 #[derive(Default)]
 pub struct IdentityMutation;
 
@@ -334,7 +331,7 @@ impl IdentityMutation {
     ) -> Result<CreateUserPayload> {
         let viewer = authorize(ctx, Action::ManageUsers)?;
         let fail = |e| {
-            one_error(e, |user_errors| CreateUserPayload {
+            refuse(e, |user_errors| CreateUserPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -421,7 +418,7 @@ impl IdentityMutation {
     ) -> Result<SetUserRolesPayload> {
         let viewer = authorize(ctx, Action::ManageUsers)?;
         let fail = |e| {
-            one_error(e, |user_errors| SetUserRolesPayload {
+            refuse(e, |user_errors| SetUserRolesPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -480,7 +477,7 @@ impl IdentityMutation {
     ) -> Result<SessionsPayload> {
         let viewer = authorize(ctx, Action::ManageOwnAccount)?;
         let fail = |e| {
-            one_error(e, |user_errors| SessionsPayload {
+            refuse(e, |user_errors| SessionsPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -586,7 +583,7 @@ impl IdentityMutation {
     ) -> Result<FamilyPayload> {
         let viewer = authorize(ctx, Action::ManageSchool)?;
         let fail = |e| {
-            one_error(e, |user_errors| FamilyPayload {
+            refuse(e, |user_errors| FamilyPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -657,7 +654,7 @@ impl IdentityMutation {
     ) -> Result<FamilyPayload> {
         let viewer = crate::context::viewer(ctx)?;
         let fail = |e| {
-            one_error(e, |user_errors| FamilyPayload {
+            refuse(e, |user_errors| FamilyPayload {
                 user_errors,
                 ..Default::default()
             })

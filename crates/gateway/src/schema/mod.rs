@@ -90,6 +90,15 @@ pub fn sdl() -> String {
     build_schema().sdl()
 }
 
+/// A payload carrying one expected failure: `build` puts the userError
+/// into the payload type, every other field left empty.
+pub(crate) fn refuse<T>(
+    e: impl Into<kernel::FieldError>,
+    build: impl FnOnce(Vec<crate::error::UserError>) -> T,
+) -> async_graphql::Result<T> {
+    Ok(build(vec![crate::error::UserError::from(e.into())]))
+}
+
 /// The viewer, if the policy (`kernel::policy`) lets them do `action`;
 /// otherwise `UNAUTHENTICATED` or `FORBIDDEN`. Every resolver starts here.
 pub(crate) fn authorize<'a>(

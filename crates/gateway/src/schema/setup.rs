@@ -13,6 +13,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 
 use super::idempotency::{self, Next};
 use super::page::{Page, PageArgs, paginate};
+use super::refuse;
 
 use super::{
     Location, Offering, OfferingKind, Room, RoomKind, Student, Teacher, allow, authorize, commit,
@@ -191,10 +192,6 @@ pub struct CreateOfferingPayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn errors<T: Default>(e: FieldError, build: impl FnOnce(Vec<UserError>) -> T) -> Result<T> {
-    Ok(build(vec![e.into()]))
-}
-
 #[derive(Default)]
 pub struct SetupMutation;
 
@@ -208,7 +205,7 @@ impl SetupMutation {
     ) -> Result<CreateLocationPayload> {
         let viewer = authorize(ctx, Action::ManageSchool)?;
         let fail = |e| {
-            errors(e, |user_errors| CreateLocationPayload {
+            refuse(e, |user_errors| CreateLocationPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -262,7 +259,7 @@ impl SetupMutation {
     ) -> Result<CreateRoomPayload> {
         let viewer = authorize(ctx, Action::ManageSchool)?;
         let fail = |e| {
-            errors(e, |user_errors| CreateRoomPayload {
+            refuse(e, |user_errors| CreateRoomPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -318,7 +315,7 @@ impl SetupMutation {
     ) -> Result<CreateTeacherPayload> {
         let viewer = authorize(ctx, Action::ManageSchool)?;
         let fail = |e| {
-            errors(e, |user_errors| CreateTeacherPayload {
+            refuse(e, |user_errors| CreateTeacherPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -373,7 +370,7 @@ impl SetupMutation {
     ) -> Result<SetTeacherAvailabilityPayload> {
         let viewer = crate::context::viewer(ctx)?;
         let fail = |e| {
-            errors(e, |user_errors| SetTeacherAvailabilityPayload {
+            refuse(e, |user_errors| SetTeacherAvailabilityPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -426,7 +423,7 @@ impl SetupMutation {
     ) -> Result<AddTeacherTimeOffPayload> {
         let viewer = crate::context::viewer(ctx)?;
         let fail = |e| {
-            errors(e, |user_errors| AddTeacherTimeOffPayload {
+            refuse(e, |user_errors| AddTeacherTimeOffPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -488,7 +485,7 @@ impl SetupMutation {
     ) -> Result<CreateStudentPayload> {
         let viewer = authorize(ctx, Action::ManageSchool)?;
         let fail = |e| {
-            errors(e, |user_errors| CreateStudentPayload {
+            refuse(e, |user_errors| CreateStudentPayload {
                 user_errors,
                 ..Default::default()
             })
@@ -560,7 +557,7 @@ impl SetupMutation {
         ) {
             Ok(spec) => spec,
             Err(e) => {
-                return errors(e, |user_errors| CreateOfferingPayload {
+                return refuse(e, |user_errors| CreateOfferingPayload {
                     user_errors,
                     ..Default::default()
                 });
@@ -569,7 +566,7 @@ impl SetupMutation {
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
         if input.price_minor.is_some_and(|p| p < 0) {
-            return errors(
+            return refuse(
                 FieldError::invalid("priceMinor", "a price cannot be negative"),
                 |user_errors| CreateOfferingPayload {
                     user_errors,
@@ -590,7 +587,7 @@ impl SetupMutation {
             {
                 Some(r) => Some(r.id),
                 None => {
-                    return errors(
+                    return refuse(
                         FieldError::not_found("requiredRoleId", "teaching role"),
                         |user_errors| CreateOfferingPayload {
                             user_errors,

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::booking::{Booking, BookingPayload};
 use super::page::{Page, PageArgs, paginate};
+use super::refuse;
 use super::setup::{find_in_school, page_args};
 use super::{ClassSeries, Session, Teacher, authorize, commit, load};
 use crate::context::{app, loaders};
@@ -172,10 +173,6 @@ pub struct HybridSlot {
     pub ends_at: DateTime,
 }
 
-fn fail<T: Default>(e: FieldError, build: impl FnOnce(Vec<UserError>) -> T) -> Result<T> {
-    Ok(build(vec![e.into()]))
-}
-
 #[derive(Default)]
 pub struct StaffQuery;
 
@@ -285,7 +282,7 @@ impl StaffMutation {
         let name = match required_text("name", &input.name) {
             Ok(n) => n,
             Err(e) => {
-                return fail(e, |user_errors| CreateTeachingRolePayload {
+                return refuse(e, |user_errors| CreateTeachingRolePayload {
                     user_errors,
                     ..Default::default()
                 });
@@ -318,7 +315,7 @@ impl StaffMutation {
     ) -> Result<GrantTeachingRolePayload> {
         let viewer = authorize(ctx, Action::ManageSchool)?;
         let out = |e| {
-            fail(e, |user_errors| GrantTeachingRolePayload {
+            refuse(e, |user_errors| GrantTeachingRolePayload {
                 user_errors,
                 ..Default::default()
             })
@@ -369,7 +366,7 @@ impl StaffMutation {
     ) -> Result<AssignStaffPayload> {
         let viewer = authorize(ctx, Action::ManageSchool)?;
         let out = |e| {
-            fail(e, |user_errors| AssignStaffPayload {
+            refuse(e, |user_errors| AssignStaffPayload {
                 user_errors,
                 ..Default::default()
             })
