@@ -35,4 +35,4 @@ lint:
 bench:
     cargo bench -p scheduling --bench expand_and_check
     cargo bench -p booking --bench slot_search
-    cargo bench -p gateway --bench booking_contention
+    cargo bench -p ostinato-blackbox --bench booking_contention

@@ -20,6 +20,7 @@ mod m20261125_000006_create_accounts_audit_idempotency;
 mod m20261125_000007_create_bookings;
 mod m20261125_000008_create_staff_and_hybrid;
 mod m20261125_000009_create_teacher_time_off;
+mod m20261129_000010_link_rescheduled_bookings;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_create_bookings::Migration),
             Box::new(m20261125_000008_create_staff_and_hybrid::Migration),
             Box::new(m20261125_000009_create_teacher_time_off::Migration),
+            Box::new(m20261129_000010_link_rescheduled_bookings::Migration),
         ]
     }
 }

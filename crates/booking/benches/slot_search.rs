@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration as Std, Instant};
 
-use booking::slots::Window;
 use booking::{BookingPolicy, SlotQuery, free_slots};
 use chrono::{Duration, NaiveTime, TimeZone as _, Utc};
 use kernel::TimeZone;
+use kernel::{Availability, Weekday, Window};
 
 const TEACHERS: usize = 50;
 const RUNS: usize = 7;
@@ -40,13 +40,15 @@ fn queries() -> Vec<SlotQuery> {
                 to,
                 duration: Duration::minutes(30),
                 grid: Duration::minutes(15),
-                windows: (1..=5)
-                    .map(|d| Window {
-                        weekday: d,
-                        start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-                        end: NaiveTime::from_hms_opt(19, 0, 0).unwrap(),
-                    })
-                    .collect(),
+                availability: Availability::from_windows(
+                    (1..=5)
+                        .map(|d| Window {
+                            weekday: Weekday::from_iso(d).unwrap(),
+                            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                            end: NaiveTime::from_hms_opt(19, 0, 0).unwrap(),
+                        })
+                        .collect(),
+                ),
                 busy,
                 per_day: BTreeMap::new(),
                 policy: BookingPolicy {

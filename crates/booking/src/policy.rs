@@ -6,7 +6,7 @@
 //! local day, DST days included.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use kernel::{TimeZone, UserErrorCode, resolve_local};
+use kernel::{TimeZone, resolve_local};
 
 use crate::status::{BookingKind, BookingStatus};
 
@@ -74,20 +74,33 @@ pub struct PolicyInput {
     pub waitlist_offer_minutes: Option<i64>,
 }
 
-/// A policy that cannot be saved.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct PolicyError {
-    /// The input field.
-    pub field: &'static str,
-    /// What is wrong and how to fix it.
-    pub message: String,
+/// Which rule of a policy form was refused (the gateway names the field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyRule {
+    /// Minimum notice.
+    MinNotice,
+    /// Cancellation window.
+    CancelWindow,
+    /// Buffer before a lesson.
+    BufferBefore,
+    /// Buffer after a lesson (also: both buffers together).
+    BufferAfter,
+    /// Daily limit.
+    MaxPerDay,
+    /// Booking horizon.
+    Horizon,
+    /// How long a waitlist offer stays open.
+    WaitlistOffer,
 }
 
-impl From<PolicyError> for kernel::FieldError {
-    fn from(e: PolicyError) -> Self {
-        kernel::FieldError::invalid(e.field, e.message)
-    }
+/// A policy that cannot be saved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct PolicyError {
+    /// The rule at fault.
+    pub rule: PolicyRule,
+    /// What is wrong and how to fix it.
+    pub message: String,
 }
 
 impl BookingPolicy {
@@ -95,23 +108,31 @@ impl BookingPolicy {
     /// never be satisfied (minimum notice beyond the horizon, buffers of a
     /// day or more).
     pub fn parse(input: PolicyInput) -> Result<Self, PolicyError> {
-        let non_negative = |field: &'static str, v: i64, max: i64| {
+        let non_negative = |rule: PolicyRule, v: i64, max: i64| {
             if (0..=max).contains(&v) {
                 Ok(v)
             } else {
                 Err(PolicyError {
-                    field,
+                    rule,
                     message: format!("must be between 0 and {max}"),
                 })
             }
         };
-        let min_notice = non_negative("minNoticeHours", input.min_notice_hours, 24 * 366)?;
-        let cancel = non_negative("cancelWindowHours", input.cancel_window_hours, 24 * 366)?;
-        let before = non_negative("bufferBeforeMinutes", input.buffer_before_minutes, 24 * 60)?;
-        let after = non_negative("bufferAfterMinutes", input.buffer_after_minutes, 24 * 60)?;
+        let min_notice = non_negative(PolicyRule::MinNotice, input.min_notice_hours, 24 * 366)?;
+        let cancel = non_negative(
+            PolicyRule::CancelWindow,
+            input.cancel_window_hours,
+            24 * 366,
+        )?;
+        let before = non_negative(
+            PolicyRule::BufferBefore,
+            input.buffer_before_minutes,
+            24 * 60,
+        )?;
+        let after = non_negative(PolicyRule::BufferAfter, input.buffer_after_minutes, 24 * 60)?;
         if before + after >= 24 * 60 {
             return Err(PolicyError {
-                field: "bufferAfterMinutes",
+                rule: PolicyRule::BufferAfter,
                 message: "buffers before and after add up to a day or more, so nothing could ever be booked; shorten them".into(),
             });
         }
@@ -122,7 +143,7 @@ impl BookingPolicy {
                     Ok(n as u32)
                 } else {
                     Err(PolicyError {
-                        field: "maxBookingsPerDay",
+                        rule: PolicyRule::MaxPerDay,
                         message: "must be at least 1 (leave it empty for no limit)".into(),
                     })
                 }
@@ -135,7 +156,7 @@ impl BookingPolicy {
                     Ok(Duration::days(d))
                 } else {
                     Err(PolicyError {
-                        field: "horizonDays",
+                        rule: PolicyRule::Horizon,
                         message: "must be between 1 and 732 days (leave it empty for no limit)"
                             .into(),
                     })
@@ -146,7 +167,7 @@ impl BookingPolicy {
             && Duration::hours(min_notice) >= h
         {
             return Err(PolicyError {
-                field: "minNoticeHours",
+                rule: PolicyRule::MinNotice,
                 message: "the minimum notice reaches past the booking horizon, so nothing could ever be booked; shorten the notice or lengthen the horizon".into(),
             });
         }
@@ -155,7 +176,7 @@ impl BookingPolicy {
             Some(m) if (1..=60 * 24 * 14).contains(&m) => Duration::minutes(m),
             Some(_) => {
                 return Err(PolicyError {
-                    field: "waitlistOfferMinutes",
+                    rule: PolicyRule::WaitlistOffer,
                     message: "must be between 1 minute and 14 days".into(),
                 });
             }
@@ -234,6 +255,19 @@ impl BookingPolicy {
     }
 }
 
+/// Which of a teacher's saved policies applies to `offering`: the one for
+/// that offering, else the teacher's general one (`offering_of` is `None`).
+/// The one resolution rule, used for booking and for showing the policy.
+pub fn pick<T, Id: PartialEq>(
+    saved: &[T],
+    offering: Option<Id>,
+    offering_of: impl Fn(&T) -> Option<Id>,
+) -> Option<&T> {
+    offering
+        .and_then(|o| saved.iter().find(|p| offering_of(p).as_ref() == Some(&o)))
+        .or_else(|| saved.iter().find(|p| offering_of(p).is_none()))
+}
+
 /// The local day an instant falls on in `zone`.
 pub fn local_day(zone: TimeZone, at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&zone.tz()).date_naive()
@@ -284,18 +318,6 @@ pub enum PolicyViolation {
     },
 }
 
-impl PolicyViolation {
-    /// The stable code.
-    pub fn code(&self) -> UserErrorCode {
-        match self {
-            Self::MinNotice { .. } => UserErrorCode::MinNotice,
-            Self::BeyondHorizon { .. } => UserErrorCode::BeyondHorizon,
-            Self::DailyLimit { .. } => UserErrorCode::DailyLimit,
-            Self::CancelWindowPassed { .. } => UserErrorCode::CancelWindowPassed,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,30 +340,30 @@ mod tests {
     }
 
     #[test]
-    fn each_rule_has_its_own_code() {
+    fn each_rule_has_its_own_violation() {
         let p = policy();
         let now = at(1, 12);
         assert_eq!(
-            p.check_new(now, at(2, 11), 0).unwrap_err().code(),
-            UserErrorCode::MinNotice
+            p.check_new(now, at(2, 11), 0),
+            Err(PolicyViolation::MinNotice { hours: 24 })
         );
         assert!(p.check_new(now, at(2, 12), 0).is_ok());
         assert_eq!(
-            p.check_new(now, at(1, 11), 0).unwrap_err().code(),
-            UserErrorCode::MinNotice
+            p.check_new(now, at(1, 11), 0),
+            Err(PolicyViolation::MinNotice { hours: 24 })
         );
         assert_eq!(
-            p.check_new(now, at(16, 13), 0).unwrap_err().code(),
-            UserErrorCode::BeyondHorizon
+            p.check_new(now, at(16, 13), 0),
+            Err(PolicyViolation::BeyondHorizon { days: 14 })
         );
         assert_eq!(
-            p.check_new(now, at(5, 12), 2).unwrap_err().code(),
-            UserErrorCode::DailyLimit
+            p.check_new(now, at(5, 12), 2),
+            Err(PolicyViolation::DailyLimit { max: 2 })
         );
         assert!(p.check_new(now, at(5, 12), 1).is_ok());
         assert_eq!(
-            p.check_cancel(now, at(3, 11)).unwrap_err().code(),
-            UserErrorCode::CancelWindowPassed
+            p.check_cancel(now, at(3, 11)),
+            Err(PolicyViolation::CancelWindowPassed { hours: 48 })
         );
         assert!(p.check_cancel(now, at(3, 12)).is_ok());
     }
@@ -369,18 +391,25 @@ mod tests {
         );
         assert_eq!(BookingPolicy::resolve(Some(teacher), None), teacher);
         assert_eq!(BookingPolicy::resolve(None, None), BookingPolicy::default());
+        // Saved rows: (offering, label); `None` is the teacher's own.
+        let saved = [(Some(7), "guitar"), (None, "general"), (Some(9), "piano")];
+        let label = |o: Option<i32>| pick(&saved, o, |r| r.0).map(|r| r.1);
+        assert_eq!(label(Some(9)), Some("piano"));
+        assert_eq!(label(Some(8)), Some("general"));
+        assert_eq!(label(None), Some("general"));
+        assert_eq!(pick(&saved[..1], Some(8), |r| r.0), None);
     }
 
     #[test]
     fn unsatisfiable_policies_are_refused_when_saved() {
-        let bad = |input: PolicyInput| BookingPolicy::parse(input).unwrap_err().field;
+        let bad = |input: PolicyInput| BookingPolicy::parse(input).unwrap_err().rule;
         assert_eq!(
             bad(PolicyInput {
                 min_notice_hours: 24 * 15,
                 horizon_days: Some(14),
                 ..Default::default()
             }),
-            "minNoticeHours"
+            PolicyRule::MinNotice
         );
         assert_eq!(
             bad(PolicyInput {
@@ -388,28 +417,28 @@ mod tests {
                 buffer_after_minutes: 720,
                 ..Default::default()
             }),
-            "bufferAfterMinutes"
+            PolicyRule::BufferAfter
         );
         assert_eq!(
             bad(PolicyInput {
                 min_notice_hours: -1,
                 ..Default::default()
             }),
-            "minNoticeHours"
+            PolicyRule::MinNotice
         );
         assert_eq!(
             bad(PolicyInput {
                 max_bookings_per_day: Some(0),
                 ..Default::default()
             }),
-            "maxBookingsPerDay"
+            PolicyRule::MaxPerDay
         );
         assert_eq!(
             bad(PolicyInput {
                 waitlist_offer_minutes: Some(0),
                 ..Default::default()
             }),
-            "waitlistOfferMinutes"
+            PolicyRule::WaitlistOffer
         );
     }
 

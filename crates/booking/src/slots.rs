@@ -8,21 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use kernel::{TimeZone, resolve_local};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use kernel::{Availability, TimeZone, resolve_local};
 
 use crate::policy::{BookingPolicy, local_day};
-
-/// A weekly window, local time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
-    /// ISO weekday, 1 = Monday.
-    pub weekday: u32,
-    /// Local start.
-    pub start: NaiveTime,
-    /// Local end.
-    pub end: NaiveTime,
-}
 
 /// Everything a search needs, loaded by the caller.
 #[derive(Debug, Clone)]
@@ -37,8 +26,9 @@ pub struct SlotQuery {
     pub duration: Duration,
     /// Distance between candidate starts.
     pub grid: Duration,
-    /// Weekly availability; empty means no bookable time.
-    pub windows: Vec<Window>,
+    /// Weekly availability: only published windows offer slots (an
+    /// unrestricted teacher offers none, SPEC §3.1).
+    pub availability: Availability,
     /// The teacher's sessions and bookings, `[start, end)`.
     pub busy: Vec<(DateTime<Utc>, DateTime<Utc>)>,
     /// Bookings per local day already made.
@@ -67,9 +57,10 @@ pub fn free_slots(q: &SlotQuery) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
             .is_some_and(|max| q.per_day.get(&day).copied().unwrap_or(0) >= max);
         if !full {
             for w in q
-                .windows
+                .availability
+                .self_service_windows()
                 .iter()
-                .filter(|w| w.weekday == day.weekday().number_from_monday())
+                .filter(|w| w.weekday.iso() == day.weekday().number_from_monday())
             {
                 let (ws, we) = (
                     resolve_local(day, w.start, q.zone),
@@ -119,7 +110,8 @@ pub fn bookable(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone as _;
+    use chrono::{NaiveTime, TimeZone as _};
+    use kernel::{Weekday, Window};
     use proptest::prelude::*;
 
     fn london() -> TimeZone {
@@ -137,13 +129,15 @@ mod tests {
             to,
             duration: Duration::minutes(30),
             grid: Duration::minutes(30),
-            windows: (1..=7)
-                .map(|d| Window {
-                    weekday: d,
-                    start: t(9, 0),
-                    end: t(12, 0),
-                })
-                .collect(),
+            availability: Availability::from_windows(
+                (1..=7)
+                    .map(|d| Window {
+                        weekday: Weekday::from_iso(d).unwrap(),
+                        start: t(9, 0),
+                        end: t(12, 0),
+                    })
+                    .collect(),
+            ),
             busy: vec![],
             per_day: BTreeMap::new(),
             policy: BookingPolicy::default(),
@@ -162,6 +156,14 @@ mod tests {
     fn a_free_morning_has_six_half_hours() {
         let (from, to) = day(2);
         assert_eq!(free_slots(&query(from, to)).len(), 6);
+    }
+
+    #[test]
+    fn an_unrestricted_teacher_offers_no_self_service_slots() {
+        let (from, to) = day(2);
+        let mut q = query(from, to);
+        q.availability = Availability::Unrestricted;
+        assert!(free_slots(&q).is_empty());
     }
 
     #[test]
@@ -207,11 +209,11 @@ mod tests {
             Utc.with_ymd_and_hms(2026, 3, 30, 12, 0, 0).unwrap(),
         );
         let mut q = query(from, to);
-        q.windows = vec![Window {
-            weekday: 7,
+        q.availability = Availability::from_windows(vec![Window {
+            weekday: Weekday::from_iso(7).unwrap(),
             start: t(1, 0),
             end: t(3, 0),
-        }];
+        }]);
         // Sunday 29 March 2026: 01:00 does not exist, the window is 02:00
         // BST (01:00 UTC) to 03:00 BST (02:00 UTC).
         let slots = free_slots(&q);

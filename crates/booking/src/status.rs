@@ -20,6 +20,23 @@ pub enum BookingKind {
     OneOnOne,
 }
 
+impl BookingKind {
+    /// Stable stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::GroupSession => "GROUP_SESSION",
+            Self::OneOnOne => "ONE_ON_ONE",
+        }
+    }
+
+    /// The kind with this stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::GroupSession, Self::OneOnOne]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
 /// Where a booking stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BookingStatus {

@@ -8,6 +8,11 @@
 //! or booked, so a stale offer never blocks a seat for long.
 
 use chrono::{DateTime, Utc};
+use kernel::Money;
+
+use crate::error::{AlreadyBooked, BookingError};
+use crate::seats::NewBooking;
+use crate::status::{BookingKind, BookingStatus};
 
 /// Where a waitlist entry stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -96,6 +101,39 @@ pub fn next_offers<Id: Clone>(
         .collect()
 }
 
+/// The place a student joining the line gets: after everyone who ever
+/// joined. `entries` pairs each existing entry's position with whether it
+/// is this student's; a student has at most one entry per session.
+pub fn join(entries: &[(u32, bool)]) -> Result<u32, BookingError> {
+    if entries.iter().any(|(_, mine)| *mine) {
+        return Err(BookingError::AlreadyBooked(AlreadyBooked::OnWaitlist));
+    }
+    Ok(entries.iter().map(|(p, _)| *p).max().unwrap_or(0) + 1)
+}
+
+/// Decides accepting an offer at `now`: a confirmed booking of one seat
+/// (the seat the offer held), unless the offer is no longer open or the
+/// student has booked another lesson at that time since.
+pub fn accept<Id>(
+    entry: &Entry<Id>,
+    now: DateTime<Utc>,
+    student_busy: bool,
+    unit_price: Option<Money>,
+) -> Result<NewBooking, BookingError> {
+    if !offer_open(entry, now) {
+        return Err(BookingError::OfferClosed);
+    }
+    if student_busy {
+        return Err(BookingError::AlreadyBooked(AlreadyBooked::BusySinceOffer));
+    }
+    Ok(NewBooking {
+        kind: BookingKind::GroupSession,
+        seats: 1,
+        status: BookingStatus::Confirmed,
+        price: unit_price,
+    })
+}
+
 /// Whether an offer can still be accepted at `now`.
 pub fn offer_open<Id>(entry: &Entry<Id>, now: DateTime<Utc>) -> bool {
     entry.status == EntryStatus::Offered && entry.offer_expires_at.is_some_and(|t| t > now)
@@ -133,6 +171,37 @@ mod tests {
         // Someone booked elsewhere at that time is skipped, not dropped.
         assert_eq!(next_offers(&line, 1, |e| e.id != 2), vec![3]);
         assert_eq!(next_offers(&line, 0, |_| true), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn one_entry_per_student_and_positions_never_reused() {
+        assert_eq!(join(&[]), Ok(1));
+        assert_eq!(join(&[(1, false), (4, false)]), Ok(5));
+        assert_eq!(
+            join(&[(1, false), (2, true)]),
+            Err(BookingError::AlreadyBooked(AlreadyBooked::OnWaitlist))
+        );
+    }
+
+    #[test]
+    fn accepting_needs_an_open_offer_and_a_free_student() {
+        let open = entry(1, 1, EntryStatus::Offered);
+        assert_eq!(
+            accept(&open, now(), false, None).unwrap().status,
+            BookingStatus::Confirmed
+        );
+        assert_eq!(
+            accept(&open, now() + Duration::hours(2), false, None),
+            Err(BookingError::OfferClosed)
+        );
+        assert_eq!(
+            accept(&open, now(), true, None),
+            Err(BookingError::AlreadyBooked(AlreadyBooked::BusySinceOffer))
+        );
+        assert_eq!(
+            accept(&entry(1, 1, EntryStatus::Waiting), now(), false, None),
+            Err(BookingError::OfferClosed)
+        );
     }
 
     #[test]

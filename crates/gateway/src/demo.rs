@@ -35,7 +35,7 @@ fn t(h: u32, m: u32) -> NaiveTime {
 }
 
 fn window(day: i64, from: NaiveTime, to: NaiveTime) -> AvailabilityWindow {
-    AvailabilityWindow::parse(day, from, to).expect("valid demo window")
+    scheduling::parse_window(day, from, to).expect("valid demo window")
 }
 
 /// Seeds the demo school (once) and returns a text telling how to log in.
@@ -381,13 +381,14 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
                     &tx,
                     school,
                     infra::booking::SeatRequest {
-                        session: session.id,
+                        session: kernel::SessionId::from_uuid(session.id),
                         student: StudentId::from_uuid(st.id),
                         by: admin,
                         seats: 1,
                         note: None,
                         join_waitlist: true,
                         registration: None,
+                        rescheduled_from: None,
                     },
                     now,
                 )

@@ -8,6 +8,8 @@
 //! message ever reaches a client.
 
 use async_graphql::{Enum, ErrorExtensions, SimpleObject};
+use booking::series_rule::RuleError;
+use booking::{BookingError, Missing, PolicyError, PolicyRule, PolicyViolation};
 use kernel::{FieldError, UserErrorCode};
 use scheduling::generation::GenerationError;
 
@@ -49,6 +51,8 @@ pub enum Code {
     SessionFull,
     /// The time is no longer free.
     SlotTaken,
+    /// Outside the teacher's published availability (or they published none).
+    OutsideAvailability,
     /// The student already has a place.
     AlreadyBooked,
     /// The staff member lacks the required teaching role.
@@ -134,6 +138,76 @@ impl From<GenerationError> for UserError {
             _ => "seriesId",
         };
         Self::input(field, code, e.to_string())
+    }
+}
+
+/// The input field a missing id was given in.
+fn missing_field(m: Missing) -> &'static str {
+    match m {
+        Missing::Session => "sessionId",
+        Missing::Teacher => "teacherId",
+        Missing::Offering => "offeringId",
+        Missing::Series => "seriesId",
+        Missing::SessionOfSeries => "sessionIds",
+        Missing::Booking => "bookingId",
+        Missing::WaitlistEntry => "entryId",
+        Missing::RosterPlace => "entries",
+    }
+}
+
+impl From<BookingError> for UserError {
+    /// The one mapping from the booking core's refusals to the wire: which
+    /// input field each is about and its stable code.
+    fn from(e: BookingError) -> Self {
+        use BookingError as E;
+        let (field, code) = match &e {
+            E::NotFound(m) => (missing_field(*m), Code::NotFound),
+            E::Policy(v) => match v {
+                PolicyViolation::MinNotice { .. } => ("startsAt", Code::MinNotice),
+                PolicyViolation::BeyondHorizon { .. } => ("startsAt", Code::BeyondHorizon),
+                PolicyViolation::DailyLimit { .. } => ("startsAt", Code::DailyLimit),
+                PolicyViolation::CancelWindowPassed { .. } => {
+                    ("bookingId", Code::CancelWindowPassed)
+                }
+            },
+            E::Full(_) => ("seats", Code::SessionFull),
+            E::AlreadyBooked(_) => ("studentId", Code::AlreadyBooked),
+            E::NotBookable(booking::NotBookable::NothingLeft) => ("seriesId", Code::InvalidState),
+            E::NotBookable(_) => ("sessionId", Code::InvalidState),
+            E::SlotTaken => ("startsAt", Code::SlotTaken),
+            E::OutsideAvailability | E::NoPublishedAvailability => {
+                ("startsAt", Code::OutsideAvailability)
+            }
+            E::OutsideMeeting => ("startsAt", Code::Invalid),
+            E::Transition(_) => ("bookingId", Code::InvalidState),
+            E::OfferClosed => ("entryId", Code::InvalidState),
+            E::NotEnrolled => ("studentId", Code::InvalidState),
+            E::Registration(_) => ("sessionIds", Code::Invalid),
+            E::Rule(r) => (
+                match r {
+                    RuleError::Interval => "interval",
+                    RuleError::DaysOfWeek => "daysOfWeek",
+                    RuleError::NoEnd | RuleError::Count | RuleError::Empty => "count",
+                },
+                Code::Invalid,
+            ),
+        };
+        Self::input(field, code, e.to_string())
+    }
+}
+
+impl From<PolicyError> for UserError {
+    fn from(e: PolicyError) -> Self {
+        let field = match e.rule {
+            PolicyRule::MinNotice => "minNoticeHours",
+            PolicyRule::CancelWindow => "cancelWindowHours",
+            PolicyRule::BufferBefore => "bufferBeforeMinutes",
+            PolicyRule::BufferAfter => "bufferAfterMinutes",
+            PolicyRule::MaxPerDay => "maxBookingsPerDay",
+            PolicyRule::Horizon => "horizonDays",
+            PolicyRule::WaitlistOffer => "waitlistOfferMinutes",
+        };
+        Self::input(field, Code::Invalid, e.message)
     }
 }
 

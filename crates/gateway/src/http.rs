@@ -267,7 +267,7 @@ async fn execute(
         peer.map(|Extension(ConnectInfo(addr))| addr.ip()),
     ));
     if let Auth::Viewer(viewer) = &auth {
-        request = request.data(Loaders::new(&state.db, viewer.school));
+        request = request.data(Loaders::new(&state.db, viewer.school, state.clock.now()));
     }
     let response = state.schema.execute(request.data(auth)).await;
 

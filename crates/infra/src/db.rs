@@ -13,11 +13,21 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::Result;
+
+/// A write transaction, as callers above infra hold it: they pass it to
+/// infra functions and commit it, and cannot query through it.
+pub type Tx = DatabaseTransaction;
+
+/// Anything infra functions read through: the pool or a transaction.
+/// Callers above infra name this bound instead of sea-orm's.
+pub trait Handle: ConnectionTrait + Sync {}
+
+impl<T: ConnectionTrait + Sync> Handle for T {}
 
 /// The default database: an SQLite file next to the binary's working dir.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://ostinato.db?mode=rwc";

@@ -19,7 +19,7 @@ pub mod scheduling;
 pub mod staff;
 
 pub use clock::{Clock, SystemClock};
-pub use db::Db;
+pub use db::{Db, Handle, Tx};
 pub use error::{InfraError, Result};
 
 /// A fresh, time-ordered id for a new row.

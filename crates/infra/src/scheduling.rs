@@ -498,7 +498,7 @@ async fn plan_with_conflicts(
     );
     let busy = overlapping_sessions(conn, school, series, window).await?;
     let context = ConflictContext {
-        availability: people::availability(conn, school, series.teacher_id).await?,
+        availability: people::availabilities(conn, school, series.teacher_id).await?,
         room_capacity: match series.room_id {
             Some(room_id) => repo::by_ids::<room::Entity>(conn, school, [room_id])
                 .await?

@@ -90,6 +90,30 @@ pub async fn roles_of(
     Ok(out)
 }
 
+/// The staff assignments of each of `series`, in the order they were made.
+pub async fn assignments_by_series(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    series: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<staff_assignment::Model>>> {
+    let series: Vec<Uuid> = series.into_iter().collect();
+    let mut out: HashMap<Uuid, Vec<staff_assignment::Model>> = HashMap::new();
+    if series.is_empty() {
+        return Ok(out);
+    }
+    for row in staff_assignment::Entity::find()
+        .filter(staff_assignment::Column::SchoolId.eq(school.uuid()))
+        .filter(staff_assignment::Column::SeriesId.is_in(series))
+        .all(conn)
+        .await?
+    {
+        if let Some(s) = row.series_id {
+            out.entry(s).or_default().push(row);
+        }
+    }
+    Ok(out)
+}
+
 /// What an assignment is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -251,7 +275,8 @@ pub async fn eligible_for(
         .await?;
     let ids: Vec<Uuid> = teachers.iter().map(|t| t.id).collect();
     let roles = roles_of(conn, school, ids.iter().copied()).await?;
-    let availability = crate::repo::people::availability(conn, school, ids.iter().copied()).await?;
+    let availability =
+        crate::repo::people::availabilities(conn, school, ids.iter().copied()).await?;
     // Everything overlapping the session, other than the session itself.
     let overlapping = session::Entity::find()
         .filter(session::Column::SchoolId.eq(school.uuid()))
@@ -281,7 +306,14 @@ pub async fn eligible_for(
         }
     }
     for t in &ids {
-        let lessons = crate::booking::busy_of(conn, school, *t, s.starts_at, s.ends_at).await?;
+        let lessons = crate::booking::busy_of(
+            conn,
+            school,
+            TeacherId::from_uuid(*t),
+            s.starts_at,
+            s.ends_at,
+        )
+        .await?;
         // `busy_of` includes sessions the teacher leads, this one too.
         busy.entry(*t).or_default().extend(
             lessons.into_iter().filter(|(a, b)| {

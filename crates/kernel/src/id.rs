@@ -78,6 +78,14 @@ define_id! {
     FamilyId,
     /// A teaching role ("Wheel instructor", "Piano grade 5+").
     TeachingRoleId,
+    /// A booking: group seats or a 1-on-1 lesson.
+    BookingId,
+    /// A place on a session's waitlist.
+    WaitlistEntryId,
+    /// A student's registration for a series.
+    RegistrationId,
+    /// A recurring 1-on-1 booking series.
+    BookingSeriesId,
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod availability;
 pub mod error;
 pub mod id;
 pub mod money;
@@ -14,10 +15,11 @@ pub mod policy;
 pub mod throttle;
 pub mod time;
 
+pub use availability::{Availability, Booker, Window};
 pub use error::{FieldError, UserErrorCode};
 pub use id::{
-    ClassSeriesId, FamilyId, LocationId, OfferingId, RoomId, SchoolId, SessionId, StudentId,
-    TeacherId, TeachingRoleId, UserId,
+    BookingId, BookingSeriesId, ClassSeriesId, FamilyId, LocationId, OfferingId, RegistrationId,
+    RoomId, SchoolId, SessionId, StudentId, TeacherId, TeachingRoleId, UserId, WaitlistEntryId,
 };
 pub use money::{Currency, CurrencyError, Money};
 pub use policy::{Action, Actor, Denied, Role};

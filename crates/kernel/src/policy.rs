@@ -215,6 +215,10 @@ pub enum Action {
     },
     /// Approve or decline a booking with this teacher.
     DecideBooking(Option<TeacherId>),
+    /// Cancel or move a booking with this teacher inside its cancellation
+    /// window (families are held to the window; the office and the
+    /// lesson's teacher are not).
+    CancelInsideWindow(Option<TeacherId>),
     /// Mark attendance in a session of this teacher.
     RecordAttendance(Option<TeacherId>),
     /// Set this teacher's booking policy.
@@ -263,9 +267,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::ManageBooking { teacher, student } => {
             actor.is_staff() || actor.acts_for(Some(student)) || actor.is_teacher(teacher)
         }
-        Action::DecideBooking(teacher) | Action::RecordAttendance(teacher) => {
-            actor.is_staff() || actor.is_teacher(teacher)
-        }
+        Action::DecideBooking(teacher)
+        | Action::RecordAttendance(teacher)
+        | Action::CancelInsideWindow(teacher) => actor.is_staff() || actor.is_teacher(teacher),
         Action::EditBookingPolicy(teacher) => actor.is_staff() || actor.is_teacher(Some(teacher)),
         Action::ReadRoster(lesson) => actor.is_staff() || actor.is_teacher(lesson.teacher),
         Action::ManageFamily { admin } => {
@@ -309,6 +313,9 @@ fn denial(action: Action) -> &'static str {
         }
         Action::RecordAttendance(_) => {
             "only the lesson's teacher or the office may take attendance"
+        }
+        Action::CancelInsideWindow(_) => {
+            "only the lesson's teacher or the office may cancel inside the cancellation window"
         }
         Action::EditBookingPolicy(_) => "teachers may only set their own booking policy",
         Action::ReadRoster(_) => "only the lesson's teacher or the office may see its roster",
@@ -463,6 +470,14 @@ mod tests {
             ),
             (Action::DecideBooking(Some(other_teacher)), &[Admin, Staff]),
             (Action::DecideBooking(None), &[Admin, Staff]),
+            (
+                Action::CancelInsideWindow(Some(own_teacher)),
+                &[Admin, Staff, Teacher],
+            ),
+            (
+                Action::CancelInsideWindow(Some(other_teacher)),
+                &[Admin, Staff],
+            ),
             (
                 Action::RecordAttendance(Some(own_teacher)),
                 &[Admin, Staff, Teacher],

@@ -60,7 +60,10 @@ fn main() {
                         end: NaiveTime::from_hms_opt(21, 0, 0).unwrap(),
                     })
                     .collect();
-                (id::<TeacherId>(t), windows)
+                (
+                    id::<TeacherId>(t),
+                    kernel::Availability::from_windows(windows),
+                )
             })
             .collect::<HashMap<_, _>>(),
         room_capacity: (0..ROOMS).map(|r| (id::<RoomId>(r), 8)).collect(),

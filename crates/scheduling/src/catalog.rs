@@ -110,9 +110,13 @@ pub fn parse_capacity(field: &'static str, capacity: i64) -> Result<u32, FieldEr
     Ok(capacity as u32)
 }
 
-impl AvailabilityWindow {
-    /// Validates a weekly window: ISO day 1–7 and start before end.
-    pub fn parse(day_of_week: i64, start: NaiveTime, end: NaiveTime) -> Result<Self, FieldError> {
+/// Validates a weekly window: ISO day 1–7 and start before end.
+pub fn parse_window(
+    day_of_week: i64,
+    start: NaiveTime,
+    end: NaiveTime,
+) -> Result<AvailabilityWindow, FieldError> {
+    {
         let weekday = u32::try_from(day_of_week)
             .ok()
             .and_then(Weekday::from_iso)
@@ -132,7 +136,7 @@ impl AvailabilityWindow {
                 ),
             ));
         }
-        Ok(Self {
+        Ok(AvailabilityWindow {
             weekday,
             start,
             end,
@@ -163,9 +167,9 @@ mod tests {
                 .field,
             "defaultCapacity"
         );
-        assert!(AvailabilityWindow::parse(1, t(9), t(17)).is_ok());
-        assert!(AvailabilityWindow::parse(0, t(9), t(17)).is_err());
-        assert!(AvailabilityWindow::parse(8, t(9), t(17)).is_err());
-        assert!(AvailabilityWindow::parse(3, t(17), t(9)).is_err());
+        assert!(parse_window(1, t(9), t(17)).is_ok());
+        assert!(parse_window(0, t(9), t(17)).is_err());
+        assert!(parse_window(8, t(9), t(17)).is_err());
+        assert!(parse_window(3, t(17), t(9)).is_err());
     }
 }

@@ -12,8 +12,8 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, NaiveTime, Timelike, Utc};
-use kernel::{RoomId, SessionId, StudentId, TeacherId, TimeZone, Weekday};
+use chrono::{DateTime, Utc};
+use kernel::{Availability, Booker, RoomId, SessionId, StudentId, TeacherId, TimeZone};
 
 /// A session as conflict detection sees it: time, place and people.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,23 +103,15 @@ pub struct Conflict {
     pub message: String,
 }
 
-/// A weekly availability window of a teacher, in local wall-clock time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AvailabilityWindow {
-    /// Day of week.
-    pub weekday: Weekday,
-    /// Local start (inclusive).
-    pub start: NaiveTime,
-    /// Local end (inclusive bound for a session's end).
-    pub end: NaiveTime,
-}
+/// A weekly availability window of a teacher (the kernel's one type).
+pub use kernel::availability::Window as AvailabilityWindow;
 
 /// Loaded state conflict detection needs beyond the sessions.
 #[derive(Debug, Clone, Default)]
 pub struct ConflictContext {
-    /// Teachers' weekly windows. A teacher with no entry (or an empty list)
-    /// has not restricted their availability and is treated as available.
-    pub availability: HashMap<TeacherId, Vec<AvailabilityWindow>>,
+    /// Teachers' weekly availability. A teacher with no entry is
+    /// [`Availability::Unrestricted`]: the office may schedule them any time.
+    pub availability: HashMap<TeacherId, Availability>,
     /// Capacity of each room.
     pub room_capacity: HashMap<RoomId, u32>,
 }
@@ -133,9 +125,8 @@ pub fn detect(planned: &[Slot], existing: &[Slot], ctx: &ConflictContext) -> Vec
 
     for (i, slot) in planned.iter().enumerate() {
         if let Some(teacher) = slot.teacher
-            && let Some(windows) = ctx.availability.get(&teacher)
-            && !windows.is_empty()
-            && !fits_availability(slot, windows)
+            && let Some(availability) = ctx.availability.get(&teacher)
+            && !availability.admits(Booker::Office, slot.zone, slot.starts_at, slot.ends_at)
         {
             found[i].push(Conflict {
                 kind: ConflictKind::TeacherUnavailable,
@@ -233,26 +224,6 @@ impl Slot {
     }
 }
 
-fn fits_availability(slot: &Slot, windows: &[AvailabilityWindow]) -> bool {
-    let start = slot.local_start();
-    let end = slot.local_end();
-    let minutes = |t: NaiveTime| i64::from(t.num_seconds_from_midnight() / 60);
-    let start_min = minutes(start.time());
-    // Minutes after the start day's midnight, so a lesson ending at 00:00
-    // the next day ends at 1440 and one crossing midnight fits no window.
-    let end_min = (end.date() - start.date()).num_days() * 1440 + minutes(end.time());
-    let weekday = Weekday::from(start.date().weekday());
-    windows.iter().any(|w| {
-        // A window "until 23:59" means until the end of the day.
-        let window_end = if minutes(w.end) >= 1439 {
-            1440
-        } else {
-            minutes(w.end)
-        };
-        w.weekday == weekday && start_min >= minutes(w.start) && end_min <= window_end
-    })
-}
-
 fn double_booking(resource: Resource, slot: &Slot, other: &Slot) -> Conflict {
     let (kind, who) = match resource {
         Resource::Teacher(_) => (ConflictKind::TeacherDoubleBooked, "the teacher"),
@@ -278,7 +249,8 @@ fn double_booking(resource: Resource, slot: &Slot, other: &Slot) -> Conflict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{Duration, TimeZone as _};
+    use chrono::{Duration, NaiveTime, TimeZone as _};
+    use kernel::Weekday;
     use proptest::prelude::*;
     use uuid_like::id;
 
@@ -327,11 +299,11 @@ mod tests {
         let ctx = ConflictContext {
             availability: HashMap::from([(
                 id(100),
-                vec![AvailabilityWindow {
+                Availability::from_windows(vec![AvailabilityWindow {
                     weekday: Weekday::from_iso(1).unwrap(),
                     start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
                     end: NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
-                }],
+                }]),
             )]),
             room_capacity: HashMap::from([(id(200), 8)]),
         };
@@ -401,7 +373,7 @@ mod tests {
             end: NaiveTime::from_hms_opt(h + 1, 0, 0).unwrap(),
         };
         let ctx = |h| ConflictContext {
-            availability: HashMap::from([(id(100), vec![window(h)])]),
+            availability: HashMap::from([(id(100), Availability::from_windows(vec![window(h)]))]),
             ..Default::default()
         };
         assert!(detect(std::slice::from_ref(&planned), &[], &ctx(17))[0].is_empty());

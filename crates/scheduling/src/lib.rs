@@ -19,7 +19,7 @@ pub mod recurrence;
 pub mod series;
 pub mod staff;
 
-pub use catalog::{OfferingKind, OfferingSpec};
+pub use catalog::{OfferingKind, OfferingSpec, parse_window};
 pub use conflict::{AvailabilityWindow, Conflict, ConflictContext, ConflictKind, Resource, Slot};
 pub use generation::{GenerationError, Outcome};
 pub use new_series::{SeriesContext, SeriesRequest, SeriesSpec, parse_series};

@@ -7,10 +7,8 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Datelike, Utc};
-use kernel::{TeacherId, TeachingRoleId, TimeZone, resolve_local};
-
-use crate::conflict::AvailabilityWindow;
+use chrono::{DateTime, Utc};
+use kernel::{Availability, Booker, TeacherId, TeachingRoleId, TimeZone};
 
 /// One member of staff, as loaded for an eligibility check.
 #[derive(Debug, Clone)]
@@ -19,8 +17,8 @@ pub struct Staff {
     pub id: TeacherId,
     /// Teaching roles held.
     pub roles: BTreeSet<TeachingRoleId>,
-    /// Weekly availability; empty means not restricted.
-    pub availability: Vec<AvailabilityWindow>,
+    /// Weekly availability (unrestricted: any time, for the office).
+    pub availability: Availability,
     /// What they already do: `[start, end)` of lessons taught, assisted or
     /// booked.
     pub busy: Vec<(DateTime<Utc>, DateTime<Utc>)>,
@@ -53,16 +51,8 @@ pub fn check(
     if !qualified(staff, required) {
         return Err(Ineligible::NotQualified);
     }
-    if !staff.availability.is_empty() {
-        let day = start.with_timezone(&zone.tz()).date_naive();
-        let inside = staff.availability.iter().any(|w| {
-            w.weekday.iso() == day.weekday().number_from_monday()
-                && resolve_local(day, w.start, zone) <= start
-                && end <= resolve_local(day, w.end, zone)
-        });
-        if !inside {
-            return Err(Ineligible::Unavailable);
-        }
+    if !staff.availability.admits(Booker::Office, zone, start, end) {
+        return Err(Ineligible::Unavailable);
     }
     if staff.busy.iter().any(|(s, e)| *s < end && start < *e) {
         return Err(Ineligible::Busy);
@@ -109,7 +99,7 @@ mod tests {
                 .iter()
                 .map(|r| TeachingRoleId::from_uuid(Uuid::from_u128(*r)))
                 .collect(),
-            availability: vec![],
+            availability: Availability::Unrestricted,
             busy,
         }
     }
@@ -139,11 +129,11 @@ mod tests {
     #[test]
     fn availability_is_read_in_local_time() {
         let mut s = staff(1, &[], vec![]);
-        s.availability = vec![AvailabilityWindow {
+        s.availability = Availability::from_windows(vec![kernel::Window {
             weekday: Weekday::from_iso(1).unwrap(),
             start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
             end: NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
-        }];
+        }]);
         assert!(check(&s, None, at(10), at(11), london()).is_ok());
         assert_eq!(
             check(&s, None, at(11), at(13), london()),

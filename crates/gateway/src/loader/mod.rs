@@ -5,18 +5,26 @@
 mod availability;
 mod by_id;
 mod by_session;
+mod replacements;
+mod roles_by_teacher;
 mod rooms_by_location;
+mod staff_by_series;
+mod time_off;
 
 pub use availability::AvailabilityByTeacher;
 pub use by_id::ById;
 pub use by_session::BySession;
+pub use replacements::Replacements;
+pub use roles_by_teacher::RolesByTeacher;
 pub use rooms_by_location::RoomsByLocation;
+pub use staff_by_series::StaffBySeries;
+pub use time_off::TimeOffByTeacher;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use infra::Db;
 use infra::entity::{
     attendance, booking, class_series, location, offering, room, session, staff_assignment,
-    student, teacher, user, waitlist_entry,
+    student, teacher, teaching_role, user, waitlist_entry,
 };
 use kernel::SchoolId;
 use uuid::Uuid;
@@ -53,11 +61,21 @@ pub struct Loaders {
     pub availability: DataLoader<AvailabilityByTeacher, HashMapCache>,
     /// Rooms by location.
     pub rooms_by_location: DataLoader<RoomsByLocation, HashMapCache>,
+    /// Teaching roles by id.
+    pub teaching_roles: DataLoader<ById<teaching_role::Entity>, HashMapCache>,
+    /// Teaching roles held, by teacher.
+    pub roles_by_teacher: DataLoader<RolesByTeacher, HashMapCache>,
+    /// Upcoming time off, by teacher.
+    pub time_off: DataLoader<TimeOffByTeacher, HashMapCache>,
+    /// Staff assignments, by class series.
+    pub staff_by_series: DataLoader<StaffBySeries, HashMapCache>,
+    /// The booking that replaced a rescheduled one, by the old booking's id.
+    pub replacements: DataLoader<Replacements, HashMapCache>,
 }
 
 impl Loaders {
-    /// Fresh loaders for one request in `school`.
-    pub fn new(db: &Db, school: SchoolId) -> Self {
+    /// Fresh loaders for one request in `school`, at `now`.
+    pub fn new(db: &Db, school: SchoolId, now: chrono::DateTime<chrono::Utc>) -> Self {
         // Cached per request: a teacher of 50 sessions is loaded once, and
         // priming with `load_many` (see the calendar) fills the cache.
         fn dl<L: Loader<Uuid>>(loader: L) -> DataLoader<L, HashMapCache> {
@@ -82,6 +100,24 @@ impl Loaders {
                 school,
             }),
             rooms_by_location: dl(RoomsByLocation {
+                db: db.clone(),
+                school,
+            }),
+            teaching_roles: dl(ById::new(db, school)),
+            roles_by_teacher: dl(RolesByTeacher {
+                db: db.clone(),
+                school,
+            }),
+            time_off: dl(TimeOffByTeacher {
+                db: db.clone(),
+                school,
+                now,
+            }),
+            staff_by_series: dl(StaffBySeries {
+                db: db.clone(),
+                school,
+            }),
+            replacements: dl(Replacements {
                 db: db.clone(),
                 school,
             }),

@@ -10,7 +10,6 @@ use async_graphql::{Context, Result};
 use infra::repo::idempotency::{self, Claim, MAX_KEY_LEN};
 use infra::repo::organisation::Viewer;
 use kernel::{FieldError, UserErrorCode};
-use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
 use crate::context::app;
@@ -25,11 +24,23 @@ pub(crate) enum Next {
     Replay(Uuid),
 }
 
+/// The canonical form of a mutation's input: the input object as the
+/// schema sees it (fields in declaration order, defaults filled in, the
+/// client's own spelling and order forgotten), without its idempotency
+/// key, as JSON. Two requests are "the same" exactly when these match.
+pub(crate) fn canonical(input: &impl async_graphql::InputType) -> String {
+    let mut value = input.to_value();
+    if let async_graphql::Value::Object(fields) = &mut value {
+        fields.retain(|name, _| name.as_str() != "idempotencyKey");
+    }
+    serde_json::to_string(&value).expect("BUG: a GraphQL value always serialises")
+}
+
 /// Claims `key` for this request (`canonical` is the input with the key
 /// left out, in a stable textual form).
 pub(crate) async fn claim(
     ctx: &Context<'_>,
-    tx: &DatabaseTransaction,
+    tx: &infra::Tx,
     viewer: &Viewer,
     key: Option<String>,
     canonical: &str,
@@ -75,7 +86,7 @@ pub(crate) async fn claim(
 
 /// Stores the created row's id under the key, in the same transaction.
 pub(crate) async fn complete(
-    tx: &DatabaseTransaction,
+    tx: &infra::Tx,
     viewer: &Viewer,
     key: Option<String>,
     created: Uuid,

@@ -10,7 +10,6 @@ use infra::repo::{self, audit};
 use kernel::error::{email, required_text};
 use kernel::policy::Action;
 use kernel::{FamilyId, FieldError, StudentId, TeacherId, UserErrorCode, UserId};
-use sea_orm::{ColumnTrait, Condition};
 
 use super::account::{Role, check_password};
 use super::page::{Page, PageArgs, paginate};
@@ -167,8 +166,7 @@ impl IdentityQuery {
         paginate::<user::Entity, _>(
             ctx,
             viewer.school,
-            Condition::all(),
-            (user::Column::Email, false),
+            infra::repo::list::users(),
             PageArgs {
                 after,
                 before,
@@ -191,15 +189,11 @@ impl IdentityQuery {
         last: Option<i32>,
     ) -> Result<Page<AuditEntry>> {
         let viewer = authorize(ctx, Action::ReadAuditLog)?;
-        let mut filter = Condition::all();
-        if let Some(action) = action {
-            filter = filter.add(audit_entry::Column::Action.eq(action));
-        }
+        let filter = infra::repo::list::audit_entries(action);
         paginate::<audit_entry::Entity, _>(
             ctx,
             viewer.school,
             filter,
-            (audit_entry::Column::At, true),
             PageArgs {
                 after,
                 before,

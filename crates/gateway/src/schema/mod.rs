@@ -24,7 +24,6 @@ use infra::repo::Tenant;
 use infra::repo::organisation::Viewer;
 use kernel::policy::Action;
 use kernel::{SchoolId, UserId};
-use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
 use crate::error::{forbidden, internal};
@@ -90,13 +89,77 @@ pub fn sdl() -> String {
     build_schema().sdl()
 }
 
+/// A mutation payload: whatever it returns, plus `userErrors`.
+pub(crate) trait Payload: Default {
+    /// The payload of a refused mutation: only its userErrors.
+    fn refused(user_errors: Vec<crate::error::UserError>) -> Self;
+}
+
+/// Implements [`Payload`] for payload types with a `user_errors` field.
+macro_rules! payloads {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::schema::Payload for $t {
+            fn refused(user_errors: Vec<$crate::error::UserError>) -> Self {
+                Self { user_errors, ..Default::default() }
+            }
+        }
+    )*};
+}
+pub(crate) use payloads;
+
+/// How a mutation's body ends.
+pub(crate) enum Done<P> {
+    /// Commit (auditing these ids) and answer with the payload.
+    Commit(P, Vec<(Kind, Uuid)>),
+    /// Roll back and answer with this refusal.
+    Refuse(crate::error::UserError),
+    /// Roll back (nothing changed) and answer: an idempotent replay.
+    Answer(P),
+    /// Commit what happened on the way (e.g. lapsed offers expired) and
+    /// still answer with this refusal.
+    CommitRefusal(crate::error::UserError, Vec<(Kind, Uuid)>),
+}
+
+impl<P> Done<P> {
+    /// A refusal from anything that maps to a userError.
+    pub(crate) fn refuse(e: impl Into<crate::error::UserError>) -> Self {
+        Self::Refuse(e.into())
+    }
+}
+
+/// The shape every data-changing mutation shares: open one write
+/// transaction, run `body` with it and the viewer (who must be logged in),
+/// then commit with the audit entry, or roll back on a refusal. The body
+/// authorises what it loads and calls infra; it never commits itself.
+pub(crate) async fn mutation<P: Payload>(
+    ctx: &async_graphql::Context<'_>,
+    body: impl AsyncFnOnce(&infra::Tx, &Viewer) -> async_graphql::Result<Done<P>>,
+) -> async_graphql::Result<P> {
+    let viewer = crate::context::viewer(ctx)?;
+    let app = crate::context::app(ctx);
+    let tx = app.db.begin_write().await.map_err(internal)?;
+    match body(&tx, viewer).await? {
+        Done::Commit(payload, targets) => {
+            commit(ctx, tx, viewer.school, Some(viewer.user), &targets).await?;
+            Ok(payload)
+        }
+        // Dropping the transaction rolls it back.
+        Done::Refuse(e) => Ok(P::refused(vec![e])),
+        Done::Answer(payload) => Ok(payload),
+        Done::CommitRefusal(e, targets) => {
+            commit(ctx, tx, viewer.school, Some(viewer.user), &targets).await?;
+            Ok(P::refused(vec![e]))
+        }
+    }
+}
+
 /// A payload carrying one expected failure: `build` puts the userError
 /// into the payload type, every other field left empty.
 pub(crate) fn refuse<T>(
-    e: impl Into<kernel::FieldError>,
+    e: impl Into<crate::error::UserError>,
     build: impl FnOnce(Vec<crate::error::UserError>) -> T,
 ) -> async_graphql::Result<T> {
-    Ok(build(vec![crate::error::UserError::from(e.into())]))
+    Ok(build(vec![e.into()]))
 }
 
 /// The viewer, if the policy (`kernel::policy`) lets them do `action`;
@@ -121,7 +184,7 @@ pub(crate) fn allow(viewer: &Viewer, action: Action) -> async_graphql::Result<()
 /// exists exactly when the change does.
 pub(crate) async fn commit(
     ctx: &async_graphql::Context<'_>,
-    tx: DatabaseTransaction,
+    tx: infra::Tx,
     school: SchoolId,
     user: Option<UserId>,
     targets: &[(Kind, Uuid)],

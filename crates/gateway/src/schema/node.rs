@@ -8,7 +8,6 @@ use infra::entity::{
 use infra::repo;
 use kernel::policy::{Action, Lesson};
 use kernel::{FamilyId, StudentId, TeacherId, UserId};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
     Booking, ClassSeries, Family, Location, Offering, Room, Session, Student, Teacher, User,
@@ -110,34 +109,17 @@ impl NodeQuery {
                 {
                     // A group session is also "for" each student booked or
                     // waiting in it.
-                    let booked = booking::Entity::find()
-                        .filter(booking::Column::SchoolId.eq(school.uuid()))
-                        .filter(booking::Column::SessionId.eq(found.id))
-                        .filter(
-                            booking::Column::StudentId
-                                .is_in(viewer.acts_for.iter().map(|s| s.uuid())),
-                        )
-                        .one(conn)
-                        .await
-                        .map_err(internal)?;
-                    let waiting = match &booked {
-                        Some(_) => None,
-                        None => waitlist_entry::Entity::find()
-                            .filter(waitlist_entry::Column::SchoolId.eq(school.uuid()))
-                            .filter(waitlist_entry::Column::SessionId.eq(found.id))
-                            .filter(
-                                waitlist_entry::Column::StudentId
-                                    .is_in(viewer.acts_for.iter().map(|s| s.uuid())),
-                            )
-                            .one(conn)
-                            .await
-                            .map_err(internal)?,
-                    };
-                    let student = booked
-                        .map(|b| b.student_id)
-                        .or(waiting.map(|w| w.student_id));
+                    let family: Vec<StudentId> = viewer.acts_for.iter().copied().collect();
+                    let student = infra::booking::read::student_in_session(
+                        conn,
+                        school,
+                        kernel::SessionId::from_uuid(found.id),
+                        &family,
+                    )
+                    .await
+                    .map_err(internal)?;
                     if let Some(st) = student {
-                        facts.student = Some(StudentId::from_uuid(st));
+                        facts.student = Some(st);
                     }
                 }
                 allow(viewer, Action::ReadLesson(facts))?;

@@ -166,18 +166,12 @@ impl Teacher {
     }
     /// Time off that has not ended yet, in start order.
     async fn time_off(&self, ctx: &Context<'_>) -> Result<Vec<TimeOff>> {
-        use infra::entity::teacher_time_off as off;
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        let viewer = crate::context::viewer(ctx)?;
-        let app = crate::context::app(ctx);
-        Ok(off::Entity::find()
-            .filter(off::Column::SchoolId.eq(viewer.school.uuid()))
-            .filter(off::Column::TeacherId.eq(self.0.id))
-            .filter(off::Column::EndsAt.gt(app.clock.now()))
-            .order_by_asc(off::Column::StartsAt)
-            .all(app.db.conn())
+        Ok(loaders(ctx)?
+            .time_off
+            .load_one(self.0.id)
             .await
             .map_err(crate::error::internal)?
+            .unwrap_or_default()
             .into_iter()
             .map(|t| TimeOff {
                 starts_at: DateTime(t.starts_at),
@@ -188,26 +182,19 @@ impl Teacher {
     }
     /// Teaching roles held.
     async fn teaching_roles(&self, ctx: &Context<'_>) -> Result<Vec<super::staff::TeachingRole>> {
-        let viewer = crate::context::viewer(ctx)?;
-        let conn = crate::context::app(ctx).db.conn();
-        let held = infra::staff::roles_of(conn, viewer.school, [self.0.id])
+        Ok(loaders(ctx)?
+            .roles_by_teacher
+            .load_one(self.0.id)
             .await
             .map_err(crate::error::internal)?
-            .remove(&self.0.id)
-            .unwrap_or_default();
-        let found = infra::repo::by_ids::<infra::entity::teaching_role::Entity>(
-            conn,
-            viewer.school,
-            held.iter().copied(),
-        )
-        .await
-        .map_err(crate::error::internal)?;
-        Ok(held
-            .iter()
-            .filter_map(|id| found.get(id).cloned().map(super::staff::TeachingRole))
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::staff::TeachingRole)
             .collect())
     }
-    /// Weekly availability; empty means not restricted.
+    /// Weekly availability windows. Empty means the teacher published none:
+    /// the office may schedule and book them at any time, and families see
+    /// no self-service slots (`availableSlots`) until windows are published.
     async fn availability(&self, ctx: &Context<'_>) -> Result<Vec<Availability>> {
         let windows = loaders(ctx)?
             .availability
@@ -332,15 +319,9 @@ impl Offering {
         let Some(id) = self.0.required_role_id else {
             return Ok(None);
         };
-        let viewer = crate::context::viewer(ctx)?;
-        Ok(infra::repo::find::<infra::entity::teaching_role::Entity>(
-            crate::context::app(ctx).db.conn(),
-            viewer.school,
-            id,
-        )
-        .await
-        .map_err(crate::error::internal)?
-        .map(super::staff::TeachingRole))
+        Ok(load(&loaders(ctx)?.teaching_roles, id)
+            .await?
+            .map(super::staff::TeachingRole))
     }
 }
 

@@ -8,9 +8,9 @@
 
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
 use async_graphql::{Context, OutputType, Result, SimpleObject};
-use infra::repo::{self, Tenant};
+use infra::repo::Tenant;
+use infra::repo::list::{self, Listing};
 use kernel::SchoolId;
-use sea_orm::Condition;
 
 use crate::context::app;
 use crate::error::{Code, bad_input, internal};
@@ -107,12 +107,11 @@ pub fn window(args: &PageArgs, total: usize) -> Result<Window> {
     Ok(Window { start, end })
 }
 
-/// A page of `E` rows of the viewer's school matching `extra`, in `order`.
+/// A page of the viewer's school's `listing`.
 pub async fn paginate<E, T>(
     ctx: &Context<'_>,
     school: SchoolId,
-    extra: Condition,
-    order: (E::Column, bool),
+    listing: Listing<E>,
     args: PageArgs,
     wrap: impl Fn(E::Model) -> T,
 ) -> Result<Page<T>>
@@ -124,22 +123,14 @@ where
     // Refuse bad arguments before touching the database.
     window(&args, 0)?;
     let conn = app(ctx).db.conn();
-    let total = repo::count::<E>(conn, school, extra.clone())
+    let total = list::count(conn, school, &listing)
         .await
         .map_err(internal)? as usize;
     let Window { start, end } = window(&args, total)?;
     let rows = if end > start {
-        repo::rows::<E>(
-            conn,
-            school,
-            extra,
-            order.0,
-            order.1,
-            start as u64,
-            (end - start) as u64,
-        )
-        .await
-        .map_err(internal)?
+        list::rows(conn, school, &listing, start as u64, (end - start) as u64)
+            .await
+            .map_err(internal)?
     } else {
         Vec::new()
     };

@@ -6,7 +6,6 @@ use infra::repo::{self, organisation};
 use infra::scheduling::{self as service, NewSeries, StoredConflict};
 use kernel::{FieldError, LocationId, OfferingId, RoomId, StudentId, TeacherId, UserErrorCode};
 use scheduling::{SeriesContext, SeriesRequest, parse_series};
-use sea_orm::{ColumnTrait, Condition, DatabaseTransaction};
 
 use super::idempotency::{self, Next};
 use super::page::{Page, PageArgs, paginate};
@@ -199,8 +198,8 @@ impl SeriesMutation {
         mut input: CreateClassSeriesInput,
     ) -> Result<CreateClassSeriesPayload> {
         let viewer = authorize(ctx, Action::ManageSchool)?;
+        let canonical = idempotency::canonical(&input);
         let key = input.idempotency_key.take();
-        let canonical = format!("{input:?}");
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
         let key = match idempotency::claim(ctx, &tx, viewer, key, &canonical).await? {
@@ -365,7 +364,7 @@ impl SeriesMutation {
 /// then lets `scheduling::parse_series` apply defaults and rules. Every
 /// problem is reported at once so a form can show them together.
 async fn validate_series(
-    tx: &DatabaseTransaction,
+    tx: &infra::Tx,
     school: kernel::SchoolId,
     input: CreateClassSeriesInput,
 ) -> Result<Result<NewSeries, Vec<UserError>>> {
@@ -488,7 +487,7 @@ async fn validate_series(
 /// Loads the row an optional id names, recording NOT_FOUND on `field` when
 /// it names nothing in the school.
 async fn lookup<E: repo::Tenant>(
-    tx: &DatabaseTransaction,
+    tx: &infra::Tx,
     school: kernel::SchoolId,
     kind: Kind,
     id: Option<&ID>,
@@ -572,29 +571,21 @@ impl SeriesQuery {
         last: Option<i32>,
     ) -> Result<Page<ClassSeries>> {
         let viewer = authorize(ctx, Action::ReadCatalogue)?;
-        let filter = if viewer.is_staff() {
-            Condition::all()
-        } else {
-            // The same rule as `ReadLesson`, as a query.
-            // Starts with a clause that matches nothing (`IN ()` renders as
-            // `1 = 2`), so a viewer with no relationships sees no series.
-            let mut any =
-                Condition::any().add(class_series::Column::Id.is_in(Vec::<uuid::Uuid>::new()));
-            if let (true, Some(t)) = (viewer.has(kernel::Role::Teacher), viewer.teacher) {
-                any = any.add(class_series::Column::TeacherId.eq(t.uuid()));
-            }
-            if viewer.has(kernel::Role::Parent) || viewer.has(kernel::Role::Student) {
-                any = any.add(
-                    class_series::Column::StudentId.is_in(viewer.acts_for.iter().map(|s| s.uuid())),
-                );
-            }
-            any
-        };
+        // The same rule as `ReadLesson`, as a query.
+        let family = viewer.has(kernel::Role::Parent) || viewer.has(kernel::Role::Student);
+        let filter = infra::repo::list::class_series(infra::repo::list::SeriesScope {
+            all: viewer.is_staff(),
+            teacher: viewer.teacher.filter(|_| viewer.has(kernel::Role::Teacher)),
+            students: if family {
+                viewer.acts_for.iter().copied().collect()
+            } else {
+                Vec::new()
+            },
+        });
         paginate::<class_series::Entity, _>(
             ctx,
             viewer.school,
             filter,
-            (class_series::Column::CreatedAt, false),
             super::setup::page_args!(after, before, first, last),
             ClassSeries,
         )

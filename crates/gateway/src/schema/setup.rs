@@ -8,8 +8,7 @@ use kernel::error::{email, required_text};
 use kernel::policy::Scope;
 use kernel::{FieldError, SchoolId, TimeZone, UserErrorCode};
 use resources::RoomSpec;
-use scheduling::{AvailabilityWindow, OfferingSpec};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+use scheduling::OfferingSpec;
 
 use super::idempotency::{self, Next};
 use super::page::{Page, PageArgs, paginate};
@@ -329,7 +328,7 @@ impl SetupMutation {
                     .availability
                     .iter()
                     .map(|w| {
-                        AvailabilityWindow::parse(
+                        scheduling::parse_window(
                             i64::from(w.day_of_week),
                             w.start_time.0,
                             w.end_time.0,
@@ -379,7 +378,7 @@ impl SetupMutation {
             .availability
             .iter()
             .map(|w| {
-                AvailabilityWindow::parse(i64::from(w.day_of_week), w.start_time.0, w.end_time.0)
+                scheduling::parse_window(i64::from(w.day_of_week), w.start_time.0, w.end_time.0)
             })
             .collect::<Result<Vec<_>, _>>()
         {
@@ -455,9 +454,8 @@ impl SetupMutation {
         infra::booking::add_time_off(
             &tx,
             viewer.school,
-            teacher.id,
-            input.starts_at.0,
-            input.ends_at.0,
+            kernel::TeacherId::from_uuid(teacher.id),
+            (input.starts_at.0, input.ends_at.0),
             input.reason.filter(|r| !r.trim().is_empty()),
             app.clock.now(),
         )
@@ -490,8 +488,8 @@ impl SetupMutation {
                 ..Default::default()
             })
         };
+        let canonical = idempotency::canonical(&input);
         let key = input.idempotency_key.take();
-        let canonical = format!("{input:?}");
         let parsed = (|| {
             Ok::<_, FieldError>(NewStudent {
                 first_name: required_text("firstName", &input.first_name)?,
@@ -620,7 +618,7 @@ impl SetupMutation {
 /// A malformed id, an id of another type and another school's id all come
 /// back as `None`, so the caller reports NOT_FOUND and leaks nothing.
 pub(super) async fn find_in_school<E: repo::Tenant>(
-    conn: &impl ConnectionTrait,
+    conn: &impl infra::Handle,
     school: SchoolId,
     kind: Kind,
     id: &ID,
@@ -662,8 +660,7 @@ impl SetupQuery {
         paginate::<location::Entity, _>(
             ctx,
             viewer.school,
-            Condition::all(),
-            (location::Column::Name, false),
+            infra::repo::list::locations(),
             page_args!(after, before, first, last),
             Location,
         )
@@ -683,8 +680,7 @@ impl SetupQuery {
         paginate::<teacher::Entity, _>(
             ctx,
             viewer.school,
-            Condition::all(),
-            (teacher::Column::LastName, false),
+            infra::repo::list::teachers(),
             page_args!(after, before, first, last),
             Teacher,
         )
@@ -702,17 +698,14 @@ impl SetupQuery {
         last: Option<i32>,
     ) -> Result<Page<Student>> {
         let viewer = authorize(ctx, Action::ReadCatalogue)?;
-        let filter = match viewer.student_scope() {
-            Scope::All => Condition::all(),
-            Scope::Only(ids) => {
-                Condition::all().add(student::Column::Id.is_in(ids.into_iter().map(|s| s.uuid())))
-            }
-        };
+        let filter = infra::repo::list::students(match viewer.student_scope() {
+            Scope::All => None,
+            Scope::Only(ids) => Some(ids.into_iter().collect()),
+        });
         paginate::<student::Entity, _>(
             ctx,
             viewer.school,
             filter,
-            (student::Column::LastName, false),
             page_args!(after, before, first, last),
             Student,
         )
@@ -732,8 +725,7 @@ impl SetupQuery {
         paginate::<offering::Entity, _>(
             ctx,
             viewer.school,
-            Condition::all(),
-            (offering::Column::Title, false),
+            infra::repo::list::offerings(),
             page_args!(after, before, first, last),
             Offering,
         )

@@ -4,13 +4,12 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::Duration;
 use infra::booking as bookings;
-use infra::entity::{class_series, session, staff_assignment, teacher, teaching_role};
+use infra::entity::{class_series, session, teacher, teaching_role};
 use infra::repo;
 use infra::staff::{self as service, Target};
 use kernel::error::required_text;
 use kernel::policy::Action;
 use kernel::{FieldError, UserErrorCode};
-use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
 use super::booking::{Booking, BookingPayload};
@@ -73,17 +72,14 @@ pub(crate) async fn series_staff(
     series_id: Uuid,
     kind: &str,
 ) -> Result<Vec<Teacher>> {
-    use sea_orm::{EntityTrait, QueryFilter};
-    let viewer = crate::context::viewer(ctx)?;
-    let rows = staff_assignment::Entity::find()
-        .filter(staff_assignment::Column::SchoolId.eq(viewer.school.uuid()))
-        .filter(staff_assignment::Column::SeriesId.eq(series_id))
-        .filter(staff_assignment::Column::Kind.eq(kind))
-        .all(app(ctx).db.conn())
+    let rows = loaders(ctx)?
+        .staff_by_series
+        .load_one(series_id)
         .await
-        .map_err(internal)?;
+        .map_err(internal)?
+        .unwrap_or_default();
     let mut out = Vec::new();
-    for r in rows {
+    for r in rows.into_iter().filter(|r| r.kind == kind) {
         if let Some(t) = load(&loaders(ctx)?.teachers, r.teacher_id).await? {
             out.push(Teacher(t));
         }
@@ -191,8 +187,7 @@ impl StaffQuery {
         paginate::<teaching_role::Entity, _>(
             ctx,
             viewer.school,
-            Condition::all(),
-            (teaching_role::Column::Name, false),
+            infra::repo::list::teaching_roles(),
             page_args!(after, before, first, last),
             TeachingRole,
         )
@@ -476,9 +471,9 @@ impl StaffMutation {
         input: BookHybridSlotInput,
     ) -> Result<BookingPayload> {
         let viewer = crate::context::viewer(ctx)?;
-        let out = |e: FieldError| {
+        let out = |e: UserError| {
             Ok(BookingPayload {
-                user_errors: vec![e.into()],
+                user_errors: vec![e],
                 ..Default::default()
             })
         };
@@ -486,22 +481,23 @@ impl StaffMutation {
             return out(FieldError::invalid(
                 "durationMinutes",
                 "a lesson lasts between 5 and 600 minutes",
-            ));
+            )
+            .into());
         }
         let app = app(ctx);
         let tx = app.db.begin_write().await.map_err(internal)?;
         let student_id =
             match super::booking::student_to_book(&tx, viewer, &input.student_id).await? {
                 Ok(id) => id,
-                Err(e) => return out(e),
+                Err(e) => return out(e.into()),
             };
         let Some(session_id) = decode(Kind::Session, &input.session_id) else {
-            return out(FieldError::not_found("sessionId", "session"));
+            return out(FieldError::not_found("sessionId", "session").into());
         };
         match bookings::book_hybrid_slot(
             &tx,
             viewer.school,
-            session_id,
+            kernel::SessionId::from_uuid(session_id),
             student_id,
             input.starts_at.0,
             Duration::minutes(i64::from(input.duration_minutes)),

@@ -30,6 +30,7 @@ pub struct Model {
     pub cancel_reason: Option<String>,
     pub registration_id: Option<Uuid>,
     pub booking_series_id: Option<Uuid>,
+    pub rescheduled_from_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }
 

@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod families;
 pub mod idempotency;
+pub mod list;
 pub mod organisation;
 pub mod people;
 pub mod places;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use kernel::{OfferingId, SchoolId, StudentId, TeacherId, Weekday};
+use kernel::{Availability, OfferingId, SchoolId, StudentId, TeacherId, Weekday};
 use scheduling::{AvailabilityWindow, OfferingSpec};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -158,6 +158,25 @@ pub async fn create_offering(
     }
     .insert(tx)
     .await?)
+}
+
+/// The [`Availability`] of many teachers: the one type every check uses
+/// (a teacher without windows is unrestricted).
+pub async fn availabilities(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    teachers: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<TeacherId, Availability>> {
+    let teachers: Vec<Uuid> = teachers.into_iter().collect();
+    let mut windows = availability(conn, school, teachers.iter().copied()).await?;
+    Ok(teachers
+        .into_iter()
+        .map(TeacherId::from_uuid)
+        .map(|t| {
+            let a = Availability::from_windows(windows.remove(&t).unwrap_or_default());
+            (t, a)
+        })
+        .collect())
 }
 
 /// Replaces a teacher's weekly availability windows.

@@ -4,7 +4,7 @@
 //! every transaction locks and updates) through the real booking service,
 //! on a fresh SQLite file, or on PostgreSQL when `BENCH_DATABASE_URL`
 //! points at a server (a fresh database is created there). Run with
-//! `just bench` (or `cargo bench -p gateway --bench booking_contention`).
+//! `just bench` (or `cargo bench -p ostinato-blackbox --bench booking_contention`).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -110,13 +110,14 @@ async fn main() {
                         &tx,
                         school,
                         SeatRequest {
-                            session: target.id,
+                            session: kernel::SessionId::from_uuid(target.id),
                             student: students[c * PER_CLIENT + k],
                             by: admin,
                             seats: 1,
                             note: None,
                             join_waitlist: false,
                             registration: None,
+                            rescheduled_from: None,
                         },
                         now,
                     )

@@ -1,0 +1,76 @@
+//! Attendance: marks per student on a session's roster, and the booking
+//! status each implies (decided by `booking::attendance`).
+
+use booking::attendance::{self, Mark, RosterPlace};
+use chrono::{DateTime, Utc};
+use kernel::{SchoolId, SessionId, StudentId, UserId};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use super::Outcome;
+use super::rows;
+use crate::entity::{attendance as attendance_row, booking as booking_row};
+use crate::{Result, new_id};
+
+/// Records attendance for students on a session's roster and marks their
+/// bookings ATTENDED or NO_SHOW. A student not on the roster is refused
+/// (and the caller rolls back every mark).
+pub async fn record_attendance(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    session_id: SessionId,
+    marks: &[(StudentId, Mark, Option<String>)],
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<Outcome<Vec<attendance_row::Model>>> {
+    let roster = booking_row::Entity::find()
+        .filter(booking_row::Column::SchoolId.eq(school.uuid()))
+        .filter(booking_row::Column::SessionId.eq(session_id.uuid()))
+        .filter(booking_row::Column::Status.is_in(["CONFIRMED", "ATTENDED", "NO_SHOW"]))
+        .all(tx)
+        .await?;
+    let series_student = rows::session(tx, school, session_id)
+        .await?
+        .and_then(|s| s.student_id);
+    let mut out = Vec::new();
+    for (student, mark, note) in marks {
+        let booking = roster.iter().find(|b| b.student_id == student.uuid());
+        let place = match booking {
+            Some(b) => RosterPlace::Booking(rows::status_of(b)?),
+            None if series_student == Some(student.uuid()) => RosterPlace::SeriesStudent,
+            None => RosterPlace::Absent,
+        };
+        let change = match attendance::record(place, *mark) {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(e)),
+        };
+        if let (Some(b), Some(to)) = (booking, change) {
+            booking_row::Entity::update_many()
+                .col_expr(booking_row::Column::Status, Expr::value(to.as_str()))
+                .filter(booking_row::Column::Id.eq(b.id))
+                .exec(tx)
+                .await?;
+        }
+        attendance_row::Entity::delete_many()
+            .filter(attendance_row::Column::SchoolId.eq(school.uuid()))
+            .filter(attendance_row::Column::SessionId.eq(session_id.uuid()))
+            .filter(attendance_row::Column::StudentId.eq(student.uuid()))
+            .exec(tx)
+            .await?;
+        out.push(
+            attendance_row::ActiveModel {
+                id: Set(new_id()),
+                school_id: Set(school.uuid()),
+                session_id: Set(session_id.uuid()),
+                student_id: Set(student.uuid()),
+                status: Set(mark.as_str().to_owned()),
+                note: Set(note.clone()),
+                recorded_by: Set(by.uuid()),
+                recorded_at: Set(now),
+            }
+            .insert(tx)
+            .await?,
+        );
+    }
+    Ok(Ok(out))
+}

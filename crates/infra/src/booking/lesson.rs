@@ -1,0 +1,390 @@
+//! 1-on-1 lessons: booking with the teacher locked, slot search, recurring
+//! booking series and teacher time off.
+
+use std::collections::BTreeMap;
+
+use booking::lesson::{self as core, LessonSnapshot};
+use booking::policy::local_day;
+use booking::series_rule::{self, RuleError, RuleInput};
+use booking::{BookingError, BookingKind, Missing};
+use chrono::{DateTime, Duration, Utc};
+use kernel::{
+    Booker, BookingId, BookingSeriesId, OfferingId, SchoolId, StudentId, TeacherId, TimeZone,
+    UserId,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::Outcome;
+use super::rows::{self, NewRow};
+use crate::entity::{
+    booking as booking_row, booking_series, offering, session, teacher, teacher_time_off,
+};
+use crate::repo::people;
+use crate::{Result, new_id};
+
+/// A 1-on-1 lesson request.
+#[derive(Debug, Clone)]
+pub struct LessonRequest {
+    /// The teacher.
+    pub teacher: TeacherId,
+    /// The student.
+    pub student: StudentId,
+    /// What is taught (for price and the offering-specific policy).
+    pub offering: Option<OfferingId>,
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+    /// Length.
+    pub duration: Duration,
+    /// A note from the family.
+    pub note: Option<String>,
+    /// Who asks.
+    pub by: UserId,
+    /// The office may use an unrestricted teacher's time; families may not.
+    pub booker: Booker,
+    /// The booking series it belongs to.
+    pub series: Option<BookingSeriesId>,
+    /// The booking it replaces.
+    pub rescheduled_from: Option<BookingId>,
+}
+
+/// The teacher's sessions, active 1-on-1 bookings and time off
+/// overlapping `[from, to)`.
+pub async fn busy_of(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    teacher: TeacherId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    let sessions = session::Entity::find()
+        .filter(session::Column::SchoolId.eq(school.uuid()))
+        .filter(session::Column::TeacherId.eq(teacher.uuid()))
+        .filter(session::Column::Status.is_not_in(rows::CANCELLED))
+        .filter(session::Column::StartsAt.lt(to))
+        .filter(session::Column::EndsAt.gt(from))
+        .all(conn)
+        .await?;
+    let bookings = booking_row::Entity::find()
+        .filter(booking_row::Column::SchoolId.eq(school.uuid()))
+        .filter(booking_row::Column::TeacherId.eq(teacher.uuid()))
+        .filter(booking_row::Column::Kind.eq(BookingKind::OneOnOne.as_str()))
+        .filter(booking_row::Column::Status.is_in(rows::ACTIVE))
+        .filter(booking_row::Column::StartsAt.lt(to))
+        .filter(booking_row::Column::EndsAt.gt(from))
+        .all(conn)
+        .await?;
+    let time_off = teacher_time_off::Entity::find()
+        .filter(teacher_time_off::Column::SchoolId.eq(school.uuid()))
+        .filter(teacher_time_off::Column::TeacherId.eq(teacher.uuid()))
+        .filter(teacher_time_off::Column::StartsAt.lt(to))
+        .filter(teacher_time_off::Column::EndsAt.gt(from))
+        .all(conn)
+        .await?;
+    Ok(sessions
+        .iter()
+        .map(|s| (s.starts_at, s.ends_at))
+        .chain(bookings.iter().map(|b| (b.starts_at, b.ends_at)))
+        .chain(time_off.iter().map(|t| (t.starts_at, t.ends_at)))
+        .collect())
+}
+
+/// Books a 1-on-1 lesson after the core re-checked notice, horizon, the
+/// daily limit, availability, busy time with buffers and the student's
+/// other lessons, with the teacher's row locked.
+pub async fn book_one_on_one(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    request: LessonRequest,
+    now: DateTime<Utc>,
+) -> Result<Outcome<booking_row::Model>> {
+    if rows::lock_teacher(tx, school, request.teacher)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(BookingError::NotFound(Missing::Teacher)));
+    }
+    let offering = match request.offering {
+        Some(id) => match crate::repo::find::<offering::Entity>(tx, school, id.uuid()).await? {
+            Some(o) => Some(o),
+            None => return Ok(Err(BookingError::NotFound(Missing::Offering))),
+        },
+        None => None,
+    };
+    let zone = rows::school_zone(tx, school).await?;
+    let policy = super::policy_for(tx, school, Some(request.teacher), request.offering).await?;
+    let start = request.starts_at;
+    let end = start + request.duration;
+    let snapshot = LessonSnapshot {
+        availability: people::availabilities(tx, school, [request.teacher.uuid()])
+            .await?
+            .remove(&request.teacher)
+            .unwrap_or_default(),
+        zone,
+        teacher_busy: busy_of(
+            tx,
+            school,
+            request.teacher,
+            start - policy.buffer_before,
+            end + policy.buffer_after,
+        )
+        .await?,
+        same_day: rows::same_day(
+            tx,
+            school,
+            Some(request.teacher),
+            BookingKind::OneOnOne,
+            zone,
+            start,
+        )
+        .await?,
+        student_busy: rows::student_busy(tx, school, request.student, (start, end), None).await?,
+        unit_price: rows::unit_price(tx, school, offering.and_then(|o| o.price_minor)).await?,
+        policy,
+    };
+    let decided = match core::book_lesson(now, &snapshot, request.booker, start, request.duration) {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(e)),
+    };
+    let row = NewRow {
+        session: None,
+        teacher: Some(request.teacher),
+        offering: request.offering,
+        student: request.student,
+        by: request.by,
+        starts_at: start,
+        ends_at: end,
+        timezone: zone,
+        note: request.note,
+        registration: None,
+        series: request.series,
+        rescheduled_from: request.rescheduled_from,
+    };
+    Ok(Ok(
+        rows::insert_booking(tx, school, row, decided, now).await?
+    ))
+}
+
+/// The teachers a slot search covers: the one asked for, or every teacher
+/// qualified for the offering (holding its required teaching role, if it
+/// has one), by last name.
+pub async fn slot_teachers(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    teacher: Option<TeacherId>,
+    offering: Option<OfferingId>,
+) -> Result<Outcome<Vec<teacher::Model>>> {
+    let required = match offering {
+        Some(o) => match crate::repo::find::<offering::Entity>(conn, school, o.uuid()).await? {
+            Some(o) => o.required_role_id,
+            None => return Ok(Err(BookingError::NotFound(Missing::Offering))),
+        },
+        None => None,
+    };
+    if let Some(t) = teacher {
+        return Ok(
+            match crate::repo::find::<teacher::Entity>(conn, school, t.uuid()).await? {
+                Some(t) => Ok(vec![t]),
+                None => Err(BookingError::NotFound(Missing::Teacher)),
+            },
+        );
+    }
+    let all = teacher::Entity::find()
+        .filter(teacher::Column::SchoolId.eq(school.uuid()))
+        .order_by_asc(teacher::Column::LastName)
+        .all(conn)
+        .await?;
+    Ok(Ok(match required {
+        None => all,
+        Some(role) => {
+            let held = crate::staff::roles_of(conn, school, all.iter().map(|t| t.id)).await?;
+            all.into_iter()
+                .filter(|t| held.get(&t.id).is_some_and(|r| r.contains(&role)))
+                .collect()
+        }
+    }))
+}
+
+/// What a slot search asks.
+#[derive(Debug, Clone, Copy)]
+pub struct SlotSearch {
+    /// The offering (for its policy).
+    pub offering: Option<OfferingId>,
+    /// Range start.
+    pub from: DateTime<Utc>,
+    /// Range end.
+    pub to: DateTime<Utc>,
+    /// Lesson length.
+    pub duration: Duration,
+    /// Distance between candidate starts.
+    pub grid: Duration,
+}
+
+/// Free 1-on-1 slots of a teacher in `[from, to)`: only inside published
+/// availability windows (SPEC §3.1: an unrestricted teacher offers none).
+pub async fn available_slots(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    teacher: TeacherId,
+    search: SlotSearch,
+    now: DateTime<Utc>,
+) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    let zone = rows::school_zone(conn, school).await?;
+    let policy = super::policy_for(conn, school, Some(teacher), search.offering).await?;
+    let availability = people::availabilities(conn, school, [teacher.uuid()])
+        .await?
+        .remove(&teacher)
+        .unwrap_or_default();
+    let (from, to) = (search.from, search.to);
+    let margin = policy.buffer_before + policy.buffer_after + Duration::days(1);
+    let busy = busy_of(conn, school, teacher, from - margin, to + margin).await?;
+    let mut per_day: BTreeMap<chrono::NaiveDate, u32> = BTreeMap::new();
+    let bookings = booking_row::Entity::find()
+        .filter(booking_row::Column::SchoolId.eq(school.uuid()))
+        .filter(booking_row::Column::TeacherId.eq(teacher.uuid()))
+        .filter(booking_row::Column::Kind.eq(BookingKind::OneOnOne.as_str()))
+        .filter(booking_row::Column::Status.is_in(rows::ACTIVE))
+        .filter(booking_row::Column::StartsAt.gte(from - Duration::days(1)))
+        .filter(booking_row::Column::StartsAt.lt(to + Duration::days(1)))
+        .all(conn)
+        .await?;
+    for b in &bookings {
+        *per_day.entry(local_day(zone, b.starts_at)).or_default() += 1;
+    }
+    Ok(booking::free_slots(&booking::SlotQuery {
+        zone,
+        from,
+        to,
+        duration: search.duration,
+        grid: search.grid,
+        availability,
+        busy,
+        per_day,
+        policy,
+        now,
+    }))
+}
+
+/// A recurring 1-on-1 booking request.
+#[derive(Debug, Clone)]
+pub struct BookingSeriesRequest {
+    /// The first lesson and everything but its time.
+    pub first: LessonRequest,
+    /// The recurrence form.
+    pub rule: RuleInput,
+}
+
+/// What a booking series came to.
+#[derive(Debug, Clone)]
+pub struct SeriesOutcome {
+    /// The series.
+    pub id: BookingSeriesId,
+    /// The lessons booked.
+    pub booked: Vec<booking_row::Model>,
+    /// The occurrences refused, with why.
+    pub conflicts: Vec<(DateTime<Utc>, BookingError)>,
+}
+
+/// Books a recurring 1-on-1 lesson: the core writes the rule, `scheduling`
+/// expands it in the school's zone (same DST rules as class series), and
+/// every occurrence is booked or refused on its own.
+pub async fn create_booking_series(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    request: BookingSeriesRequest,
+    now: DateTime<Utc>,
+) -> Result<Outcome<SeriesOutcome>> {
+    let first = &request.first;
+    if crate::repo::find::<teacher::Entity>(tx, school, first.teacher.uuid())
+        .await?
+        .is_none()
+    {
+        return Ok(Err(BookingError::NotFound(Missing::Teacher)));
+    }
+    if let Some(o) = first.offering
+        && crate::repo::find::<offering::Entity>(tx, school, o.uuid())
+            .await?
+            .is_none()
+    {
+        return Ok(Err(BookingError::NotFound(Missing::Offering)));
+    }
+    let zone: TimeZone = rows::school_zone(tx, school).await?;
+    let local = first.starts_at.with_timezone(&zone.tz());
+    let rule = match series_rule::rule(&request.rule, local.date_naive()) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e.into())),
+    };
+    let schedule = scheduling::Schedule::parse(scheduling::ScheduleInput {
+        start_date: Some(local.date_naive()),
+        end_date: request.rule.until,
+        count: request.rule.count.map(|c| c.max(0) as u32),
+        start_time: Some(local.time()),
+        duration_minutes: Some(first.duration.num_minutes()),
+        timezone: zone.name().to_owned(),
+        rrule: Some(rule.clone()),
+        days_of_week: None,
+        interval_weeks: None,
+        exdates: Vec::new(),
+    });
+    let occurrences = match schedule.ok().and_then(|s| {
+        s.occurrences_through(local.date_naive() + Duration::days(366))
+            .ok()
+    }) {
+        Some(o) if !o.is_empty() => o,
+        _ => return Ok(Err(RuleError::Empty.into())),
+    };
+    let id: BookingSeriesId = new_id();
+    booking_series::ActiveModel {
+        id: Set(id.uuid()),
+        school_id: Set(school.uuid()),
+        teacher_id: Set(first.teacher.uuid()),
+        student_id: Set(first.student.uuid()),
+        offering_id: Set(first.offering.map(OfferingId::uuid)),
+        rule: Set(rule),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?;
+    let mut booked = Vec::new();
+    let mut conflicts = Vec::new();
+    for occ in occurrences {
+        let lesson = LessonRequest {
+            starts_at: occ.starts_at,
+            note: None,
+            series: Some(id),
+            ..first.clone()
+        };
+        match book_one_on_one(tx, school, lesson, now).await? {
+            Ok(b) => booked.push(b),
+            Err(e) => conflicts.push((occ.starts_at, e)),
+        }
+    }
+    Ok(Ok(SeriesOutcome {
+        id,
+        booked,
+        conflicts,
+    }))
+}
+
+/// Records a teacher's time off `[starts_at, ends_at)`.
+pub async fn add_time_off(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    teacher: TeacherId,
+    (starts_at, ends_at): (DateTime<Utc>, DateTime<Utc>),
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<teacher_time_off::Model> {
+    Ok(teacher_time_off::ActiveModel {
+        id: Set(new_id()),
+        school_id: Set(school.uuid()),
+        teacher_id: Set(teacher.uuid()),
+        starts_at: Set(starts_at),
+        ends_at: Set(ends_at),
+        reason: Set(reason),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?)
+}

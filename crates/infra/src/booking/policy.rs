@@ -1,0 +1,113 @@
+//! Booking policies: saving one per teacher (and offering), and resolving
+//! the one that applies through the core's single rule
+//! (`booking::policy::pick`).
+
+use booking::BookingPolicy;
+use booking::policy::{PolicyInput, pick};
+use chrono::{DateTime, Duration, Utc};
+use kernel::{OfferingId, SchoolId, TeacherId};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
+
+use super::rows::lock_teacher;
+use crate::entity::booking_policy;
+use crate::{Result, new_id};
+
+fn policy_of(row: &booking_policy::Model) -> BookingPolicy {
+    BookingPolicy {
+        requires_approval_one_on_one: row.requires_approval_one_on_one,
+        requires_approval_group: row.requires_approval_group,
+        min_notice: Duration::hours(i64::from(row.min_notice_hours)),
+        cancel_window: Duration::hours(i64::from(row.cancel_window_hours)),
+        buffer_before: Duration::minutes(i64::from(row.buffer_before_minutes)),
+        buffer_after: Duration::minutes(i64::from(row.buffer_after_minutes)),
+        max_bookings_per_day: row.max_bookings_per_day.map(|n| n.max(0) as u32),
+        horizon: row.horizon_days.map(|d| Duration::days(i64::from(d))),
+        waitlist_offer: Duration::minutes(i64::from(row.waitlist_offer_minutes)),
+    }
+}
+
+async fn saved(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    teacher: TeacherId,
+) -> Result<Vec<booking_policy::Model>> {
+    Ok(booking_policy::Entity::find()
+        .filter(booking_policy::Column::SchoolId.eq(school.uuid()))
+        .filter(booking_policy::Column::TeacherId.eq(teacher.uuid()))
+        .all(conn)
+        .await?)
+}
+
+/// The saved policy row that applies to a teacher (and offering), if any.
+pub async fn applicable_policy(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    teacher: TeacherId,
+    offering: Option<OfferingId>,
+) -> Result<Option<booking_policy::Model>> {
+    let rows = saved(conn, school, teacher).await?;
+    Ok(pick(&rows, offering.map(OfferingId::uuid), |r| r.offering_id).cloned())
+}
+
+/// The policy that applies to a teacher (and offering); the default when
+/// none was saved or there is no teacher.
+pub async fn policy_for(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    teacher: Option<TeacherId>,
+    offering: Option<OfferingId>,
+) -> Result<BookingPolicy> {
+    let Some(teacher) = teacher else {
+        return Ok(BookingPolicy::default());
+    };
+    Ok(applicable_policy(conn, school, teacher, offering)
+        .await?
+        .as_ref()
+        .map(policy_of)
+        .unwrap_or_default())
+}
+
+/// Saves a teacher's (or teacher-and-offering's) policy, replacing the
+/// old. The teacher's row is locked first, so two concurrent saves update
+/// one row in turn; the partial unique indexes are the backstop.
+pub async fn set_policy(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    teacher: TeacherId,
+    offering: Option<OfferingId>,
+    input: PolicyInput,
+    now: DateTime<Utc>,
+) -> Result<booking_policy::Model> {
+    lock_teacher(tx, school, teacher).await?;
+    let offering = offering.map(OfferingId::uuid);
+    let found = saved(tx, school, teacher)
+        .await?
+        .into_iter()
+        .find(|r| r.offering_id == offering);
+    let row = booking_policy::ActiveModel {
+        id: match &found {
+            Some(f) => ActiveValue::Unchanged(f.id),
+            None => Set(new_id()),
+        },
+        school_id: Set(school.uuid()),
+        teacher_id: Set(teacher.uuid()),
+        offering_id: Set(offering),
+        requires_approval_one_on_one: Set(input.requires_approval_one_on_one),
+        requires_approval_group: Set(input.requires_approval_group),
+        min_notice_hours: Set(input.min_notice_hours as i32),
+        cancel_window_hours: Set(input.cancel_window_hours as i32),
+        buffer_before_minutes: Set(input.buffer_before_minutes as i32),
+        buffer_after_minutes: Set(input.buffer_after_minutes as i32),
+        max_bookings_per_day: Set(input.max_bookings_per_day.map(|n| n as i32)),
+        horizon_days: Set(input.horizon_days.map(|n| n as i32)),
+        waitlist_offer_minutes: Set(input.waitlist_offer_minutes.unwrap_or(24 * 60) as i32),
+        updated_at: Set(now),
+    };
+    Ok(if found.is_some() {
+        row.update(tx).await?
+    } else {
+        row.insert(tx).await?
+    })
+}

@@ -1,0 +1,140 @@
+//! The lists the API pages through: each function names one list (its
+//! filter and its stable order), so callers page through it without
+//! building queries. [`count`] and [`rows`] run a [`Listing`].
+
+use kernel::{StudentId, TeacherId};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+
+use super::Tenant;
+use crate::Result;
+use crate::entity::{
+    audit_entry, class_series, location, offering, student, teacher, teaching_role, user,
+};
+
+/// One list of `E` rows: which rows, in which order (then by id).
+#[derive(Debug, Clone)]
+pub struct Listing<E: Tenant> {
+    filter: Condition,
+    order: E::Column,
+    descending: bool,
+}
+
+impl<E: Tenant> Listing<E> {
+    fn new(filter: Condition, order: E::Column, descending: bool) -> Self {
+        Self {
+            filter,
+            order,
+            descending,
+        }
+    }
+}
+
+/// The school's locations, by name.
+pub fn locations() -> Listing<location::Entity> {
+    Listing::new(Condition::all(), location::Column::Name, false)
+}
+
+/// The school's teachers, by last name.
+pub fn teachers() -> Listing<teacher::Entity> {
+    Listing::new(Condition::all(), teacher::Column::LastName, false)
+}
+
+/// Students by last name: all of them (`None`) or only these.
+pub fn students(only: Option<Vec<StudentId>>) -> Listing<student::Entity> {
+    let filter = match only {
+        None => Condition::all(),
+        Some(ids) => {
+            Condition::all().add(student::Column::Id.is_in(ids.into_iter().map(|s| s.uuid())))
+        }
+    };
+    Listing::new(filter, student::Column::LastName, false)
+}
+
+/// The catalogue, by title.
+pub fn offerings() -> Listing<offering::Entity> {
+    Listing::new(Condition::all(), offering::Column::Title, false)
+}
+
+/// The school's teaching roles, by name.
+pub fn teaching_roles() -> Listing<teaching_role::Entity> {
+    Listing::new(Condition::all(), teaching_role::Column::Name, false)
+}
+
+/// The school's users, by email.
+pub fn users() -> Listing<user::Entity> {
+    Listing::new(Condition::all(), user::Column::Email, false)
+}
+
+/// The audit log, newest first, optionally of one action.
+pub fn audit_entries(action: Option<String>) -> Listing<audit_entry::Entity> {
+    let mut filter = Condition::all();
+    if let Some(action) = action {
+        filter = filter.add(audit_entry::Column::Action.eq(action));
+    }
+    Listing::new(filter, audit_entry::Column::At, true)
+}
+
+/// Which class series a viewer sees.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesScope {
+    /// Every series of the school (the office).
+    pub all: bool,
+    /// Series this teacher teaches.
+    pub teacher: Option<TeacherId>,
+    /// 1-on-1 series of these students.
+    pub students: Vec<StudentId>,
+}
+
+/// Class series by creation, as far as `scope` reaches.
+pub fn class_series(scope: SeriesScope) -> Listing<class_series::Entity> {
+    let filter = if scope.all {
+        Condition::all()
+    } else {
+        // Starts with a clause that matches nothing (`IN ()` renders as
+        // `1 = 2`), so a viewer with no relationships sees no series.
+        let mut any =
+            Condition::any().add(class_series::Column::Id.is_in(Vec::<uuid::Uuid>::new()));
+        if let Some(t) = scope.teacher {
+            any = any.add(class_series::Column::TeacherId.eq(t.uuid()));
+        }
+        if !scope.students.is_empty() {
+            any = any.add(
+                class_series::Column::StudentId.is_in(scope.students.iter().map(|s| s.uuid())),
+            );
+        }
+        any
+    };
+    Listing::new(filter, class_series::Column::CreatedAt, false)
+}
+
+/// How many rows of the school the list holds.
+pub async fn count<E: Tenant>(
+    conn: &impl ConnectionTrait,
+    school: kernel::SchoolId,
+    list: &Listing<E>,
+) -> Result<u64>
+where
+    E::Model: Sync,
+{
+    super::count::<E>(conn, school, list.filter.clone()).await
+}
+
+/// Rows `offset..offset+limit` of the list.
+pub async fn rows<E: Tenant>(
+    conn: &impl ConnectionTrait,
+    school: kernel::SchoolId,
+    list: &Listing<E>,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<E::Model>> {
+    super::rows::<E>(
+        conn,
+        school,
+        list.filter.clone(),
+        list.order,
+        list.descending,
+        offset,
+        limit,
+    )
+    .await
+}
