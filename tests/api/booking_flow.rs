@@ -19,7 +19,7 @@ const SESSION: &str = "query($id: ID!) { node(id: $id) { ... on Session {
   waitlist { id position status offerExpiresAt student { firstName } }
 } } }";
 
-async fn student(app: &TestApp, token: &str, name: &str) -> String {
+pub(crate) async fn student(app: &TestApp, token: &str, name: &str) -> String {
     app.ok(
         token,
         "mutation($n: String!) { createStudent(input: {firstName: $n, lastName: \"Test\"}) { student { id } userErrors { code } } }",
@@ -66,7 +66,7 @@ async fn group_session(
 
 /// Sends one request per `variables` at once, as concurrent clients, and
 /// returns each response's `data.<field>`.
-async fn race(
+pub(crate) async fn race(
     app: &TestApp,
     token: &str,
     query: &'static str,

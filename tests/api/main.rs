@@ -3,6 +3,7 @@
 //! with GraphQL over HTTP like any client.
 
 mod bad_input;
+mod booking_core;
 mod booking_flow;
 mod hardening;
 mod helpers;

@@ -123,11 +123,20 @@ async fn asset(Path(file): Path<String>) -> Response {
         .into_response()
 }
 
+/// How long `/readyz` waits for the database before answering 503: a load
+/// balancer's probe must get an answer, not wait for the pool's own
+/// (much longer) acquire timeout.
+pub const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(800);
+
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
-        Ok(()) => "ready".into_response(),
-        Err(e) => {
+    match tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await {
+        Ok(Ok(())) => "ready".into_response(),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+        Err(_) => {
+            tracing::warn!("database did not answer the readiness ping in time");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
@@ -269,7 +278,9 @@ async fn execute(
     if let Auth::Viewer(viewer) = &auth {
         request = request.data(Loaders::new(&state.db, viewer.school, state.clock.now()));
     }
-    let response = state.schema.execute(request.data(auth)).await;
+    let query = request.query.clone();
+    let operation = request.operation_name.clone();
+    let mut response = state.schema.execute(request.data(auth)).await;
 
     let accept = headers
         .get(header::ACCEPT)
@@ -291,7 +302,18 @@ async fn execute(
     } else {
         "application/json"
     };
-    let body = serde_json::to_vec(&response)
-        .unwrap_or_else(|_| br#"{"errors":[{"message":"internal error"}]}"#.to_vec());
+    // A request that never executed has no `data` entry at all (GraphQL
+    // spec 7.1.2; the graphql-http audit's SHOULDs), not `"data": null`.
+    let body = if request_error {
+        serde_json::to_vec(&serde_json::json!({ "errors": response.errors }))
+    } else {
+        response.data = crate::response_order::reorder(
+            std::mem::take(&mut response.data),
+            &query,
+            operation.as_deref(),
+        );
+        serde_json::to_vec(&response)
+    }
+    .unwrap_or_else(|_| br#"{"errors":[{"message":"internal error"}]}"#.to_vec());
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }

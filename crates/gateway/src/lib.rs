@@ -19,8 +19,10 @@ pub mod ids;
 pub mod loader;
 pub mod panic_guard;
 pub mod rate_limit;
+pub mod response_order;
 pub mod scalars;
 pub mod schema;
+pub mod text_guard;
 pub mod throttle;
 
 pub use config::Config;

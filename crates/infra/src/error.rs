@@ -20,5 +20,15 @@ pub enum InfraError {
     Hash(String),
 }
 
+/// Whether a statement failed on a unique index: the database, not a
+/// read-then-write, decided that the value is taken (two racing sign-ups
+/// with one email, say). The caller maps it to its domain refusal.
+pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 /// Result with [`InfraError`].
 pub type Result<T, E = InfraError> = std::result::Result<T, E>;

@@ -227,6 +227,27 @@ pub enum Action {
     ReadRoster(Lesson),
 }
 
+/// Changing roles would leave the school without an admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastAdmin;
+
+impl fmt::Display for LastAdmin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("this is the school's last admin; make someone else admin first")
+    }
+}
+
+/// Whether a user who `was_admin` may end up with or without ADMIN
+/// (`stays_admin`) while the school has `admins` admins: a school always
+/// keeps at least one.
+pub fn keeps_an_admin(admins: usize, was_admin: bool, stays_admin: bool) -> Result<(), LastAdmin> {
+    if was_admin && !stays_admin && admins <= 1 {
+        Err(LastAdmin)
+    } else {
+        Ok(())
+    }
+}
+
 /// A refusal, with a sentence for the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Denied(pub &'static str);

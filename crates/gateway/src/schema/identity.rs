@@ -428,24 +428,17 @@ impl IdentityMutation {
         else {
             return fail(FieldError::not_found("userId", "user"));
         };
-        let was_admin = roles_from_string(&target.roles).contains(&kernel::Role::Admin);
-        if was_admin
-            && !roles.contains(&kernel::Role::Admin)
-            && organisation::admin_count(&tx, viewer.school)
+        if let Err(last) =
+            organisation::set_roles_keeping_an_admin(&tx, viewer.school, &target, &roles)
                 .await
                 .map_err(internal)?
-                <= 1
         {
             return fail(FieldError {
                 field: "roles",
                 code: UserErrorCode::InvalidState,
-                message: "this is the school's last admin; make someone else admin first".into(),
+                message: last.to_string(),
             });
         }
-        let user_id = UserId::from_uuid(target.id);
-        organisation::set_roles(&tx, viewer.school, user_id, &roles)
-            .await
-            .map_err(internal)?;
         let updated = repo::find::<user::Entity>(&tx, viewer.school, target.id)
             .await
             .map_err(internal)?;

@@ -76,7 +76,8 @@ pub fn build_schema_with(config: &crate::Config) -> OstinatoSchema {
     let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .extension(crate::panic_guard::PanicGuard);
+        .extension(crate::panic_guard::PanicGuard)
+        .extension(crate::text_guard::TextGuard);
     if config.introspection {
         builder.finish()
     } else {

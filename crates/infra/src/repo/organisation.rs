@@ -108,7 +108,7 @@ pub async fn sign_up(
     .insert(tx)
     .await?;
     let user_id: UserId = new_id();
-    user::ActiveModel {
+    let inserted = user::ActiveModel {
         id: Set(user_id.uuid()),
         school_id: Set(school_id.uuid()),
         email: Set(input.email),
@@ -119,7 +119,13 @@ pub async fn sign_up(
         created_at: Set(now),
     }
     .insert(tx)
-    .await?;
+    .await;
+    // A racing sign-up with the same email may pass the check above; the
+    // unique index decides, and the caller rolls back the school too.
+    match inserted {
+        Err(e) if crate::error::is_unique_violation(&e) => return Ok(SignUp::EmailTaken),
+        other => other?,
+    };
     let token = issue_token(tx, school_id, user_id, now).await?;
     Ok(SignUp::Created {
         school: school_id,
@@ -375,7 +381,7 @@ pub async fn create_user(
         return Ok(None);
     }
     let id: UserId = new_id();
-    let model = user::ActiveModel {
+    let model = match (user::ActiveModel {
         id: Set(id.uuid()),
         school_id: Set(school.uuid()),
         email: Set(input.email),
@@ -386,7 +392,12 @@ pub async fn create_user(
         created_at: Set(now),
     }
     .insert(tx)
-    .await?;
+    .await)
+    {
+        // The unique index decides between racing creations.
+        Err(e) if crate::error::is_unique_violation(&e) => return Ok(None),
+        other => other?,
+    };
     if let Some(t) = input.teacher {
         teacher::Entity::update_many()
             .col_expr(teacher::Column::UserId, Expr::value(id.uuid()))
@@ -412,6 +423,35 @@ async fn email_taken(conn: &impl ConnectionTrait, email: &str) -> Result<bool> {
         .one(conn)
         .await?
         .is_some())
+}
+
+/// Replaces a user's roles unless that would leave the school without an
+/// admin (`kernel::policy::keeps_an_admin`). The school's row is locked
+/// first, so two admins demoting each other at once are decided one after
+/// the other: the second sees one admin left and is refused.
+pub async fn set_roles_keeping_an_admin(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    target: &user::Model,
+    roles: &BTreeSet<Role>,
+) -> Result<Result<(), kernel::policy::LastAdmin>> {
+    school::Entity::find()
+        .filter(school::Column::Id.eq(school.uuid()))
+        .lock_exclusive()
+        .one(tx)
+        .await?;
+    let fresh = crate::repo::find::<user::Entity>(tx, school, target.id)
+        .await?
+        .unwrap_or_else(|| target.clone());
+    let was_admin = roles_from_string(&fresh.roles).contains(&Role::Admin);
+    let admins = admin_count(tx, school).await?;
+    if let Err(refusal) =
+        kernel::policy::keeps_an_admin(admins, was_admin, roles.contains(&Role::Admin))
+    {
+        return Ok(Err(refusal));
+    }
+    set_roles(tx, school, UserId::from_uuid(target.id), roles).await?;
+    Ok(Ok(()))
 }
 
 /// Replaces a user's roles.
