@@ -14,4 +14,4 @@ mod scheduling_flow;
 mod schema_drift;
 mod staff_and_hybrid;
 mod statement_count;
-mod tenancy;
+mod tidy;

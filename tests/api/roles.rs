@@ -457,7 +457,196 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             json!({"id": c.group_session}),
             &[Admin, Staff, Parent, Student],
         ),
+        ("teachers", "{ teachers { totalCount } }", json!({}), &ALL),
+        (
+            "teachingRoles",
+            "{ teachingRoles { totalCount } }",
+            json!({}),
+            &ALL,
+        ),
+        (
+            "bookingPolicy",
+            "query($t: ID!) { bookingPolicy(teacherId: $t) { minNoticeHours } }",
+            json!({"t": s.ada}),
+            &ALL,
+        ),
+        (
+            "eligibleStaff",
+            "query($s: ID!) { eligibleStaff(sessionId: $s) { id } }",
+            json!({"s": c.group_session}),
+            &[Admin, Staff],
+        ),
+        (
+            "hybridSlots",
+            "query($s: ID!) { hybridSlots(sessionId: $s, durationMinutes: 20) { startsAt } }",
+            json!({"s": c.group_session}),
+            &ALL,
+        ),
+        (
+            "register(Lily)*",
+            "mutation($i: RegisterInput!) { register(input: $i) { registration { id } userErrors { code } } }",
+            json!({"i": {"seriesId": c.lily_series, "studentId": s.student, "type": "FULL_SCHEDULE"}}),
+            &[Admin, Staff, Parent, Student],
+        ),
+        (
+            "register(Sam)*",
+            "mutation($i: RegisterInput!) { register(input: $i) { registration { id } userErrors { code } } }",
+            json!({"i": {"seriesId": c.lily_series, "studentId": c.sam, "type": "FULL_SCHEDULE"}}),
+            &[Admin, Staff],
+        ),
+        (
+            "bookOneOnOne(Lily)*",
+            "mutation($i: BookOneOnOneInput!) { bookOneOnOne(input: $i) { booking { id } userErrors { code } } }",
+            json!({"i": {"teacherId": s.bob, "studentId": s.student, "startsAt": "2026-03-17T17:00:00Z", "durationMinutes": 30}}),
+            &[Admin, Staff, Parent, Student],
+        ),
+        (
+            "createBookingSeries(Sam)*",
+            "mutation($i: CreateBookingSeriesInput!) { createBookingSeries(input: $i) { series { id } userErrors { code } } }",
+            json!({"i": {"teacherId": s.bob, "studentId": c.sam, "firstStartsAt": "2026-03-24T17:00:00Z", "durationMinutes": 30, "frequency": "WEEKLY", "count": 2}}),
+            &[Admin, Staff],
+        ),
+        (
+            "joinWaitlist(Lily)*",
+            "mutation($i: JoinWaitlistInput!) { joinWaitlist(input: $i) { waitlistEntry { id } userErrors { code } } }",
+            json!({"i": {"sessionId": c.lily_session, "studentId": s.student}}),
+            &[Admin, Staff, Parent, Student],
+        ),
+        (
+            "acceptWaitlistOffer(Sam)*",
+            "mutation($i: AcceptWaitlistOfferInput!) { acceptWaitlistOffer(input: $i) { booking { id } userErrors { code } } }",
+            json!({"i": {"entryId": c.sam_entry}}),
+            &[Admin, Staff],
+        ),
+        (
+            "bookHybridSlot(Lily)*",
+            "mutation($i: BookHybridSlotInput!) { bookHybridSlot(input: $i) { booking { id } userErrors { code } } }",
+            json!({"i": {"sessionId": c.group_session, "studentId": s.student, "startsAt": "2026-03-04T17:00:00Z", "durationMinutes": 20}}),
+            &[Admin, Staff, Parent, Student],
+        ),
+        (
+            "setUserRoles",
+            "mutation($i: SetUserRolesInput!) { setUserRoles(input: $i) { user { id } userErrors { code } } }",
+            json!({"i": {"userId": c.parent_user, "roles": ["PARENT"]}}),
+            &[Admin],
+        ),
+        (
+            "createRoom",
+            "mutation($i: CreateRoomInput!) { createRoom(input: $i) { room { id } userErrors { code } } }",
+            json!({"i": {"locationId": s.location, "name": "Booth", "capacity": 1}}),
+            &[Admin, Staff],
+        ),
+        (
+            "createTeacher*",
+            "mutation { createTeacher(input: {email: \"t@roles.example\", firstName: \"T\", lastName: \"T\"}) { teacher { id } userErrors { code } } }",
+            json!({}),
+            &[Admin, Staff],
+        ),
+        (
+            "addTeacherTimeOff(Ada)",
+            "mutation($i: AddTeacherTimeOffInput!) { addTeacherTimeOff(input: $i) { teacher { id } userErrors { code } } }",
+            json!({"i": {"teacherId": s.ada, "startsAt": "2026-06-01T00:00:00Z", "endsAt": "2026-06-02T00:00:00Z"}}),
+            &[Admin, Staff, Teacher],
+        ),
+        (
+            "addTeacherTimeOff(Bob)",
+            "mutation($i: AddTeacherTimeOffInput!) { addTeacherTimeOff(input: $i) { teacher { id } userErrors { code } } }",
+            json!({"i": {"teacherId": s.bob, "startsAt": "2026-06-01T00:00:00Z", "endsAt": "2026-06-02T00:00:00Z"}}),
+            &[Admin, Staff],
+        ),
+        (
+            "createOffering",
+            "mutation { createOffering(input: {title: \"Drums\", kind: GROUP, defaultDurationMinutes: 45, defaultCapacity: 4}) { offering { id } userErrors { code } } }",
+            json!({}),
+            &[Admin, Staff],
+        ),
+        (
+            "createClassSeries",
+            crate::helpers::CREATE_SERIES,
+            json!({"input": {"offeringId": s.offering, "teacherId": s.bob, "locationId": s.location, "startDate": "2026-05-04",
+                   "count": 1, "startTime": "10:00", "daysOfWeek": [1]}}),
+            &[Admin, Staff],
+        ),
+        (
+            "setClassSeriesStatus*",
+            "mutation($i: SetClassSeriesStatusInput!) { setClassSeriesStatus(input: $i) { series { id } userErrors { code } } }",
+            json!({"i": {"seriesId": c.lily_series, "status": "ACTIVE"}}),
+            &[Admin, Staff],
+        ),
+        (
+            "createTeachingRole*",
+            "mutation { createTeachingRole(input: {name: \"Drum tech\"}) { role { id } userErrors { code } } }",
+            json!({}),
+            &[Admin, Staff],
+        ),
+        (
+            "grantTeachingRole*",
+            "mutation($i: GrantTeachingRoleInput!) { grantTeachingRole(input: $i) { teacher { id } userErrors { code } } }",
+            json!({"i": {"teacherId": s.bob, "roleId": c.role}}),
+            &[Admin, Staff],
+        ),
+        (
+            "assignStaff*",
+            "mutation($i: AssignStaffInput!) { assignStaff(input: $i) { session { id } userErrors { code } } }",
+            json!({"i": {"sessionId": c.group_session, "instructorIds": [s.bob]}}),
+            &[Admin, Staff],
+        ),
+        (
+            "declineBooking(Bob's lesson)*",
+            "mutation($b: ID!) { declineBooking(input: {bookingId: $b}) { booking { id } userErrors { code } } }",
+            json!({"b": c.lily_booking}),
+            &[Admin, Staff],
+        ),
+        // Last: they end Lily's booking, which rows above still use.
+        (
+            "rescheduleBooking(Lily's booking)*",
+            "mutation($i: RescheduleBookingInput!) { rescheduleBooking(input: $i) { booking { id } userErrors { code } } }",
+            json!({"i": {"bookingId": c.lily_booking, "sessionId": c.group_session}}),
+            &[Admin, Staff, Parent, Student],
+        ),
+        (
+            "cancelBooking(Lily's booking)*",
+            "mutation($i: CancelBookingInput!) { cancelBooking(input: $i) { cancelled { id } userErrors { code } } }",
+            json!({"i": {"bookingId": c.lily_booking}}),
+            &[Admin, Staff, Parent, Student],
+        ),
     ];
+    // Every root field has a row (its name before any `(` or `*`), or is
+    // named here with the test that holds it to its rule: a new field
+    // cannot skip the permission table.
+    let elsewhere = [
+        ("signUp", "public: hardening.rs and every test's sign-up"),
+        ("login", "public: hardening.rs login throttle"),
+        ("changePassword", "self only: hardening.rs token revocation"),
+        ("logout", "self only: hardening.rs token revocation"),
+        (
+            "revokeAllSessions",
+            "self only: hardening.rs token revocation",
+        ),
+    ];
+    let schema = app
+        .ok(
+            &s.token,
+            "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }",
+            json!({}),
+        )
+        .await;
+    let mut uncovered = Vec::new();
+    for root in ["queryType", "mutationType"] {
+        for field in schema[root]["fields"].as_array().unwrap() {
+            let field = field["name"].as_str().unwrap();
+            let has_row = matrix
+                .iter()
+                .any(|(name, ..)| name.split(['(', '*']).next() == Some(field));
+            if !has_row && !elsewhere.iter().any(|(f, _)| *f == field) {
+                uncovered.push(field.to_owned());
+            }
+        }
+    }
+    assert!(
+        uncovered.is_empty(),
+        "root fields without a row in the role matrix: {uncovered:?}"
+    );
     let token = |who: Who| match who {
         Admin => s.token.as_str(),
         Staff => c.staff.as_str(),
