@@ -30,5 +30,19 @@ pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
     )
 }
 
+/// Reads a stored enum string through the domain's parser: a value the
+/// domain does not know is a corrupt row, reported, never replaced by a
+/// default that would silently change what the school sees.
+pub fn stored<T>(
+    table: &'static str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T> {
+    parse(value).ok_or_else(|| InfraError::Corrupt {
+        table,
+        detail: format!("unknown value {value:?}"),
+    })
+}
+
 /// Result with [`InfraError`].
 pub type Result<T, E = InfraError> = std::result::Result<T, E>;

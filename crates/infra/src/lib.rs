@@ -20,7 +20,7 @@ pub mod staff;
 
 pub use clock::{Clock, SystemClock};
 pub use db::{Db, Handle, Tx};
-pub use error::{InfraError, Result};
+pub use error::{InfraError, Result, stored};
 
 /// A fresh, time-ordered id for a new row.
 pub fn new_id<T: From<uuid::Uuid>>() -> T {

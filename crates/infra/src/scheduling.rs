@@ -528,7 +528,7 @@ async fn plan_with_conflicts(
             capacity: series.capacity.max(0) as u32,
         })
         .collect();
-    let existing: Vec<Slot> = busy.iter().filter_map(slot_of).collect();
+    let existing: Vec<Slot> = busy.iter().map(slot_of).collect::<Result<_>>()?;
     let conflicts = conflict::detect(&slots, &existing, &context);
     Ok(Ok((planned, conflicts)))
 }
@@ -563,12 +563,14 @@ async fn overlapping_sessions(
         .await?)
 }
 
-fn slot_of(s: &session::Model) -> Option<Slot> {
-    Some(Slot {
+/// A stored session as conflict detection sees it; a zone that does not
+/// parse is a corrupt row (an error), never a session silently left out.
+fn slot_of(s: &session::Model) -> Result<Slot> {
+    Ok(Slot {
         id: SessionId::from_uuid(s.id),
         starts_at: s.starts_at,
         ends_at: s.ends_at,
-        zone: TimeZone::parse(&s.timezone).ok()?,
+        zone: crate::booking::rows::session_zone(s)?,
         teacher: s.teacher_id.map(TeacherId::from_uuid),
         room: s.room_id.map(RoomId::from_uuid),
         students: s.student_id.map(StudentId::from_uuid).into_iter().collect(),
@@ -614,14 +616,14 @@ fn encode_conflicts(conflicts: &[Conflict]) -> String {
     serde_json::to_string(&stored).expect("conflicts serialise")
 }
 
-/// The conflicts stored on a session.
-pub fn conflicts_of(s: &session::Model) -> Vec<StoredConflict> {
-    // A row written by an older version that does not parse shows no
-    // conflicts rather than failing the whole calendar.
-    serde_json::from_str::<Vec<StoredConflict>>(&s.conflicts)
-        .unwrap_or_default()
+/// The conflicts stored on a session, each with its kind. JSON that does
+/// not parse, or a kind the domain does not know, is a corrupt row.
+pub fn conflicts_of(s: &session::Model) -> Result<Vec<(ConflictKind, StoredConflict)>> {
+    let stored: Vec<StoredConflict> = serde_json::from_str(&s.conflicts)
+        .map_err(|e| corrupt(format!("conflicts of {}: {e}", s.id)))?;
+    stored
         .into_iter()
-        .filter(|c| ConflictKind::parse(&c.kind).is_some())
+        .map(|c| Ok((crate::stored("sessions", &c.kind, ConflictKind::parse)?, c)))
         .collect()
 }
 

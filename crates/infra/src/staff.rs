@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use kernel::{SchoolId, TeacherId, TeachingRoleId, TimeZone};
+use kernel::{SchoolId, TeacherId, TeachingRoleId};
 use scheduling::staff::{self, Staff};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -321,7 +321,7 @@ pub async fn eligible_for(
             }),
         );
     }
-    let zone = TimeZone::parse(&s.timezone).unwrap_or(TimeZone::UTC);
+    let zone = crate::booking::rows::session_zone(s)?;
     let staff: Vec<Staff> = teachers
         .iter()
         .map(|t| Staff {

@@ -107,12 +107,16 @@ impl Room {
         self.0.capacity
     }
     /// Kind of space.
-    async fn kind(&self) -> RoomKind {
-        match resources::RoomKind::parse(&self.0.kind) {
-            Some(resources::RoomKind::Booth) => RoomKind::Booth,
-            Some(resources::RoomKind::Online) => RoomKind::Online,
-            _ => RoomKind::Room,
-        }
+    async fn kind(&self) -> Result<RoomKind> {
+        Ok(
+            match infra::stored("rooms", &self.0.kind, resources::RoomKind::parse)
+                .map_err(crate::error::internal)?
+            {
+                resources::RoomKind::Booth => RoomKind::Booth,
+                resources::RoomKind::Online => RoomKind::Online,
+                resources::RoomKind::Room => RoomKind::Room,
+            },
+        )
     }
     /// Where it is.
     async fn location(&self, ctx: &Context<'_>) -> Result<Option<Location>> {
@@ -299,8 +303,10 @@ impl Offering {
         &self.0.title
     }
     /// Kind.
-    async fn kind(&self) -> OfferingKind {
-        scheduling::OfferingKind::parse(&self.0.kind).map_or(OfferingKind::Group, Into::into)
+    async fn kind(&self) -> Result<OfferingKind> {
+        infra::stored("offerings", &self.0.kind, scheduling::OfferingKind::parse)
+            .map(Into::into)
+            .map_err(crate::error::internal)
     }
     /// Default lesson length in minutes.
     async fn default_duration_minutes(&self) -> i32 {
@@ -464,18 +470,34 @@ impl ClassSeries {
         self.0.capacity
     }
     /// Conflict policy.
-    async fn conflict_policy(&self) -> ConflictPolicy {
-        scheduling::ConflictPolicy::parse(&self.0.conflict_policy)
-            .map_or(ConflictPolicy::Mark, Into::into)
+    async fn conflict_policy(&self) -> Result<ConflictPolicy> {
+        infra::stored(
+            "class_series",
+            &self.0.conflict_policy,
+            scheduling::ConflictPolicy::parse,
+        )
+        .map(Into::into)
+        .map_err(crate::error::internal)
     }
     /// Generation mode.
-    async fn generation_mode(&self) -> GenerationMode {
-        scheduling::GenerationMode::parse(&self.0.generation_mode)
-            .map_or(GenerationMode::OnDemand, Into::into)
+    async fn generation_mode(&self) -> Result<GenerationMode> {
+        infra::stored(
+            "class_series",
+            &self.0.generation_mode,
+            scheduling::GenerationMode::parse,
+        )
+        .map(Into::into)
+        .map_err(crate::error::internal)
     }
     /// Lifecycle status.
-    async fn status(&self) -> SeriesStatus {
-        scheduling::SeriesStatus::parse(&self.0.status).map_or(SeriesStatus::Disabled, Into::into)
+    async fn status(&self) -> Result<SeriesStatus> {
+        infra::stored(
+            "class_series",
+            &self.0.status,
+            scheduling::SeriesStatus::parse,
+        )
+        .map(Into::into)
+        .map_err(crate::error::internal)
     }
     /// Sessions exist for every occurrence up to this date (the watermark).
     async fn last_generated_through(&self) -> Option<LocalDate> {
@@ -592,11 +614,14 @@ impl Conflict {
 }
 
 impl Conflict {
-    /// From a stored conflict on session `session`.
-    pub fn stored(session: Option<uuid::Uuid>, c: StoredConflict) -> Self {
+    /// From a stored conflict of `kind` on session `session`.
+    pub fn stored(
+        session: Option<uuid::Uuid>,
+        kind: scheduling::ConflictKind,
+        c: StoredConflict,
+    ) -> Self {
         Self {
-            kind: scheduling::ConflictKind::parse(&c.kind)
-                .map_or(ConflictKind::TeacherDoubleBooked, Into::into),
+            kind: kind.into(),
             message: c.message,
             session_id: session.map(|s| encode(Kind::Session, s)),
             other_session_id: c.other_session_id.map(|s| encode(Kind::Session, s)),
@@ -635,9 +660,10 @@ impl Session {
         &self.0.timezone
     }
     /// Status.
-    async fn status(&self) -> SessionStatus {
-        scheduling::SessionStatus::parse(&self.0.status)
-            .map_or(SessionStatus::Scheduled, Into::into)
+    async fn status(&self) -> Result<SessionStatus> {
+        infra::stored("sessions", &self.0.status, scheduling::SessionStatus::parse)
+            .map(Into::into)
+            .map_err(crate::error::internal)
     }
     /// Seats offered.
     async fn capacity(&self) -> i32 {
@@ -650,11 +676,12 @@ impl Session {
     /// Why the session is CONFLICTED: the conflicts found when it was
     /// generated under policy MARK (empty otherwise). The other session of
     /// a double booking is not changed; it is named in `otherSessionId`.
-    async fn conflicts(&self) -> Vec<Conflict> {
-        conflicts_of(&self.0)
+    async fn conflicts(&self) -> Result<Vec<Conflict>> {
+        Ok(conflicts_of(&self.0)
+            .map_err(crate::error::internal)?
             .into_iter()
-            .map(|c| Conflict::stored(Some(self.0.id), c))
-            .collect()
+            .map(|(kind, c)| Conflict::stored(Some(self.0.id), kind, c))
+            .collect())
     }
     /// The teacher.
     async fn teacher(&self, ctx: &Context<'_>) -> Result<Option<Teacher>> {

@@ -169,6 +169,7 @@ fn to_conflicts(
             let session = c.session.uuid();
             Conflict::stored(
                 (named && !ghosts.contains(&session)).then_some(session),
+                c.kind,
                 stored,
             )
         })
