@@ -170,3 +170,34 @@ async fn introspection_fits_the_depth_limit_but_deep_queries_do_not() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn readyz_answers_503_promptly_when_the_database_cannot_serve() {
+    use sea_orm::TransactionTrait;
+    let app = spawn_app().await;
+    // Every pooled connection held, as by a database that stopped
+    // answering: requests would wait the pool's 10 s acquire timeout.
+    let mut held = Vec::new();
+    for _ in 0..infra::db::pool_size(&app.database_url) {
+        held.push(app.db.conn().begin().await.unwrap());
+    }
+    // A probe gets its answer, not a hang: a client that gives up after
+    // 5 s still hears 503 (the handler stops waiting after 800 ms).
+    let probe = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let response = probe
+        .get(format!("{}/readyz", app.url))
+        .send()
+        .await
+        .expect("an answer within the client's 5 s");
+    assert_eq!(response.status(), 503);
+    drop(held);
+    let response = probe
+        .get(format!("{}/readyz", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}

@@ -43,6 +43,12 @@ pub struct Db {
     statements: Arc<AtomicU64>,
 }
 
+/// How many connections the pool opens for `url`: SQLite writes one at a
+/// time anyway; PostgreSQL serves more readers.
+pub fn pool_size(url: &str) -> u32 {
+    if url.starts_with("sqlite:") { 8 } else { 16 }
+}
+
 impl Db {
     /// Connects to `url` (`sqlite://…` or `postgres://…`).
     pub async fn connect(url: &str) -> Result<Self> {
@@ -51,7 +57,7 @@ impl Db {
             .sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
-            .max_connections(if url.starts_with("sqlite:") { 8 } else { 16 })
+            .max_connections(pool_size(url))
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
