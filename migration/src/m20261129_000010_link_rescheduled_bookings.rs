@@ -31,12 +31,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // A booking is replaced at most once: the index that serves
+        // `rescheduledTo` is unique (NULLs, the bookings never moved, are
+        // distinct on both databases).
         manager
             .create_index(
                 Index::create()
                     .name("idx_bookings_rescheduled_from")
                     .table(Bookings::Table)
                     .col(Bookings::RescheduledFromId)
+                    .unique()
                     .to_owned(),
             )
             .await?;

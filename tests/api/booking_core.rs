@@ -119,6 +119,69 @@ async fn rescheduling_links_both_bookings_and_offers_the_freed_seat() {
 }
 
 #[tokio::test]
+async fn racing_cancels_and_moves_of_one_booking_free_its_seats_once() {
+    let app = spawn_app().await;
+    let c = cast(&app, "cancel-race.example").await;
+    let t = &c.school.token;
+    let from = session_at(&app, t, &c, &c.school.bob, ("2026-03-05", "10:00"), 10).await;
+    let to = session_at(&app, t, &c, &c.school.bob, ("2026-03-06", "10:00"), 10).await;
+    let mia = student(&app, t, "Mia").await;
+    let booking = |seats: i32| {
+        let (app, mia, from) = (&app, mia.clone(), from.clone());
+        async move {
+            app.ok(
+                t,
+                BOOK,
+                json!({"i": {"sessionId": from, "studentId": mia, "seats": seats}}),
+            )
+            .await["booking"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    // Ten cancellations of one 3-seat booking at once: one cancels it.
+    let first = booking(3).await;
+    let cancelled = race(
+        &app,
+        t,
+        "mutation($i: CancelBookingInput!) { cancelBooking(input: $i) { cancelled { id } userErrors { code } } }",
+        "cancelBooking",
+        (0..10).map(|_| json!({"i": {"bookingId": first}})),
+    )
+    .await;
+    let won = cancelled
+        .iter()
+        .filter(|r| r["cancelled"][0]["id"].is_string())
+        .count();
+    assert_eq!(won, 1, "{cancelled:?}");
+    assert!(
+        cancelled
+            .iter()
+            .filter(|r| !r["cancelled"][0]["id"].is_string())
+            .all(|r| r["userErrors"][0]["code"] == "INVALID_STATE")
+    );
+    assert_eq!(app.ok(t, SEATS, json!({"id": from})).await["seatsTaken"], 0);
+    // Ten moves of one booking at once: one replacement, seats counted once.
+    let second = booking(2).await;
+    let moved = race(
+        &app,
+        t,
+        RESCHEDULE,
+        "rescheduleBooking",
+        (0..10).map(|_| json!({"i": {"bookingId": second, "sessionId": to}})),
+    )
+    .await;
+    let won = moved
+        .iter()
+        .filter(|r| r["booking"]["id"].is_string())
+        .count();
+    assert_eq!(won, 1, "{moved:?}");
+    assert_eq!(app.ok(t, SEATS, json!({"id": from})).await["seatsTaken"], 0);
+    assert_eq!(app.ok(t, SEATS, json!({"id": to})).await["seatsTaken"], 2);
+}
+
+#[tokio::test]
 async fn a_teacher_without_windows_means_the_same_everywhere() {
     let app = spawn_app().await;
     let c = cast(&app, "windows.example").await;
@@ -480,11 +543,24 @@ async fn every_text_input_refuses_nul_and_control_characters() {
                 error["code"], "INVALID",
                 "{field}.{arg}.{path:?} {bad:?}: {body}"
             );
-            let mut want = vec!["v".to_owned()];
+            let mut want = vec![field.clone(), arg.clone()];
             want.extend(path.iter().cloned());
             assert_eq!(error["field"], want.join("."), "{body}");
         }
     }
+    // A variable's default counts, and its name does not make text free.
+    let body = app
+        .gql(
+            Some(&token),
+            "mutation($note: String = \"Main\\nHall\") { createLocation(input: {name: $note}) { location { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "INVALID", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"],
+        "createLocation.input.name"
+    );
     // Inline literals are refused alike, and a line break only fits free text.
     let body = app
         .gql(

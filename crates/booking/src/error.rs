@@ -1,9 +1,10 @@
 //! Why a booking request is refused: one enum for the whole booking core.
 //!
 //! Variants are named for what the caller can do about them. They carry no
-//! GraphQL field name and no client code: the gateway maps each variant to
+//! input field name and no client code: the gateway maps each variant to
 //! `userErrors { field code message }` in one exhaustive match, so the wire
-//! can change without touching a rule.
+//! can change without touching a rule. (Messages are for people and may
+//! point at the API operation that helps, e.g. `availableSlots`.)
 
 use crate::capacity::SessionFull;
 use crate::policy::PolicyViolation;
@@ -133,6 +134,15 @@ pub enum BookingError {
         "the teacher has not published any availability yet, so lessons with them are booked by the school; ask the office"
     )]
     NoPublishedAvailability,
+    /// A move names the wrong target for the booking's kind.
+    #[error("give startsAt to move a 1-on-1 lesson, or sessionId to move a group booking")]
+    WrongMove,
+    /// A lesson length out of range.
+    #[error("a lesson lasts between 5 and 600 minutes")]
+    LessonLength,
+    /// A seat count out of range.
+    #[error("book between 1 and 50 seats")]
+    SeatCount,
     /// A 1-on-1 start outside the hybrid meeting's time.
     #[error("the lesson must lie inside the group meeting's time; pick a slot from hybridSlots")]
     OutsideMeeting,

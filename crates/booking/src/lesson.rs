@@ -12,6 +12,18 @@ use crate::policy::BookingPolicy;
 use crate::seats::NewBooking;
 use crate::status::{BookingKind, BookingStatus};
 
+/// Shortest and longest lesson, in minutes.
+pub const LESSON_MINUTES: std::ops::RangeInclusive<i64> = 5..=600;
+
+/// A lesson length from minutes (5 to 600).
+pub fn parse_length(minutes: i64) -> Result<Duration, BookingError> {
+    if LESSON_MINUTES.contains(&minutes) {
+        Ok(Duration::minutes(minutes))
+    } else {
+        Err(BookingError::LessonLength)
+    }
+}
+
 /// Everything a 1-on-1 decision needs, loaded under the teacher's lock.
 #[derive(Debug, Clone)]
 pub struct LessonSnapshot {
@@ -19,7 +31,7 @@ pub struct LessonSnapshot {
     pub policy: BookingPolicy,
     /// The teacher's weekly availability.
     pub availability: Availability,
-    /// The zone windows and "per day" are read in.
+    /// The zone windows and "per day" are read in (the school's).
     pub zone: TimeZone,
     /// The teacher's lessons, bookings and time off near the request,
     /// without buffers (the policy adds them).
@@ -208,6 +220,15 @@ mod tests {
             let got = book_lesson(now(), &snap(a.clone()), who, tue(h), hour).map(|_| ());
             assert_eq!(got, want, "{a:?} {who:?} {h}");
         }
+    }
+
+    #[test]
+    fn lesson_lengths_are_five_minutes_to_ten_hours() {
+        assert_eq!(parse_length(30), Ok(Duration::minutes(30)));
+        assert_eq!(parse_length(5), Ok(Duration::minutes(5)));
+        assert_eq!(parse_length(600), Ok(Duration::minutes(600)));
+        assert_eq!(parse_length(4), Err(BookingError::LessonLength));
+        assert_eq!(parse_length(601), Err(BookingError::LessonLength));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Booking policies: per teacher, optionally per offering (the
-//! offering-specific one wins). Each rule refuses with its own code.
+//! offering-specific one wins). Each rule refuses with its own
+//! [`PolicyViolation`] variant.
 //!
 //! Rules are evaluated in one explicit zone (the session's for group
-//! sessions, the teacher's location's for 1-on-1): "per day" is that zone's
-//! local day, DST days included.
+//! sessions, the school's for 1-on-1): "per day" is that zone's local day,
+//! DST days included.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use kernel::{TimeZone, resolve_local};

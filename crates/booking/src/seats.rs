@@ -56,6 +56,18 @@ pub struct SeatRequest {
     pub join_waitlist: bool,
 }
 
+/// Most seats one booking may hold (guests included).
+pub const MAX_SEATS: i64 = 50;
+
+/// A seat count (1 to [`MAX_SEATS`]).
+pub fn parse_seats(seats: i64) -> Result<u32, BookingError> {
+    if (1..=MAX_SEATS).contains(&seats) {
+        Ok(seats as u32)
+    } else {
+        Err(BookingError::SeatCount)
+    }
+}
+
 /// A booking to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
@@ -364,6 +376,14 @@ mod tests {
         assert_eq!(b.seats, 3);
         assert_eq!(b.status, BookingStatus::Confirmed);
         assert_eq!(b.price.unwrap().minor, 4500);
+    }
+
+    #[test]
+    fn seat_counts_are_one_to_fifty() {
+        assert_eq!(parse_seats(1), Ok(1));
+        assert_eq!(parse_seats(50), Ok(50));
+        assert_eq!(parse_seats(0), Err(BookingError::SeatCount));
+        assert_eq!(parse_seats(51), Err(BookingError::SeatCount));
     }
 
     #[test]

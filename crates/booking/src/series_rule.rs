@@ -53,6 +53,12 @@ pub enum RuleError {
     /// The rule yields no lesson at all.
     #[error("the rule yields no lesson; check count, until and daysOfWeek")]
     Empty,
+    /// The last date is before the first lesson.
+    #[error("until is before the first lesson; give a later date")]
+    UntilBeforeStart,
+    /// The rule cannot be expanded into dates.
+    #[error("the rule cannot be expanded into dates; check frequency, interval and daysOfWeek")]
+    Unexpandable,
 }
 
 /// The RRULE (without DTSTART) for a series whose first lesson is on `first`.

@@ -1,7 +1,7 @@
 //! 1-on-1 slot search: availability − busy time (± buffers) − min notice −
 //! beyond horizon − days at the daily limit, on a slot grid.
 //!
-//! Windows are local wall-clock times in the teacher's zone, resolved per
+//! Windows are local wall-clock times in the school's zone, resolved per
 //! day with `kernel::resolve_local`, so a window on a DST day is as long as
 //! the clock says (a 01:00–03:00 window on London's spring-forward day is
 //! one real hour).
@@ -13,10 +13,15 @@ use kernel::{Availability, TimeZone, resolve_local};
 
 use crate::policy::{BookingPolicy, local_day};
 
+/// Widest range one slot search may span, in days.
+pub const MAX_SEARCH_DAYS: i64 = 31;
+/// Distance between candidate starts, in minutes.
+pub const GRID_MINUTES: i64 = 15;
+
 /// Everything a search needs, loaded by the caller.
 #[derive(Debug, Clone)]
 pub struct SlotQuery {
-    /// The teacher's zone: windows and "per day" are read in it.
+    /// The zone windows and "per day" are read in (the school's).
     pub zone: TimeZone,
     /// Range start.
     pub from: DateTime<Utc>,

@@ -1,8 +1,10 @@
 //! Errors at the edge.
 //!
 //! Expected failures are data: `userErrors { field message code }` in the
-//! mutation payload, built from domain errors by the `From` impls here (one
-//! place that knows every code). Everything else is a masked GraphQL error:
+//! mutation payload, built from domain errors by the `From` impls here: the
+//! booking core's `BookingError` and `PolicyError` are mapped to their input
+//! fields and codes only here. (Scheduling and identity validations still
+//! return `kernel::FieldError`, which names its field itself.) Everything else is a masked GraphQL error:
 //! `extensions.code = "INTERNAL"` and an `errorId` the operator can find in
 //! the log, which holds the full `source()` chain. No SQL text or panic
 //! message ever reaches a client.
@@ -178,7 +180,9 @@ impl From<BookingError> for UserError {
             E::OutsideAvailability | E::NoPublishedAvailability => {
                 ("startsAt", Code::OutsideAvailability)
             }
-            E::OutsideMeeting => ("startsAt", Code::Invalid),
+            E::OutsideMeeting | E::WrongMove => ("startsAt", Code::Invalid),
+            E::LessonLength => ("durationMinutes", Code::Invalid),
+            E::SeatCount => ("seats", Code::Invalid),
             E::Transition(_) => ("bookingId", Code::InvalidState),
             E::OfferClosed => ("entryId", Code::InvalidState),
             E::NotEnrolled => ("studentId", Code::InvalidState),
@@ -188,6 +192,8 @@ impl From<BookingError> for UserError {
                     RuleError::Interval => "interval",
                     RuleError::DaysOfWeek => "daysOfWeek",
                     RuleError::NoEnd | RuleError::Count | RuleError::Empty => "count",
+                    RuleError::UntilBeforeStart => "until",
+                    RuleError::Unexpandable => "frequency",
                 },
                 Code::Invalid,
             ),

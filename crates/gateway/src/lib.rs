@@ -1,9 +1,13 @@
 //! The edge: the async-graphql schema, dataloaders, the axum server, bearer
 //! auth, and the `ostinato` binary's commands.
 //!
-//! The gateway holds no business rules. A resolver authorises, loads
-//! (through a dataloader when it is a field), calls the domain or an infra
-//! service, persists in one transaction and maps the result to a payload.
+//! The gateway cannot reach the database (no sea-orm dependency) and owns
+//! the wire: GraphQL names, codes, the HTTP contract. A resolver authorises,
+//! loads through infra or a dataloader, calls an infra service (which asks
+//! the domain), and maps the result to a payload; data-changing mutations
+//! run in `schema::mutation`, one transaction each. Input checks that are
+//! about the wire (id decoding, text without control characters, page
+//! sizes, query ranges) live here; rules about lessons live in the domain.
 //! Start with [`http`] (routes and the GraphQL-over-HTTP handler) and
 //! [`schema`] (types and resolvers).
 

@@ -7,7 +7,10 @@
 //! throws away the concurrency. Instead the handler re-reads the document
 //! and reorders the data once, after execution: fields by their response
 //! name (alias or name), fragments expanded in place, nested objects and
-//! lists of objects alike.
+//! lists of objects alike. Known limit: type conditions are not matched
+//! against the object's type, so two inline fragments on different types
+//! that select the same fields in different orders use the first one's
+//! order for both.
 
 use std::collections::HashMap;
 

@@ -2,23 +2,25 @@
 //!
 //! A NUL byte is an error inside PostgreSQL and is stored as-is by SQLite,
 //! and other control characters are invisible traps in names and emails. So
-//! every string a request carries (inline arguments and variables alike)
-//! goes through [`parse_text`], the one rule for text inputs: no control
-//! characters, except tab and line breaks in free-text fields (notes,
-//! reasons, descriptions, bios). A refusal is a request error with
+//! every string argument a request carries (inline, through variables or
+//! their defaults) goes through [`parse_text`], the one rule for text
+//! inputs: no control characters, except tab and line breaks in free-text
+//! fields (notes, reasons, descriptions, bios). A refusal is a request error
+//! (nothing runs, so there is no payload to put a userError in) with
 //! `extensions.code = "INVALID"` and `extensions.field` naming where the
-//! text was (`input.note`), the same on both databases.
+//! text was (`bookSession.input.note`), the same on both databases.
 //!
 //! The check runs as a schema extension right after parsing, rejected
 //! alternative: a check in each resolver, which a new field would forget.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
 };
-use async_graphql::{ServerError, ServerResult, Value, Variables};
+use async_graphql::{Name, Positioned, ServerError, ServerResult, Value, Variables};
 
 /// Why a text input was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,19 +77,36 @@ impl Extension for TextGuardExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        for (name, value) in variables.iter() {
-            check_value(value, &mut vec![name.to_string()])?;
-        }
-        match &document.operations {
-            DocumentOperations::Single(op) => check_set(&op.node.selection_set.node)?,
-            DocumentOperations::Multiple(ops) => {
-                for op in ops.values() {
-                    check_set(&op.node.selection_set.node)?;
-                }
-            }
-        }
-        for fragment in document.fragments.values() {
-            check_set(&fragment.node.selection_set.node)?;
+        let operations: Vec<_> = match &document.operations {
+            DocumentOperations::Single(op) => vec![op],
+            DocumentOperations::Multiple(ops) => ops.values().collect(),
+        };
+        for op in operations {
+            // A variable's value is checked where it is used, under the
+            // argument's own path (so `note: $x` is free text and
+            // `name: $note` is not); a default counts when none is sent.
+            let defaults: HashMap<Name, Value> = op
+                .node
+                .variable_definitions
+                .iter()
+                .filter_map(|d| {
+                    let default = d.node.default_value.as_ref()?.node.clone();
+                    Some((d.node.name.node.clone(), default))
+                })
+                .collect();
+            let resolve = |name: Name| {
+                variables
+                    .get(&name)
+                    .or_else(|| defaults.get(&name))
+                    .cloned()
+                    .unwrap_or(Value::Null)
+            };
+            check_set(
+                &op.node.selection_set.node,
+                &resolve,
+                &document.fragments,
+                0,
+            )?;
         }
         Ok(document)
     }
@@ -102,26 +121,43 @@ fn refuse(path: &[String], found: ControlCharacter) -> ServerError {
     error
 }
 
-fn check_set(set: &SelectionSet) -> ServerResult<()> {
+fn check_set(
+    set: &SelectionSet,
+    resolve: &dyn Fn(Name) -> Value,
+    fragments: &HashMap<Name, Positioned<FragmentDefinition>>,
+    depth: usize,
+) -> ServerResult<()> {
+    // Validation (which runs later) refuses fragment cycles; the bound only
+    // keeps this walk finite before it.
+    if depth > 64 {
+        return Ok(());
+    }
     for selection in &set.items {
         match &selection.node {
             Selection::Field(field) => {
                 let field = &field.node;
                 for (name, value) in &field.arguments {
                     let mut path = vec![field.name.node.to_string(), name.node.to_string()];
-                    // Variables are checked on their own, with their names.
-                    let literal = value
+                    let value = value
                         .node
                         .clone()
-                        .into_const_with(|_| Ok::<_, std::convert::Infallible>(Value::Null))
+                        .into_const_with(|var| Ok::<_, std::convert::Infallible>(resolve(var)))
                         .unwrap_or(Value::Null);
-                    check_value(&literal, &mut path)?;
+                    check_value(&value, &mut path)?;
                 }
-                check_set(&field.selection_set.node)?;
+                check_set(&field.selection_set.node, resolve, fragments, depth + 1)?;
             }
-            Selection::InlineFragment(fragment) => check_set(&fragment.node.selection_set.node)?,
-            // Checked once with the document's fragments.
-            Selection::FragmentSpread(_) => {}
+            Selection::InlineFragment(fragment) => check_set(
+                &fragment.node.selection_set.node,
+                resolve,
+                fragments,
+                depth + 1,
+            )?,
+            Selection::FragmentSpread(spread) => {
+                if let Some(f) = fragments.get(&spread.node.fragment_name.node) {
+                    check_set(&f.node.selection_set.node, resolve, fragments, depth + 1)?;
+                }
+            }
         }
     }
     Ok(())

@@ -1,11 +1,12 @@
-//! Error conventions shared by every layer.
+//! The older validation error: a [`FieldError`] names its input field and a
+//! stable [`UserErrorCode`] itself.
 //!
-//! Domain crates return `thiserror` enums named for what the caller can do.
-//! Each such error says which input field it is about ([`FieldPath`]) and
-//! carries a stable [`UserErrorCode`]; the gateway turns them into GraphQL
-//! `userErrors { field message code }` in one exhaustive match. Anything
-//! that is not a user's mistake is not represented here: it is an infra
-//! error, logged and masked.
+//! Scheduling, catalogue and identity validations still return it, and the
+//! gateway turns it into a `userErrors` entry as it is. New domain code does
+//! not: the booking core's `BookingError` says only what went wrong, and
+//! the gateway alone maps it to a field and a code (`gateway::error`), the
+//! shape the rest should move to. Anything that is not a user's mistake is
+//! not represented here: it is an infra error, logged and masked.
 
 use std::fmt;
 
@@ -88,7 +89,7 @@ impl fmt::Display for UserErrorCode {
 
 /// A refused input value: which field, a stable code, and a sentence saying
 /// what was wrong and how to fix it. Simple validations return this
-/// directly; richer domain errors convert into it at the gateway.
+/// directly; the gateway turns it into a `userErrors` entry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct FieldError {

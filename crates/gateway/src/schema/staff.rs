@@ -2,7 +2,6 @@
 //! free staff) and hybrid lessons' 1-on-1 slots.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::Duration;
 use infra::booking as bookings;
 use infra::entity::{class_series, session, teacher, teaching_role};
 use infra::repo;
@@ -16,7 +15,7 @@ use super::booking::{Booking, BookingPayload};
 use super::page::{Page, PageArgs, paginate};
 use super::refuse;
 use super::setup::{find_in_school, page_args};
-use super::{ClassSeries, Session, Teacher, authorize, commit, load};
+use super::{ClassSeries, Done, Session, Teacher, authorize, commit, load, mutation};
 use crate::context::{app, loaders};
 use crate::error::{Code, UserError, bad_input, internal};
 use crate::ids::{Kind, decode, encode};
@@ -227,13 +226,8 @@ impl StaffQuery {
         duration_minutes: i32,
     ) -> Result<Vec<HybridSlot>> {
         let viewer = authorize(ctx, Action::ReadCatalogue)?;
-        if !(5..=600).contains(&duration_minutes) {
-            return Err(bad_input(
-                "durationMinutes",
-                Code::Invalid,
-                "a lesson lasts between 5 and 600 minutes",
-            ));
-        }
+        let duration = ::booking::lesson::parse_length(i64::from(duration_minutes))
+            .map_err(|e| bad_input("durationMinutes", Code::Invalid, e.to_string()))?;
         let conn = app(ctx).db.conn();
         let Some(s) =
             find_in_school::<session::Entity>(conn, viewer.school, Kind::Session, &session_id)
@@ -245,20 +239,15 @@ impl StaffQuery {
                 "no session with this id exists in your school",
             ));
         };
-        Ok(bookings::hybrid_slots(
-            conn,
-            viewer.school,
-            &s,
-            Duration::minutes(i64::from(duration_minutes)),
-        )
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|(a, b)| HybridSlot {
-            starts_at: DateTime(a),
-            ends_at: DateTime(b),
-        })
-        .collect())
+        Ok(bookings::hybrid_slots(conn, viewer.school, &s, duration)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|(a, b)| HybridSlot {
+                starts_at: DateTime(a),
+                ends_at: DateTime(b),
+            })
+            .collect())
     }
 }
 
@@ -470,58 +459,48 @@ impl StaffMutation {
         ctx: &Context<'_>,
         input: BookHybridSlotInput,
     ) -> Result<BookingPayload> {
-        let viewer = crate::context::viewer(ctx)?;
-        let out = |e: UserError| {
-            Ok(BookingPayload {
-                user_errors: vec![e],
-                ..Default::default()
-            })
-        };
-        if !(5..=600).contains(&input.duration_minutes) {
-            return out(FieldError::invalid(
-                "durationMinutes",
-                "a lesson lasts between 5 and 600 minutes",
-            )
-            .into());
-        }
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let student_id =
-            match super::booking::student_to_book(&tx, viewer, &input.student_id).await? {
-                Ok(id) => id,
-                Err(e) => return out(e.into()),
+        use ::booking::{BookingError, Missing};
+        mutation(ctx, async |tx, viewer| {
+            let duration = match ::booking::lesson::parse_length(i64::from(input.duration_minutes))
+            {
+                Ok(d) => d,
+                Err(e) => return Ok(Done::refuse(e)),
             };
-        let Some(session_id) = decode(Kind::Session, &input.session_id) else {
-            return out(FieldError::not_found("sessionId", "session").into());
-        };
-        match bookings::book_hybrid_slot(
-            &tx,
-            viewer.school,
-            kernel::SessionId::from_uuid(session_id),
-            student_id,
-            input.starts_at.0,
-            Duration::minutes(i64::from(input.duration_minutes)),
-            viewer.user,
-            app.clock.now(),
-        )
-        .await
-        .map_err(internal)?
-        {
-            Err(e) => out(e.into()),
-            Ok(b) => {
-                commit(
-                    ctx,
-                    tx,
-                    viewer.school,
-                    Some(viewer.user),
-                    &[(Kind::Booking, b.id), (Kind::Session, session_id)],
-                )
-                .await?;
-                Ok(BookingPayload {
-                    booking: Some(Booking(b)),
-                    user_errors: vec![],
-                })
+            let student =
+                match super::booking::student_to_book(tx, viewer, &input.student_id).await? {
+                    Ok(id) => id,
+                    Err(e) => return Ok(Done::refuse(e)),
+                };
+            let Some(session) = decode(Kind::Session, &input.session_id) else {
+                return Ok(Done::refuse(BookingError::NotFound(Missing::Session)));
+            };
+            let now = app(ctx).clock.now();
+            match bookings::book_hybrid_slot(
+                tx,
+                viewer.school,
+                kernel::SessionId::from_uuid(session),
+                student,
+                input.starts_at.0,
+                duration,
+                viewer.user,
+                now,
+            )
+            .await
+            .map_err(internal)?
+            {
+                Err(e) => Ok(Done::refuse(e)),
+                Ok(b) => {
+                    let targets = vec![(Kind::Booking, b.id), (Kind::Session, session)];
+                    Ok(Done::Commit(
+                        BookingPayload {
+                            booking: Some(Booking(b)),
+                            user_errors: vec![],
+                        },
+                        targets,
+                    ))
+                }
             }
-        }
+        })
+        .await
     }
 }

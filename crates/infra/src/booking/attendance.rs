@@ -23,6 +23,8 @@ pub async fn record_attendance(
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<Outcome<Vec<attendance_row::Model>>> {
+    // The session's lock orders this after any booking change on it.
+    rows::lock_session(tx, school, session_id).await?;
     let roster = booking_row::Entity::find()
         .filter(booking_row::Column::SchoolId.eq(school.uuid()))
         .filter(booking_row::Column::SessionId.eq(session_id.uuid()))

@@ -327,12 +327,20 @@ pub async fn create_booking_series(
         interval_weeks: None,
         exdates: Vec::new(),
     });
-    let occurrences = match schedule.ok().and_then(|s| {
-        s.occurrences_through(local.date_naive() + Duration::days(366))
-            .ok()
-    }) {
-        Some(o) if !o.is_empty() => o,
-        _ => return Ok(Err(RuleError::Empty.into())),
+    // The rule was written by the core, so the only user-made ways for the
+    // schedule to fail are an end before the start and a zero count.
+    let schedule = match schedule {
+        Ok(s) => s,
+        Err(scheduling::ScheduleError::EndBeforeStart { .. }) => {
+            return Ok(Err(RuleError::UntilBeforeStart.into()));
+        }
+        Err(scheduling::ScheduleError::ZeroCount) => return Ok(Err(RuleError::Count.into())),
+        Err(_) => return Ok(Err(RuleError::Unexpandable.into())),
+    };
+    let occurrences = match schedule.occurrences_through(local.date_naive() + Duration::days(366)) {
+        Ok(o) if !o.is_empty() => o,
+        Ok(_) => return Ok(Err(RuleError::Empty.into())),
+        Err(_) => return Ok(Err(RuleError::Unexpandable.into())),
     };
     let id: BookingSeriesId = new_id();
     booking_series::ActiveModel {

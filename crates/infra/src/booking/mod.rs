@@ -7,8 +7,11 @@
 //! and seats are taken with one conditional `UPDATE … SET seats_taken =
 //! seats_taken + n WHERE seats_taken + n <= capacity`, so confirmed seats
 //! never exceed capacity whatever the interleaving. 1-on-1 bookings lock
-//! the teacher's row the same way, and every booking locks the student's
-//! row, so two requests cannot both pass an overlap check.
+//! the teacher's row the same way; group and 1-on-1 bookings lock the
+//! student's row, so two requests cannot both pass an overlap check. A
+//! change to an existing booking (decide, cancel, reschedule) locks its
+//! session (or teacher) and then the booking itself, and decides on the
+//! booking as re-read under those locks (`rows::lock_booking`).
 //!
 //! `sessions.seats_taken` counts seats held by PENDING and CONFIRMED
 //! bookings and by open waitlist offers: a freed seat goes to the waitlist

@@ -368,6 +368,39 @@ pub async fn insert_booking(
     .await?)
 }
 
+/// Locks a booking for a change and reads it afresh, after locking the
+/// row its seats or time depend on (its session, else its teacher), so a
+/// decision is taken on the booking as it is now: two racing cancellations
+/// of one booking cannot both see it CONFIRMED and both free its seats.
+/// Lock order everywhere: session (or teacher), then booking.
+pub async fn lock_booking(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    b: &booking_row::Model,
+) -> Result<booking_row::Model> {
+    match (b.session_id, b.teacher_id) {
+        (Some(s), _) => {
+            lock_session(tx, school, SessionId::from_uuid(s)).await?;
+        }
+        (None, Some(t)) => {
+            lock_teacher(tx, school, TeacherId::from_uuid(t)).await?;
+        }
+        (None, None) => {}
+    }
+    booking_row::Entity::find()
+        .filter(booking_row::Column::SchoolId.eq(school.uuid()))
+        .filter(booking_row::Column::Id.eq(b.id))
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or_else(|| {
+            corrupt(
+                "bookings",
+                format!("booking {} vanished under its lock", b.id),
+            )
+        })
+}
+
 /// A booking of the school by id.
 pub async fn find_booking(
     conn: &impl ConnectionTrait,

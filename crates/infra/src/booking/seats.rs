@@ -332,9 +332,7 @@ pub async fn decide(
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<Outcome<booking_row::Model>> {
-    if let Some(sid) = b.session_id {
-        rows::lock_session(tx, school, SessionId::from_uuid(sid)).await?;
-    }
+    let b = &rows::lock_booking(tx, school, b).await?;
     let release = match seats::decide(&view(b)?, approve) {
         Ok(r) => r,
         Err(e) => return Ok(Err(e)),
@@ -362,6 +360,7 @@ pub async fn cancel(
     change: Change,
     now: DateTime<Utc>,
 ) -> Result<Outcome<Vec<booking_row::Model>>> {
+    let b = &rows::lock_booking(tx, school, b).await?;
     let policy = policy_of_booking(tx, school, b).await?;
     if let Err(e) = seats::cancel(now, &view(b)?, &policy, change.who) {
         return Ok(Err(e));
@@ -389,9 +388,7 @@ pub async fn cancel(
     }
     let mut done = Vec::new();
     for t in targets {
-        if let Some(sid) = t.session_id {
-            rows::lock_session(tx, school, SessionId::from_uuid(sid)).await?;
-        }
+        let t = rows::lock_booking(tx, school, &t).await?;
         let release = match seats::cancel(now, &view(&t)?, &policy, change.who) {
             Ok(r) => r,
             Err(e) => return Ok(Err(e)),
@@ -432,16 +429,19 @@ pub async fn reschedule(
     let kind = rows::kind_of(old)?;
     match (kind, to) {
         (BookingKind::OneOnOne, Move::To(_)) | (BookingKind::GroupSession, Move::ToSession(_)) => {}
-        _ => {
-            return Ok(Err(BookingError::Transition(booking::TransitionError {
-                from: rows::status_of(old)?,
-                to: booking::BookingStatus::Rescheduled,
-            })));
+        _ => return Ok(Err(BookingError::WrongMove)),
+    }
+    // Both sessions are locked in id order before either is touched, so
+    // two moves in opposite directions wait for each other instead of
+    // deadlocking.
+    if let (Some(from), Move::ToSession(target)) = (old.session_id, to) {
+        let mut both = [SessionId::from_uuid(from), target];
+        both.sort();
+        for s in both {
+            rows::lock_session(tx, school, s).await?;
         }
     }
-    if let Some(sid) = old.session_id {
-        rows::lock_session(tx, school, SessionId::from_uuid(sid)).await?;
-    }
+    let old = &rows::lock_booking(tx, school, old).await?;
     let policy = policy_of_booking(tx, school, old).await?;
     let release = match seats::reschedule(now, &view(old)?, &policy, change.who) {
         Ok(r) => r,
@@ -451,6 +451,7 @@ pub async fn reschedule(
     row.status = Set(release.status.as_str().to_owned());
     row.cancelled_at = Set(Some(now));
     row.cancelled_by = Set(Some(change.by.uuid()));
+    row.cancel_reason = Set(Some("rescheduled".into()));
     let moved = row.update(tx).await?;
     free_seats(tx, school, old, release.frees_seats, now).await?;
     let student = StudentId::from_uuid(old.student_id);

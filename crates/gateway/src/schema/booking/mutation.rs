@@ -84,23 +84,12 @@ fn canceller(viewer: &Viewer, teacher: Option<TeacherId>) -> Canceller {
     }
 }
 
-fn lesson_length(minutes: i32) -> std::result::Result<Duration, FieldError> {
-    if (5..=600).contains(&minutes) {
-        Ok(Duration::minutes(i64::from(minutes)))
-    } else {
-        Err(FieldError::invalid(
-            "durationMinutes",
-            "a lesson lasts between 5 and 600 minutes",
-        ))
-    }
+fn lesson_length(minutes: i32) -> std::result::Result<Duration, BookingError> {
+    ::booking::lesson::parse_length(i64::from(minutes))
 }
 
-fn seat_count(seats: i32) -> std::result::Result<u32, FieldError> {
-    if (1..=50).contains(&seats) {
-        Ok(seats as u32)
-    } else {
-        Err(FieldError::invalid("seats", "book between 1 and 50 seats"))
-    }
+fn seat_count(seats: i32) -> std::result::Result<u32, BookingError> {
+    ::booking::seats::parse_seats(i64::from(seats))
 }
 
 /// Decodes an optional offering id (NOT_FOUND when malformed).
@@ -567,12 +556,7 @@ impl BookingMutation {
                         .map(SessionId::from_uuid)
                         .ok_or(BookingError::NotFound(Missing::Session))
                 )),
-                _ => {
-                    return Ok(Done::refuse(FieldError::invalid(
-                        "startsAt",
-                        "give startsAt to move a 1-on-1 lesson, or sessionId to move a group booking",
-                    )));
-                }
+                _ => return Ok(Done::refuse(BookingError::WrongMove)),
             };
             let change = Change {
                 by: viewer.user,

@@ -13,8 +13,7 @@ use crate::ids::{Kind, decode};
 use crate::scalars::DateTime;
 use crate::schema::{Teacher, authorize};
 
-/// Widest range one slot search may span.
-pub const MAX_SLOT_DAYS: i64 = 31;
+use ::booking::slots::{GRID_MINUTES, MAX_SEARCH_DAYS};
 
 /// A refusal of a query argument, as the transport error queries use.
 fn refused(e: impl Into<UserError>) -> async_graphql::Error {
@@ -55,20 +54,15 @@ impl BookingQuery {
         if to.0 <= from.0 {
             return Err(bad_input("to", Code::Invalid, "`to` must be after `from`"));
         }
-        if to.0 - from.0 > Duration::days(MAX_SLOT_DAYS) {
+        if to.0 - from.0 > Duration::days(MAX_SEARCH_DAYS) {
             return Err(bad_input(
                 "to",
                 Code::BeyondHorizon,
-                format!("a slot search may span at most {MAX_SLOT_DAYS} days; split the range"),
+                format!("a slot search may span at most {MAX_SEARCH_DAYS} days; split the range"),
             ));
         }
-        if !(5..=600).contains(&duration_minutes) {
-            return Err(bad_input(
-                "durationMinutes",
-                Code::Invalid,
-                "a lesson lasts between 5 and 600 minutes",
-            ));
-        }
+        let duration =
+            ::booking::lesson::parse_length(i64::from(duration_minutes)).map_err(refused)?;
         let display = match timezone.as_deref().map(TimeZone::parse).transpose() {
             Ok(tz) => tz,
             Err(e) => return Err(bad_input("timezone", Code::UnknownTimeZone, e.to_string())),
@@ -103,8 +97,8 @@ impl BookingQuery {
             offering,
             from: from.0,
             to: to.0,
-            duration: Duration::minutes(i64::from(duration_minutes)),
-            grid: Duration::minutes(15),
+            duration,
+            grid: Duration::minutes(GRID_MINUTES),
         };
         let now = app(ctx).clock.now();
         let mut out = Vec::new();
