@@ -13,9 +13,8 @@ use kernel::{FamilyId, FieldError, StudentId, TeacherId, UserErrorCode, UserId};
 
 use super::account::{Role, check_password};
 use super::page::{Page, PageArgs, paginate};
-use super::refuse;
 use super::setup::find_in_school;
-use super::{Student, allow, authorize, commit, load};
+use super::{Done, Payload, Student, allow, authorize, load, mutation, payloads};
 use crate::context::{app, loaders};
 use crate::error::{UserError, internal};
 use crate::ids::{Kind, encode};
@@ -323,13 +322,7 @@ impl IdentityMutation {
         ctx: &Context<'_>,
         input: CreateUserInput,
     ) -> Result<CreateUserPayload> {
-        let viewer = authorize(ctx, Action::ManageUsers)?;
-        let fail = |e| {
-            refuse(e, |user_errors| CreateUserPayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
+        authorize(ctx, Action::ManageUsers)?;
         let parsed = (|| {
             Ok::<_, FieldError>((
                 email("email", &input.email)?,
@@ -341,66 +334,64 @@ impl IdentityMutation {
         })();
         let (email, first_name, last_name, roles, ()) = match parsed {
             Ok(p) => p,
-            Err(e) => return fail(e),
+            Err(e) => return Ok(CreateUserPayload::refused(vec![e.into()])),
         };
-        let app = app(ctx);
+        // Hashing is deliberately slow: done before the write transaction.
         let password_hash = infra::auth::hash_password(&input.password).map_err(internal)?;
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let mut teacher = None;
-        if let Some(id) = &input.teacher_id {
-            match find_in_school::<infra::entity::teacher::Entity>(
-                &tx,
-                viewer.school,
-                Kind::Teacher,
-                id,
-            )
-            .await?
-            {
-                Some(t) => teacher = Some(TeacherId::from_uuid(t.id)),
-                None => return fail(FieldError::not_found("teacherId", "teacher")),
+        mutation(ctx, async |tx, viewer| {
+            let mut teacher = None;
+            if let Some(id) = &input.teacher_id {
+                match find_in_school::<infra::entity::teacher::Entity>(
+                    tx,
+                    viewer.school,
+                    Kind::Teacher,
+                    id,
+                )
+                .await?
+                {
+                    Some(t) => teacher = Some(TeacherId::from_uuid(t.id)),
+                    None => return Ok(Done::refuse(FieldError::not_found("teacherId", "teacher"))),
+                }
             }
-        }
-        let mut student = None;
-        if let Some(id) = &input.student_id {
-            match find_in_school::<student::Entity>(&tx, viewer.school, Kind::Student, id).await? {
-                Some(s) => student = Some(StudentId::from_uuid(s.id)),
-                None => return fail(FieldError::not_found("studentId", "student")),
+            let mut student = None;
+            if let Some(id) = &input.student_id {
+                match find_in_school::<student::Entity>(tx, viewer.school, Kind::Student, id)
+                    .await?
+                {
+                    Some(s) => student = Some(StudentId::from_uuid(s.id)),
+                    None => return Ok(Done::refuse(FieldError::not_found("studentId", "student"))),
+                }
             }
-        }
-        let new = NewUser {
-            email,
-            password_hash,
-            first_name,
-            last_name,
-            roles,
-            teacher,
-            student,
-        };
-        let Some(created) = organisation::create_user(&tx, viewer.school, new, app.clock.now())
-            .await
-            .map_err(internal)?
-        else {
-            return Ok(CreateUserPayload {
-                user_errors: vec![UserError::input(
+            let new = NewUser {
+                email,
+                password_hash,
+                first_name,
+                last_name,
+                roles,
+                teacher,
+                student,
+            };
+            let now = app(ctx).clock.now();
+            let Some(created) = organisation::create_user(tx, viewer.school, new, now)
+                .await
+                .map_err(internal)?
+            else {
+                return Ok(Done::Refuse(UserError::input(
                     "email",
                     UserErrorCode::Taken,
                     "an account with this email already exists",
-                )],
-                ..Default::default()
-            });
-        };
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::User, created.id)],
-        )
-        .await?;
-        Ok(CreateUserPayload {
-            user: Some(User(created)),
-            user_errors: vec![],
+                )));
+            };
+            let id = created.id;
+            Ok(Done::Commit(
+                CreateUserPayload {
+                    user: Some(User(created)),
+                    user_errors: vec![],
+                },
+                vec![(Kind::User, id)],
+            ))
         })
+        .await
     }
 
     /// Replaces a user's roles. Admins only; the last admin cannot drop
@@ -410,50 +401,41 @@ impl IdentityMutation {
         ctx: &Context<'_>,
         input: SetUserRolesInput,
     ) -> Result<SetUserRolesPayload> {
-        let viewer = authorize(ctx, Action::ManageUsers)?;
-        let fail = |e| {
-            refuse(e, |user_errors| SetUserRolesPayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
+        authorize(ctx, Action::ManageUsers)?;
         let roles = match roles_of(&input.roles) {
             Ok(r) => r,
-            Err(e) => return fail(e),
+            Err(e) => return Ok(SetUserRolesPayload::refused(vec![e.into()])),
         };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(target) =
-            find_in_school::<user::Entity>(&tx, viewer.school, Kind::User, &input.user_id).await?
-        else {
-            return fail(FieldError::not_found("userId", "user"));
-        };
-        if let Err(last) =
-            organisation::set_roles_keeping_an_admin(&tx, viewer.school, &target, &roles)
+        mutation(ctx, async |tx, viewer| {
+            let Some(target) =
+                find_in_school::<user::Entity>(tx, viewer.school, Kind::User, &input.user_id)
+                    .await?
+            else {
+                return Ok(Done::refuse(FieldError::not_found("userId", "user")));
+            };
+            if let Err(last) =
+                organisation::set_roles_keeping_an_admin(tx, viewer.school, &target, &roles)
+                    .await
+                    .map_err(internal)?
+            {
+                return Ok(Done::refuse(FieldError {
+                    field: "roles",
+                    code: UserErrorCode::InvalidState,
+                    message: last.to_string(),
+                }));
+            }
+            let updated = repo::find::<user::Entity>(tx, viewer.school, target.id)
                 .await
-                .map_err(internal)?
-        {
-            return fail(FieldError {
-                field: "roles",
-                code: UserErrorCode::InvalidState,
-                message: last.to_string(),
-            });
-        }
-        let updated = repo::find::<user::Entity>(&tx, viewer.school, target.id)
-            .await
-            .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::User, target.id)],
-        )
-        .await?;
-        Ok(SetUserRolesPayload {
-            user: updated.map(User),
-            user_errors: vec![],
+                .map_err(internal)?;
+            Ok(Done::Commit(
+                SetUserRolesPayload {
+                    user: updated.map(User),
+                    user_errors: vec![],
+                },
+                vec![(Kind::User, target.id)],
+            ))
         })
+        .await
     }
 
     /// Changes your password and logs out every other session.
@@ -463,14 +445,8 @@ impl IdentityMutation {
         input: ChangePasswordInput,
     ) -> Result<SessionsPayload> {
         let viewer = authorize(ctx, Action::ManageOwnAccount)?;
-        let fail = |e| {
-            refuse(e, |user_errors| SessionsPayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
         if let Err(e) = check_password("newPassword", &input.new_password) {
-            return fail(e);
+            return Ok(SessionsPayload::refused(vec![e.into()]));
         }
         let app = app(ctx);
         if !organisation::verify_user_password(
@@ -482,84 +458,74 @@ impl IdentityMutation {
         .await
         .map_err(internal)?
         {
-            return fail(FieldError {
-                field: "currentPassword",
-                code: UserErrorCode::InvalidCredentials,
-                message: "the current password is wrong".into(),
-            });
+            return Ok(SessionsPayload::refused(vec![UserError::input(
+                "currentPassword",
+                UserErrorCode::InvalidCredentials,
+                "the current password is wrong",
+            )]));
         }
         let hash = infra::auth::hash_password(&input.new_password).map_err(internal)?;
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        organisation::set_password(&tx, viewer.school, viewer.user, hash)
+        mutation(ctx, async |tx, viewer| {
+            organisation::set_password(tx, viewer.school, viewer.user, hash)
+                .await
+                .map_err(internal)?;
+            let revoked = organisation::revoke_all_tokens(
+                tx,
+                viewer.school,
+                viewer.user,
+                Some(viewer.token),
+                app.clock.now(),
+            )
             .await
             .map_err(internal)?;
-        let revoked = organisation::revoke_all_tokens(
-            &tx,
-            viewer.school,
-            viewer.user,
-            Some(viewer.token),
-            app.clock.now(),
-        )
-        .await
-        .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::User, viewer.user.uuid())],
-        )
-        .await?;
-        Ok(SessionsPayload {
-            revoked: i32::try_from(revoked).unwrap_or(i32::MAX),
-            user_errors: vec![],
+            Ok(Done::Commit(
+                SessionsPayload {
+                    revoked: i32::try_from(revoked).unwrap_or(i32::MAX),
+                    user_errors: vec![],
+                },
+                vec![(Kind::User, viewer.user.uuid())],
+            ))
         })
+        .await
     }
 
     /// Revokes the token this request was sent with.
     async fn logout(&self, ctx: &Context<'_>) -> Result<SessionsPayload> {
-        let viewer = authorize(ctx, Action::ManageOwnAccount)?;
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        organisation::revoke_token(&tx, viewer.school, viewer.token, app.clock.now())
-            .await
-            .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::User, viewer.user.uuid())],
-        )
-        .await?;
-        Ok(SessionsPayload {
-            revoked: 1,
-            user_errors: vec![],
+        authorize(ctx, Action::ManageOwnAccount)?;
+        mutation(ctx, async |tx, viewer| {
+            organisation::revoke_token(tx, viewer.school, viewer.token, app(ctx).clock.now())
+                .await
+                .map_err(internal)?;
+            Ok(Done::Commit(
+                SessionsPayload {
+                    revoked: 1,
+                    user_errors: vec![],
+                },
+                vec![(Kind::User, viewer.user.uuid())],
+            ))
         })
+        .await
     }
 
     /// Revokes every token of your account, this one included ("log out
     /// everywhere").
     async fn revoke_all_sessions(&self, ctx: &Context<'_>) -> Result<SessionsPayload> {
-        let viewer = authorize(ctx, Action::ManageOwnAccount)?;
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let revoked =
-            organisation::revoke_all_tokens(&tx, viewer.school, viewer.user, None, app.clock.now())
-                .await
-                .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::User, viewer.user.uuid())],
-        )
-        .await?;
-        Ok(SessionsPayload {
-            revoked: i32::try_from(revoked).unwrap_or(i32::MAX),
-            user_errors: vec![],
+        authorize(ctx, Action::ManageOwnAccount)?;
+        mutation(ctx, async |tx, viewer| {
+            let now = app(ctx).clock.now();
+            let revoked =
+                organisation::revoke_all_tokens(tx, viewer.school, viewer.user, None, now)
+                    .await
+                    .map_err(internal)?;
+            Ok(Done::Commit(
+                SessionsPayload {
+                    revoked: i32::try_from(revoked).unwrap_or(i32::MAX),
+                    user_errors: vec![],
+                },
+                vec![(Kind::User, viewer.user.uuid())],
+            ))
         })
+        .await
     }
 
     /// Creates a family group. Admins and staff.
@@ -568,13 +534,7 @@ impl IdentityMutation {
         ctx: &Context<'_>,
         input: CreateFamilyInput,
     ) -> Result<FamilyPayload> {
-        let viewer = authorize(ctx, Action::ManageSchool)?;
-        let fail = |e| {
-            refuse(e, |user_errors| FamilyPayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
+        authorize(ctx, Action::ManageSchool)?;
         let parsed = (|| {
             Ok::<_, FieldError>((
                 required_text("name", &input.name)?,
@@ -588,48 +548,52 @@ impl IdentityMutation {
         })();
         let (name, billing_email) = match parsed {
             Ok(p) => p,
-            Err(e) => return fail(e),
+            Err(e) => return Ok(FamilyPayload::refused(vec![e.into()])),
         };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(admin) =
-            find_in_school::<user::Entity>(&tx, viewer.school, Kind::User, &input.admin_user_id)
-                .await?
-        else {
-            return fail(FieldError::not_found("adminUserId", "user"));
-        };
-        let mut students = Vec::new();
-        for id in &input.student_ids {
-            match find_in_school::<student::Entity>(&tx, viewer.school, Kind::Student, id).await? {
-                Some(s) => students.push(StudentId::from_uuid(s.id)),
-                None => return fail(FieldError::not_found("studentIds", "student")),
+        mutation(ctx, async |tx, viewer| {
+            let Some(admin) =
+                find_in_school::<user::Entity>(tx, viewer.school, Kind::User, &input.admin_user_id)
+                    .await?
+            else {
+                return Ok(Done::refuse(FieldError::not_found("adminUserId", "user")));
+            };
+            let mut students = Vec::new();
+            for id in &input.student_ids {
+                match find_in_school::<student::Entity>(tx, viewer.school, Kind::Student, id)
+                    .await?
+                {
+                    Some(s) => students.push(StudentId::from_uuid(s.id)),
+                    None => {
+                        return Ok(Done::refuse(FieldError::not_found("studentIds", "student")));
+                    }
+                }
             }
-        }
-        let created = families::create_family(
-            &tx,
-            viewer.school,
-            NewFamily {
+            let family = NewFamily {
                 name,
                 admin: UserId::from_uuid(admin.id),
                 billing_email,
-            },
-            app.clock.now(),
-        )
-        .await
-        .map_err(internal)?;
-        let family_id = FamilyId::from_uuid(created.id);
-        for s in &students {
-            families::add_member(&tx, viewer.school, family_id, Member::Student(*s))
+            };
+            let now = app(ctx).clock.now();
+            let created = families::create_family(tx, viewer.school, family, now)
                 .await
                 .map_err(internal)?;
-        }
-        let mut targets = vec![(Kind::Family, created.id)];
-        targets.extend(students.iter().map(|s| (Kind::Student, s.uuid())));
-        commit(ctx, tx, viewer.school, Some(viewer.user), &targets).await?;
-        Ok(FamilyPayload {
-            family: Some(Family { model: created }),
-            user_errors: vec![],
+            let family_id = FamilyId::from_uuid(created.id);
+            for s in &students {
+                families::add_member(tx, viewer.school, family_id, Member::Student(*s))
+                    .await
+                    .map_err(internal)?;
+            }
+            let mut targets = vec![(Kind::Family, created.id)];
+            targets.extend(students.iter().map(|s| (Kind::Student, s.uuid())));
+            Ok(Done::Commit(
+                FamilyPayload {
+                    family: Some(Family { model: created }),
+                    user_errors: vec![],
+                },
+                targets,
+            ))
         })
+        .await
     }
 
     /// Adds a guardian or a student to a family. Staff, or the family's
@@ -639,66 +603,65 @@ impl IdentityMutation {
         ctx: &Context<'_>,
         input: AddFamilyMemberInput,
     ) -> Result<FamilyPayload> {
-        let viewer = crate::context::viewer(ctx)?;
-        let fail = |e| {
-            refuse(e, |user_errors| FamilyPayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(found) =
-            find_in_school::<family::Entity>(&tx, viewer.school, Kind::Family, &input.family_id)
-                .await?
-        else {
-            return fail(FieldError::not_found("familyId", "family"));
-        };
-        allow(
-            viewer,
-            Action::ManageFamily {
-                admin: UserId::from_uuid(found.admin_user_id),
-            },
-        )?;
-        let (member, target) = match (&input.user_id, &input.student_id) {
-            (Some(id), None) => {
-                match find_in_school::<user::Entity>(&tx, viewer.school, Kind::User, id).await? {
-                    Some(u) => (Member::User(UserId::from_uuid(u.id)), (Kind::User, u.id)),
-                    None => return fail(FieldError::not_found("userId", "user")),
-                }
-            }
-            (None, Some(id)) => {
-                match find_in_school::<student::Entity>(&tx, viewer.school, Kind::Student, id)
+        mutation(ctx, async |tx, viewer| {
+            let Some(found) =
+                find_in_school::<family::Entity>(tx, viewer.school, Kind::Family, &input.family_id)
                     .await?
-                {
-                    Some(s) => (
-                        Member::Student(StudentId::from_uuid(s.id)),
-                        (Kind::Student, s.id),
-                    ),
-                    None => return fail(FieldError::not_found("studentId", "student")),
+            else {
+                return Ok(Done::refuse(FieldError::not_found("familyId", "family")));
+            };
+            allow(
+                viewer,
+                Action::ManageFamily {
+                    admin: UserId::from_uuid(found.admin_user_id),
+                },
+            )?;
+            let (member, target) = match (&input.user_id, &input.student_id) {
+                (Some(id), None) => {
+                    match find_in_school::<user::Entity>(tx, viewer.school, Kind::User, id).await? {
+                        Some(u) => (Member::User(UserId::from_uuid(u.id)), (Kind::User, u.id)),
+                        None => return Ok(Done::refuse(FieldError::not_found("userId", "user"))),
+                    }
                 }
-            }
-            _ => {
-                return fail(FieldError::invalid(
-                    "userId",
-                    "give exactly one of userId and studentId",
-                ));
-            }
-        };
-        families::add_member(&tx, viewer.school, FamilyId::from_uuid(found.id), member)
-            .await
-            .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::Family, found.id), target],
-        )
-        .await?;
-        Ok(FamilyPayload {
-            family: Some(Family { model: found }),
-            user_errors: vec![],
+                (None, Some(id)) => {
+                    match find_in_school::<student::Entity>(tx, viewer.school, Kind::Student, id)
+                        .await?
+                    {
+                        Some(s) => (
+                            Member::Student(StudentId::from_uuid(s.id)),
+                            (Kind::Student, s.id),
+                        ),
+                        None => {
+                            return Ok(Done::refuse(FieldError::not_found("studentId", "student")));
+                        }
+                    }
+                }
+                _ => {
+                    return Ok(Done::refuse(FieldError::invalid(
+                        "userId",
+                        "give exactly one of userId and studentId",
+                    )));
+                }
+            };
+            families::add_member(tx, viewer.school, FamilyId::from_uuid(found.id), member)
+                .await
+                .map_err(internal)?;
+            let targets = vec![(Kind::Family, found.id), target];
+            Ok(Done::Commit(
+                FamilyPayload {
+                    family: Some(Family { model: found }),
+                    user_errors: vec![],
+                },
+                targets,
+            ))
         })
+        .await
     }
 }
+
+payloads!(
+    CreateUserPayload,
+    SetUserRolesPayload,
+    SessionsPayload,
+    FamilyPayload
+);

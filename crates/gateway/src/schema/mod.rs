@@ -114,7 +114,8 @@ pub(crate) enum Done<P> {
     Commit(P, Vec<(Kind, Uuid)>),
     /// Roll back and answer with this refusal.
     Refuse(crate::error::UserError),
-    /// Roll back (nothing changed) and answer: an idempotent replay.
+    /// Roll back (nothing to keep) and answer with this payload: an
+    /// idempotent replay, or a refusal that carries more than userErrors.
     Answer(P),
     /// Commit what happened on the way (e.g. lapsed offers expired) and
     /// still answer with this refusal.
@@ -152,15 +153,6 @@ pub(crate) async fn mutation<P: Payload>(
             Ok(P::refused(vec![e]))
         }
     }
-}
-
-/// A payload carrying one expected failure: `build` puts the userError
-/// into the payload type, every other field left empty.
-pub(crate) fn refuse<T>(
-    e: impl Into<crate::error::UserError>,
-    build: impl FnOnce(Vec<crate::error::UserError>) -> T,
-) -> async_graphql::Result<T> {
-    Ok(build(vec![e.into()]))
 }
 
 /// The viewer, if the policy (`kernel::policy`) lets them do `action`;

@@ -13,7 +13,8 @@ use std::collections::HashSet;
 
 use super::setup::find_in_school;
 use super::{
-    ClassSeries, Conflict, ConflictPolicy, GenerationMode, SeriesStatus, Session, authorize, commit,
+    ClassSeries, Conflict, ConflictPolicy, Done, GenerationMode, Payload, SeriesStatus, Session,
+    authorize, mutation, payloads,
 };
 use crate::context::app;
 use crate::error::{Code, UserError, bad_input, internal};
@@ -196,55 +197,49 @@ impl SeriesMutation {
     async fn create_class_series(
         &self,
         ctx: &Context<'_>,
-        mut input: CreateClassSeriesInput,
+        input: CreateClassSeriesInput,
     ) -> Result<CreateClassSeriesPayload> {
-        let viewer = authorize(ctx, Action::ManageSchool)?;
+        authorize(ctx, Action::ManageSchool)?;
         let canonical = idempotency::canonical(&input);
-        let key = input.idempotency_key.take();
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let key = match idempotency::claim(ctx, &tx, viewer, key, &canonical).await? {
-            Err(e) => {
-                return Ok(CreateClassSeriesPayload {
-                    series: None,
-                    user_errors: vec![e.into()],
-                });
-            }
-            Ok(Next::Replay(id)) => {
-                let series = repo::find::<class_series::Entity>(&tx, viewer.school, id)
-                    .await
-                    .map_err(internal)?;
-                return Ok(CreateClassSeriesPayload {
-                    series: series.map(ClassSeries),
-                    user_errors: vec![],
-                });
-            }
-            Ok(Next::Proceed(key)) => key,
-        };
-        match validate_series(&tx, viewer.school, input).await? {
-            Err(errors) => Ok(CreateClassSeriesPayload {
-                series: None,
-                user_errors: errors,
-            }),
-            Ok(new) => {
-                let series = service::create_series(&tx, viewer.school, new, app.clock.now())
-                    .await
-                    .map_err(internal)?;
-                idempotency::complete(&tx, viewer, key, series.id).await?;
-                commit(
-                    ctx,
-                    tx,
-                    viewer.school,
-                    Some(viewer.user),
-                    &[(Kind::ClassSeries, series.id)],
-                )
-                .await?;
-                Ok(CreateClassSeriesPayload {
+        mutation(ctx, async |tx, viewer| {
+            let key = input.idempotency_key.clone();
+            let key = match idempotency::claim(ctx, tx, viewer, key, &canonical).await? {
+                Err(e) => return Ok(Done::refuse(e)),
+                Ok(Next::Replay(id)) => {
+                    let series = repo::find::<class_series::Entity>(tx, viewer.school, id)
+                        .await
+                        .map_err(internal)?;
+                    return Ok(Done::Answer(CreateClassSeriesPayload {
+                        series: series.map(ClassSeries),
+                        user_errors: vec![],
+                    }));
+                }
+                Ok(Next::Proceed(key)) => key,
+            };
+            let new = match validate_series(tx, viewer.school, input).await? {
+                Err(errors) => {
+                    return Ok(Done::Answer(CreateClassSeriesPayload {
+                        series: None,
+                        user_errors: errors,
+                    }));
+                }
+                Ok(new) => new,
+            };
+            let now = app(ctx).clock.now();
+            let series = service::create_series(tx, viewer.school, new, now)
+                .await
+                .map_err(internal)?;
+            idempotency::complete(tx, viewer, key, series.id).await?;
+            let id = series.id;
+            Ok(Done::Commit(
+                CreateClassSeriesPayload {
                     series: Some(ClassSeries(series)),
                     user_errors: vec![],
-                })
-            }
-        }
+                },
+                vec![(Kind::ClassSeries, id)],
+            ))
+        })
+        .await
     }
 
     /// Generates the series' sessions through a date, applying its conflict
@@ -255,55 +250,51 @@ impl SeriesMutation {
         ctx: &Context<'_>,
         input: GenerateSessionsInput,
     ) -> Result<GenerateSessionsPayload> {
-        let viewer = authorize(ctx, Action::ManageSchool)?;
-        let not_found = || GenerateSessionsPayload {
-            user_errors: vec![series_not_found()],
-            ..Default::default()
-        };
+        authorize(ctx, Action::ManageSchool)?;
         let Some(series_id) = series_id(&input.series_id) else {
-            return Ok(not_found());
+            return Ok(GenerateSessionsPayload::refused(vec![series_not_found()]));
         };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let generated = service::generate(
-            &tx,
-            viewer.school,
-            series_id,
-            input.through.0,
-            app.clock.now(),
-        )
-        .await
-        .map_err(internal)?;
-        let generated = match generated {
-            None => return Ok(not_found()),
-            Some(Err(e)) => {
-                let conflicts = match &e {
-                    scheduling::GenerationError::Conflicts(found) => to_conflicts(
-                        found,
-                        &found.iter().map(|c| c.session.uuid()).collect(),
-                        false,
-                    ),
-                    _ => vec![],
-                };
-                return Ok(GenerateSessionsPayload {
-                    conflicts,
-                    user_errors: vec![e.into()],
-                    ..Default::default()
-                });
-            }
-            Some(Ok(generated)) => generated,
-        };
-        let mut targets = vec![(Kind::ClassSeries, generated.series.id)];
-        targets.extend(generated.created.iter().map(|s| (Kind::Session, s.id)));
-        commit(ctx, tx, viewer.school, Some(viewer.user), &targets).await?;
-        let ghosts: HashSet<uuid::Uuid> = generated.not_stored.iter().map(|id| id.uuid()).collect();
-        Ok(GenerateSessionsPayload {
-            conflicts: to_conflicts(&generated.conflicts, &ghosts, true),
-            created: generated.created.into_iter().map(Session).collect(),
-            skipped_dates: generated.skipped.into_iter().map(LocalDate).collect(),
-            series: Some(ClassSeries(generated.series)),
-            user_errors: vec![],
+        mutation(ctx, async |tx, viewer| {
+            let now = app(ctx).clock.now();
+            let generated = service::generate(tx, viewer.school, series_id, input.through.0, now)
+                .await
+                .map_err(internal)?;
+            let generated = match generated {
+                None => return Ok(Done::Refuse(series_not_found())),
+                Some(Err(e)) => {
+                    let conflicts = match &e {
+                        scheduling::GenerationError::Conflicts(found) => to_conflicts(
+                            found,
+                            &found.iter().map(|c| c.session.uuid()).collect(),
+                            false,
+                        ),
+                        _ => vec![],
+                    };
+                    // Nothing is written; the refusal shows what clashed.
+                    return Ok(Done::Answer(GenerateSessionsPayload {
+                        conflicts,
+                        user_errors: vec![e.into()],
+                        ..Default::default()
+                    }));
+                }
+                Some(Ok(generated)) => generated,
+            };
+            let mut targets = vec![(Kind::ClassSeries, generated.series.id)];
+            targets.extend(generated.created.iter().map(|s| (Kind::Session, s.id)));
+            let ghosts: HashSet<uuid::Uuid> =
+                generated.not_stored.iter().map(|id| id.uuid()).collect();
+            Ok(Done::Commit(
+                GenerateSessionsPayload {
+                    conflicts: to_conflicts(&generated.conflicts, &ghosts, true),
+                    created: generated.created.into_iter().map(Session).collect(),
+                    skipped_dates: generated.skipped.into_iter().map(LocalDate).collect(),
+                    series: Some(ClassSeries(generated.series)),
+                    user_errors: vec![],
+                },
+                targets,
+            ))
         })
+        .await
     }
 
     /// Pauses, resumes, ends or disables a series.
@@ -312,54 +303,48 @@ impl SeriesMutation {
         ctx: &Context<'_>,
         input: SetClassSeriesStatusInput,
     ) -> Result<SetClassSeriesStatusPayload> {
-        let viewer = authorize(ctx, Action::ManageSchool)?;
-        let not_found = || SetClassSeriesStatusPayload {
-            user_errors: vec![series_not_found()],
-            ..Default::default()
-        };
+        authorize(ctx, Action::ManageSchool)?;
         let Some(series_id) = series_id(&input.series_id) else {
-            return Ok(not_found());
+            return Ok(SetClassSeriesStatusPayload::refused(vec![
+                series_not_found(),
+            ]));
         };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let changed = service::set_status(
-            &tx,
-            viewer.school,
-            series_id,
-            input.status.into(),
-            app.clock.now(),
-        )
-        .await
-        .map_err(internal)?;
-        match changed {
-            None => Ok(not_found()),
-            Some(Err(e)) => Ok(SetClassSeriesStatusPayload {
-                user_errors: vec![UserError::input(
+        mutation(ctx, async |tx, viewer| {
+            let now = app(ctx).clock.now();
+            let changed =
+                service::set_status(tx, viewer.school, series_id, input.status.into(), now)
+                    .await
+                    .map_err(internal)?;
+            match changed {
+                None => Ok(Done::Refuse(series_not_found())),
+                Some(Err(e)) => Ok(Done::Refuse(UserError::input(
                     "status",
                     UserErrorCode::InvalidState,
                     e.to_string(),
-                )],
-                ..Default::default()
-            }),
-            Some(Ok((series, ended))) => {
-                commit(
-                    ctx,
-                    tx,
-                    viewer.school,
-                    Some(viewer.user),
-                    &[(Kind::ClassSeries, series.id)],
-                )
-                .await?;
-                Ok(SetClassSeriesStatusPayload {
-                    series: Some(ClassSeries(series)),
-                    cancelled_sessions: i32::try_from(ended.cancelled).unwrap_or(i32::MAX),
-                    kept_booked_sessions: i32::try_from(ended.kept).unwrap_or(i32::MAX),
-                    user_errors: vec![],
-                })
+                ))),
+                Some(Ok((series, ended))) => {
+                    let id = series.id;
+                    Ok(Done::Commit(
+                        SetClassSeriesStatusPayload {
+                            series: Some(ClassSeries(series)),
+                            cancelled_sessions: i32::try_from(ended.cancelled).unwrap_or(i32::MAX),
+                            kept_booked_sessions: i32::try_from(ended.kept).unwrap_or(i32::MAX),
+                            user_errors: vec![],
+                        },
+                        vec![(Kind::ClassSeries, id)],
+                    ))
+                }
             }
-        }
+        })
+        .await
     }
 }
+
+payloads!(
+    CreateClassSeriesPayload,
+    GenerateSessionsPayload,
+    SetClassSeriesStatusPayload,
+);
 
 /// Loads the rows a new series names (each from the viewer's school only),
 /// then lets `scheduling::parse_series` apply defaults and rules. Every

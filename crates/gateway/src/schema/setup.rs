@@ -12,10 +12,9 @@ use scheduling::OfferingSpec;
 
 use super::idempotency::{self, Next};
 use super::page::{Page, PageArgs, paginate};
-use super::refuse;
-
 use super::{
-    Location, Offering, OfferingKind, Room, RoomKind, Student, Teacher, allow, authorize, commit,
+    Done, Location, Offering, OfferingKind, Payload, Room, RoomKind, Student, Teacher, allow,
+    authorize, mutation, payloads,
 };
 use crate::context::app;
 use crate::error::{UserError, internal};
@@ -202,52 +201,40 @@ impl SetupMutation {
         ctx: &Context<'_>,
         input: CreateLocationInput,
     ) -> Result<CreateLocationPayload> {
-        let viewer = authorize(ctx, Action::ManageSchool)?;
-        let fail = |e| {
-            refuse(e, |user_errors| CreateLocationPayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
+        authorize(ctx, Action::ManageSchool)?;
         let name = match required_text("name", &input.name) {
             Ok(n) => n,
-            Err(e) => return fail(e),
+            Err(e) => return refused(e),
         };
         let timezone = match input.timezone.as_deref().map(TimeZone::parse).transpose() {
             Ok(tz) => tz,
             Err(e) => {
-                return Ok(CreateLocationPayload {
-                    user_errors: vec![UserError::input(
-                        "timezone",
-                        UserErrorCode::UnknownTimeZone,
-                        e.to_string(),
-                    )],
-                    ..Default::default()
-                });
+                return refused(UserError::input(
+                    "timezone",
+                    UserErrorCode::UnknownTimeZone,
+                    e.to_string(),
+                ));
             }
         };
         let address = input
             .address
             .map(|a| a.trim().to_owned())
             .filter(|a| !a.is_empty());
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let location =
-            places::create_location(&tx, viewer.school, name, address, timezone, app.clock.now())
+        mutation(ctx, async |tx, viewer| {
+            let now = app(ctx).clock.now();
+            let location = places::create_location(tx, viewer.school, name, address, timezone, now)
                 .await
                 .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::Location, location.id)],
-        )
-        .await?;
-        Ok(CreateLocationPayload {
-            location: Some(Location(location)),
-            user_errors: vec![],
+            let id = location.id;
+            Ok(Done::Commit(
+                CreateLocationPayload {
+                    location: Some(Location(location)),
+                    user_errors: vec![],
+                },
+                vec![(Kind::Location, id)],
+            ))
         })
+        .await
     }
 
     /// Adds a room or booth to a location.
@@ -256,108 +243,81 @@ impl SetupMutation {
         ctx: &Context<'_>,
         input: CreateRoomInput,
     ) -> Result<CreateRoomPayload> {
-        let viewer = authorize(ctx, Action::ManageSchool)?;
-        let fail = |e| {
-            refuse(e, |user_errors| CreateRoomPayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
+        authorize(ctx, Action::ManageSchool)?;
         let spec = match RoomSpec::parse(
             &input.name,
             i64::from(input.capacity),
             input.kind.unwrap_or(RoomKind::Room).into(),
         ) {
             Ok(spec) => spec,
-            Err(e) => return fail(e),
+            Err(e) => return refused(e),
         };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(location) = find_in_school::<location::Entity>(
-            &tx,
-            viewer.school,
-            Kind::Location,
-            &input.location_id,
-        )
-        .await?
-        else {
-            return fail(FieldError::not_found("locationId", "location"));
-        };
-        let room = places::create_room(
-            &tx,
-            viewer.school,
-            kernel::LocationId::from_uuid(location.id),
-            spec,
-            app.clock.now(),
-        )
-        .await
-        .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::Room, room.id)],
-        )
-        .await?;
-        Ok(CreateRoomPayload {
-            room: Some(Room(room)),
-            user_errors: vec![],
+        mutation(ctx, async |tx, viewer| {
+            let Some(location) = find_in_school::<location::Entity>(
+                tx,
+                viewer.school,
+                Kind::Location,
+                &input.location_id,
+            )
+            .await?
+            else {
+                return Ok(Done::refuse(FieldError::not_found(
+                    "locationId",
+                    "location",
+                )));
+            };
+            let location = kernel::LocationId::from_uuid(location.id);
+            let now = app(ctx).clock.now();
+            let room = places::create_room(tx, viewer.school, location, spec, now)
+                .await
+                .map_err(internal)?;
+            let id = room.id;
+            Ok(Done::Commit(
+                CreateRoomPayload {
+                    room: Some(Room(room)),
+                    user_errors: vec![],
+                },
+                vec![(Kind::Room, id)],
+            ))
         })
+        .await
     }
 
-    /// Adds a teacher with weekly availability.
+    /// Adds a teacher with weekly availability (none: unrestricted for the
+    /// office, no self-service slots for families until windows are set).
     async fn create_teacher(
         &self,
         ctx: &Context<'_>,
         input: CreateTeacherInput,
     ) -> Result<CreateTeacherPayload> {
-        let viewer = authorize(ctx, Action::ManageSchool)?;
-        let fail = |e| {
-            refuse(e, |user_errors| CreateTeacherPayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
+        authorize(ctx, Action::ManageSchool)?;
         let parsed = (|| {
             Ok::<_, FieldError>(NewTeacher {
                 email: email("email", &input.email)?,
                 first_name: required_text("firstName", &input.first_name)?,
                 last_name: required_text("lastName", &input.last_name)?,
-                availability: input
-                    .availability
-                    .iter()
-                    .map(|w| {
-                        scheduling::parse_window(
-                            i64::from(w.day_of_week),
-                            w.start_time.0,
-                            w.end_time.0,
-                        )
-                    })
-                    .collect::<Result<_, _>>()?,
+                availability: windows(&input.availability)?,
             })
         })();
         let new = match parsed {
             Ok(new) => new,
-            Err(e) => return fail(e),
+            Err(e) => return refused(e),
         };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let teacher = people::create_teacher(&tx, viewer.school, new, app.clock.now())
-            .await
-            .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::Teacher, teacher.id)],
-        )
-        .await?;
-        Ok(CreateTeacherPayload {
-            teacher: Some(Teacher(teacher)),
-            user_errors: vec![],
+        mutation(ctx, async |tx, viewer| {
+            let now = app(ctx).clock.now();
+            let teacher = people::create_teacher(tx, viewer.school, new, now)
+                .await
+                .map_err(internal)?;
+            let id = teacher.id;
+            Ok(Done::Commit(
+                CreateTeacherPayload {
+                    teacher: Some(Teacher(teacher)),
+                    user_errors: vec![],
+                },
+                vec![(Kind::Teacher, id)],
+            ))
         })
+        .await
     }
 
     /// Replaces a teacher's weekly availability. Admins and staff, or the
@@ -367,49 +327,37 @@ impl SetupMutation {
         ctx: &Context<'_>,
         input: SetTeacherAvailabilityInput,
     ) -> Result<SetTeacherAvailabilityPayload> {
-        let viewer = crate::context::viewer(ctx)?;
-        let fail = |e| {
-            refuse(e, |user_errors| SetTeacherAvailabilityPayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
-        let windows = match input
-            .availability
-            .iter()
-            .map(|w| {
-                scheduling::parse_window(i64::from(w.day_of_week), w.start_time.0, w.end_time.0)
-            })
-            .collect::<Result<Vec<_>, _>>()
-        {
+        crate::context::viewer(ctx)?;
+        let windows = match windows(&input.availability) {
             Ok(w) => w,
-            Err(e) => return fail(e),
+            Err(e) => return refused(e),
         };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(teacher) =
-            find_in_school::<teacher::Entity>(&tx, viewer.school, Kind::Teacher, &input.teacher_id)
-                .await?
-        else {
-            return fail(FieldError::not_found("teacherId", "teacher"));
-        };
-        let teacher_id = kernel::TeacherId::from_uuid(teacher.id);
-        allow(viewer, Action::EditAvailability(teacher_id))?;
-        people::replace_availability(&tx, viewer.school, teacher_id, &windows)
-            .await
-            .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::Teacher, teacher.id)],
-        )
-        .await?;
-        Ok(SetTeacherAvailabilityPayload {
-            teacher: Some(Teacher(teacher)),
-            user_errors: vec![],
+        mutation(ctx, async |tx, viewer| {
+            let Some(teacher) = find_in_school::<teacher::Entity>(
+                tx,
+                viewer.school,
+                Kind::Teacher,
+                &input.teacher_id,
+            )
+            .await?
+            else {
+                return Ok(Done::refuse(FieldError::not_found("teacherId", "teacher")));
+            };
+            let teacher_id = kernel::TeacherId::from_uuid(teacher.id);
+            allow(viewer, Action::EditAvailability(teacher_id))?;
+            people::replace_availability(tx, viewer.school, teacher_id, &windows)
+                .await
+                .map_err(internal)?;
+            let id = teacher.id;
+            Ok(Done::Commit(
+                SetTeacherAvailabilityPayload {
+                    teacher: Some(Teacher(teacher)),
+                    user_errors: vec![],
+                },
+                vec![(Kind::Teacher, id)],
+            ))
         })
+        .await
     }
 
     /// Records a teacher's time off: no 1-on-1 slot is offered or booked in
@@ -420,76 +368,62 @@ impl SetupMutation {
         ctx: &Context<'_>,
         input: AddTeacherTimeOffInput,
     ) -> Result<AddTeacherTimeOffPayload> {
-        let viewer = crate::context::viewer(ctx)?;
-        let fail = |e| {
-            refuse(e, |user_errors| AddTeacherTimeOffPayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
+        crate::context::viewer(ctx)?;
         if input.ends_at.0 <= input.starts_at.0 {
-            return fail(FieldError::invalid(
+            return refused(FieldError::invalid(
                 "endsAt",
                 "the end must be after the start",
             ));
         }
         if input.ends_at.0 - input.starts_at.0 > chrono::Duration::days(366) {
-            return fail(FieldError::invalid(
+            return refused(FieldError::invalid(
                 "endsAt",
                 "time off spans at most a year; add several periods",
             ));
         }
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(teacher) =
-            find_in_school::<teacher::Entity>(&tx, viewer.school, Kind::Teacher, &input.teacher_id)
-                .await?
-        else {
-            return fail(FieldError::not_found("teacherId", "teacher"));
-        };
-        allow(
-            viewer,
-            Action::EditAvailability(kernel::TeacherId::from_uuid(teacher.id)),
-        )?;
-        infra::booking::add_time_off(
-            &tx,
-            viewer.school,
-            kernel::TeacherId::from_uuid(teacher.id),
-            (input.starts_at.0, input.ends_at.0),
-            input.reason.filter(|r| !r.trim().is_empty()),
-            app.clock.now(),
-        )
-        .await
-        .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::Teacher, teacher.id)],
-        )
-        .await?;
-        Ok(AddTeacherTimeOffPayload {
-            teacher: Some(Teacher(teacher)),
-            user_errors: vec![],
+        mutation(ctx, async |tx, viewer| {
+            let Some(teacher) = find_in_school::<teacher::Entity>(
+                tx,
+                viewer.school,
+                Kind::Teacher,
+                &input.teacher_id,
+            )
+            .await?
+            else {
+                return Ok(Done::refuse(FieldError::not_found("teacherId", "teacher")));
+            };
+            let teacher_id = kernel::TeacherId::from_uuid(teacher.id);
+            allow(viewer, Action::EditAvailability(teacher_id))?;
+            infra::booking::add_time_off(
+                tx,
+                viewer.school,
+                teacher_id,
+                (input.starts_at.0, input.ends_at.0),
+                input.reason.clone().filter(|r| !r.trim().is_empty()),
+                app(ctx).clock.now(),
+            )
+            .await
+            .map_err(internal)?;
+            let id = teacher.id;
+            Ok(Done::Commit(
+                AddTeacherTimeOffPayload {
+                    teacher: Some(Teacher(teacher)),
+                    user_errors: vec![],
+                },
+                vec![(Kind::Teacher, id)],
+            ))
         })
+        .await
     }
 
     /// Adds a student (registration). Accepts an idempotency key.
     async fn create_student(
         &self,
         ctx: &Context<'_>,
-        mut input: CreateStudentInput,
+        input: CreateStudentInput,
     ) -> Result<CreateStudentPayload> {
-        let viewer = authorize(ctx, Action::ManageSchool)?;
-        let fail = |e| {
-            refuse(e, |user_errors| CreateStudentPayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
+        authorize(ctx, Action::ManageSchool)?;
         let canonical = idempotency::canonical(&input);
-        let key = input.idempotency_key.take();
         let parsed = (|| {
             Ok::<_, FieldError>(NewStudent {
                 first_name: required_text("firstName", &input.first_name)?,
@@ -505,39 +439,38 @@ impl SetupMutation {
         })();
         let new = match parsed {
             Ok(new) => new,
-            Err(e) => return fail(e),
+            Err(e) => return refused(e),
         };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let key = match idempotency::claim(ctx, &tx, viewer, key, &canonical).await? {
-            Err(e) => return fail(e),
-            Ok(Next::Replay(id)) => {
-                let student = repo::find::<student::Entity>(&tx, viewer.school, id)
-                    .await
-                    .map_err(internal)?;
-                return Ok(CreateStudentPayload {
-                    student: student.map(Student),
+        mutation(ctx, async |tx, viewer| {
+            let key = input.idempotency_key.clone();
+            let key = match idempotency::claim(ctx, tx, viewer, key, &canonical).await? {
+                Err(e) => return Ok(Done::refuse(e)),
+                Ok(Next::Replay(id)) => {
+                    let student = repo::find::<student::Entity>(tx, viewer.school, id)
+                        .await
+                        .map_err(internal)?;
+                    return Ok(Done::Answer(CreateStudentPayload {
+                        student: student.map(Student),
+                        user_errors: vec![],
+                    }));
+                }
+                Ok(Next::Proceed(key)) => key,
+            };
+            let now = app(ctx).clock.now();
+            let student = people::create_student(tx, viewer.school, new, now)
+                .await
+                .map_err(internal)?;
+            idempotency::complete(tx, viewer, key, student.id).await?;
+            let id = student.id;
+            Ok(Done::Commit(
+                CreateStudentPayload {
+                    student: Some(Student(student)),
                     user_errors: vec![],
-                });
-            }
-            Ok(Next::Proceed(key)) => key,
-        };
-        let student = people::create_student(&tx, viewer.school, new, app.clock.now())
-            .await
-            .map_err(internal)?;
-        idempotency::complete(&tx, viewer, key, student.id).await?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::Student, student.id)],
-        )
-        .await?;
-        Ok(CreateStudentPayload {
-            student: Some(Student(student)),
-            user_errors: vec![],
+                },
+                vec![(Kind::Student, id)],
+            ))
         })
+        .await
     }
 
     /// Adds an offering to the catalogue.
@@ -546,7 +479,7 @@ impl SetupMutation {
         ctx: &Context<'_>,
         input: CreateOfferingInput,
     ) -> Result<CreateOfferingPayload> {
-        let viewer = authorize(ctx, Action::ManageSchool)?;
+        authorize(ctx, Action::ManageSchool)?;
         let spec = match OfferingSpec::parse(
             &input.title,
             input.kind.into(),
@@ -554,65 +487,74 @@ impl SetupMutation {
             i64::from(input.default_capacity),
         ) {
             Ok(spec) => spec,
-            Err(e) => {
-                return refuse(e, |user_errors| CreateOfferingPayload {
-                    user_errors,
-                    ..Default::default()
-                });
-            }
+            Err(e) => return refused(e),
         };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
         if input.price_minor.is_some_and(|p| p < 0) {
-            return refuse(
-                FieldError::invalid("priceMinor", "a price cannot be negative"),
-                |user_errors| CreateOfferingPayload {
-                    user_errors,
-                    ..Default::default()
-                },
-            );
+            return refused(FieldError::invalid(
+                "priceMinor",
+                "a price cannot be negative",
+            ));
         }
         let price = input.price_minor.map(i64::from);
-        let role = match &input.required_role_id {
-            None => None,
-            Some(id) => match find_in_school::<infra::entity::teaching_role::Entity>(
-                &tx,
-                viewer.school,
-                Kind::TeachingRole,
-                id,
-            )
-            .await?
-            {
-                Some(r) => Some(r.id),
-                None => {
-                    return refuse(
-                        FieldError::not_found("requiredRoleId", "teaching role"),
-                        |user_errors| CreateOfferingPayload {
-                            user_errors,
-                            ..Default::default()
-                        },
-                    );
-                }
-            },
-        };
-        let offering =
-            people::create_offering(&tx, viewer.school, spec, price, role, app.clock.now())
+        mutation(ctx, async |tx, viewer| {
+            let role = match &input.required_role_id {
+                None => None,
+                Some(id) => match find_in_school::<infra::entity::teaching_role::Entity>(
+                    tx,
+                    viewer.school,
+                    Kind::TeachingRole,
+                    id,
+                )
+                .await?
+                {
+                    Some(r) => Some(r.id),
+                    None => {
+                        return Ok(Done::refuse(FieldError::not_found(
+                            "requiredRoleId",
+                            "teaching role",
+                        )));
+                    }
+                },
+            };
+            let now = app(ctx).clock.now();
+            let offering = people::create_offering(tx, viewer.school, spec, price, role, now)
                 .await
                 .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::Offering, offering.id)],
-        )
-        .await?;
-        Ok(CreateOfferingPayload {
-            offering: Some(Offering(offering)),
-            user_errors: vec![],
+            let id = offering.id;
+            Ok(Done::Commit(
+                CreateOfferingPayload {
+                    offering: Some(Offering(offering)),
+                    user_errors: vec![],
+                },
+                vec![(Kind::Offering, id)],
+            ))
         })
+        .await
     }
 }
+
+/// A payload with one refusal, before any transaction is opened.
+fn refused<P: Payload>(e: impl Into<UserError>) -> Result<P> {
+    Ok(P::refused(vec![e.into()]))
+}
+
+/// Weekly windows from the API's form.
+fn windows(input: &[AvailabilityInput]) -> std::result::Result<Vec<kernel::Window>, FieldError> {
+    input
+        .iter()
+        .map(|w| scheduling::parse_window(i64::from(w.day_of_week), w.start_time.0, w.end_time.0))
+        .collect()
+}
+
+payloads!(
+    CreateLocationPayload,
+    CreateRoomPayload,
+    CreateTeacherPayload,
+    SetTeacherAvailabilityPayload,
+    AddTeacherTimeOffPayload,
+    CreateStudentPayload,
+    CreateOfferingPayload,
+);
 
 /// Decodes a global id of `kind` and loads it from the viewer's school.
 /// A malformed id, an id of another type and another school's id all come

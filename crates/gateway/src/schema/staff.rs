@@ -13,9 +13,8 @@ use uuid::Uuid;
 
 use super::booking::{Booking, BookingPayload};
 use super::page::{Page, PageArgs, paginate};
-use super::refuse;
 use super::setup::{find_in_school, page_args};
-use super::{ClassSeries, Done, Session, Teacher, authorize, commit, load, mutation};
+use super::{ClassSeries, Done, Payload, Session, Teacher, authorize, load, mutation, payloads};
 use crate::context::{app, loaders};
 use crate::error::{Code, UserError, bad_input, internal};
 use crate::ids::{Kind, decode, encode};
@@ -262,33 +261,26 @@ impl StaffMutation {
         ctx: &Context<'_>,
         input: CreateTeachingRoleInput,
     ) -> Result<CreateTeachingRolePayload> {
-        let viewer = authorize(ctx, Action::ManageSchool)?;
+        authorize(ctx, Action::ManageSchool)?;
         let name = match required_text("name", &input.name) {
             Ok(n) => n,
-            Err(e) => {
-                return refuse(e, |user_errors| CreateTeachingRolePayload {
-                    user_errors,
-                    ..Default::default()
-                });
-            }
+            Err(e) => return Ok(CreateTeachingRolePayload::refused(vec![e.into()])),
         };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let role = service::create_role(&tx, viewer.school, name, app.clock.now())
-            .await
-            .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::TeachingRole, role.id)],
-        )
-        .await?;
-        Ok(CreateTeachingRolePayload {
-            role: Some(TeachingRole(role)),
-            user_errors: vec![],
+        mutation(ctx, async |tx, viewer| {
+            let now = app(ctx).clock.now();
+            let role = service::create_role(tx, viewer.school, name, now)
+                .await
+                .map_err(internal)?;
+            let id = role.id;
+            Ok(Done::Commit(
+                CreateTeachingRolePayload {
+                    role: Some(TeachingRole(role)),
+                    user_errors: vec![],
+                },
+                vec![(Kind::TeachingRole, id)],
+            ))
         })
+        .await
     }
 
     /// Gives a teacher a teaching role. Admins and staff.
@@ -297,46 +289,44 @@ impl StaffMutation {
         ctx: &Context<'_>,
         input: GrantTeachingRoleInput,
     ) -> Result<GrantTeachingRolePayload> {
-        let viewer = authorize(ctx, Action::ManageSchool)?;
-        let out = |e| {
-            refuse(e, |user_errors| GrantTeachingRolePayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let Some(t) =
-            find_in_school::<teacher::Entity>(&tx, viewer.school, Kind::Teacher, &input.teacher_id)
-                .await?
-        else {
-            return out(FieldError::not_found("teacherId", "teacher"));
-        };
-        let Some(r) = find_in_school::<teaching_role::Entity>(
-            &tx,
-            viewer.school,
-            Kind::TeachingRole,
-            &input.role_id,
-        )
-        .await?
-        else {
-            return out(FieldError::not_found("roleId", "teaching role"));
-        };
-        service::grant_role(&tx, viewer.school, t.id, r.id)
-            .await
-            .map_err(internal)?;
-        commit(
-            ctx,
-            tx,
-            viewer.school,
-            Some(viewer.user),
-            &[(Kind::Teacher, t.id), (Kind::TeachingRole, r.id)],
-        )
-        .await?;
-        Ok(GrantTeachingRolePayload {
-            teacher: Some(Teacher(t)),
-            user_errors: vec![],
+        authorize(ctx, Action::ManageSchool)?;
+        mutation(ctx, async |tx, viewer| {
+            let Some(t) = find_in_school::<teacher::Entity>(
+                tx,
+                viewer.school,
+                Kind::Teacher,
+                &input.teacher_id,
+            )
+            .await?
+            else {
+                return Ok(Done::refuse(FieldError::not_found("teacherId", "teacher")));
+            };
+            let Some(r) = find_in_school::<teaching_role::Entity>(
+                tx,
+                viewer.school,
+                Kind::TeachingRole,
+                &input.role_id,
+            )
+            .await?
+            else {
+                return Ok(Done::refuse(FieldError::not_found(
+                    "roleId",
+                    "teaching role",
+                )));
+            };
+            service::grant_role(tx, viewer.school, t.id, r.id)
+                .await
+                .map_err(internal)?;
+            let targets = vec![(Kind::Teacher, t.id), (Kind::TeachingRole, r.id)];
+            Ok(Done::Commit(
+                GrantTeachingRolePayload {
+                    teacher: Some(Teacher(t)),
+                    user_errors: vec![],
+                },
+                targets,
+            ))
         })
+        .await
     }
 
     /// Sets the instructors and assistants of a series (its sessions that
@@ -348,107 +338,98 @@ impl StaffMutation {
         ctx: &Context<'_>,
         input: AssignStaffInput,
     ) -> Result<AssignStaffPayload> {
-        let viewer = authorize(ctx, Action::ManageSchool)?;
-        let out = |e| {
-            refuse(e, |user_errors| AssignStaffPayload {
-                user_errors,
-                ..Default::default()
-            })
-        };
-        let app = app(ctx);
-        let tx = app.db.begin_write().await.map_err(internal)?;
-        let (target, series, session, required) = match (&input.series_id, &input.session_id) {
-            (Some(id), None) => {
-                let Some(series) = find_in_school::<class_series::Entity>(
-                    &tx,
-                    viewer.school,
-                    Kind::ClassSeries,
-                    id,
-                )
-                .await?
-                else {
-                    return out(FieldError::not_found("seriesId", "class series"));
-                };
-                let required = repo::find::<infra::entity::offering::Entity>(
-                    &tx,
-                    viewer.school,
-                    series.offering_id,
-                )
-                .await
-                .map_err(internal)?
-                .and_then(|o| o.required_role_id);
-                (Target::Series(series.id), Some(series), None, required)
-            }
-            (None, Some(id)) => {
-                let Some(s) =
-                    find_in_school::<session::Entity>(&tx, viewer.school, Kind::Session, id)
-                        .await?
-                else {
-                    return out(FieldError::not_found("sessionId", "session"));
-                };
-                let required = service::required_role(&tx, viewer.school, &s)
-                    .await
-                    .map_err(internal)?;
-                (Target::Session(s.id), None, Some(s), required)
-            }
-            _ => {
-                return out(FieldError::invalid(
-                    "seriesId",
-                    "give exactly one of seriesId and sessionId",
-                ));
-            }
-        };
-        let mut ids = [Vec::new(), Vec::new()];
-        for (slot, (field, given)) in [
-            ("instructorIds", &input.instructor_ids),
-            ("assistantIds", &input.assistant_ids),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            for id in given {
-                let Some(t) =
-                    find_in_school::<teacher::Entity>(&tx, viewer.school, Kind::Teacher, id)
-                        .await?
-                else {
-                    return out(FieldError::not_found(field, "teacher"));
-                };
-                if !service::holds(&tx, viewer.school, t.id, required)
+        authorize(ctx, Action::ManageSchool)?;
+        mutation(ctx, async |tx, viewer| {
+            let (target, series, session, required) = match (&input.series_id, &input.session_id) {
+                (Some(id), None) => {
+                    let Some(series) = find_in_school::<class_series::Entity>(
+                        tx,
+                        viewer.school,
+                        Kind::ClassSeries,
+                        id,
+                    )
+                    .await?
+                    else {
+                        return Ok(Done::refuse(FieldError::not_found("seriesId", "class series")));
+                    };
+                    let required = repo::find::<infra::entity::offering::Entity>(
+                        tx,
+                        viewer.school,
+                        series.offering_id,
+                    )
                     .await
                     .map_err(internal)?
-                {
-                    return out(FieldError {
-                        field,
-                        code: UserErrorCode::NotQualified,
-                        message: format!(
-                            "{} {} does not hold the teaching role this offering requires; grant it or choose from eligibleStaff",
-                            t.first_name, t.last_name
-                        ),
-                    });
+                    .and_then(|o| o.required_role_id);
+                    (Target::Series(series.id), Some(series), None, required)
                 }
-                ids[slot].push(t.id);
+                (None, Some(id)) => {
+                    let Some(s) =
+                        find_in_school::<session::Entity>(tx, viewer.school, Kind::Session, id)
+                            .await?
+                    else {
+                        return Ok(Done::refuse(FieldError::not_found("sessionId", "session")));
+                    };
+                    let required = service::required_role(tx, viewer.school, &s)
+                        .await
+                        .map_err(internal)?;
+                    (Target::Session(s.id), None, Some(s), required)
+                }
+                _ => {
+                    return Ok(Done::refuse(FieldError::invalid(
+                        "seriesId",
+                        "give exactly one of seriesId and sessionId",
+                    )));
+                }
+            };
+            let mut ids = [Vec::new(), Vec::new()];
+            for (slot, (field, given)) in [
+                ("instructorIds", &input.instructor_ids),
+                ("assistantIds", &input.assistant_ids),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                for id in given {
+                    let Some(t) =
+                        find_in_school::<teacher::Entity>(tx, viewer.school, Kind::Teacher, id)
+                            .await?
+                    else {
+                        return Ok(Done::refuse(FieldError::not_found(field, "teacher")));
+                    };
+                    if !service::holds(tx, viewer.school, t.id, required)
+                        .await
+                        .map_err(internal)?
+                    {
+                        return Ok(Done::refuse(FieldError {
+                            field,
+                            code: UserErrorCode::NotQualified,
+                            message: format!(
+                                "{} {} does not hold the teaching role this offering requires; grant it or choose from eligibleStaff",
+                                t.first_name, t.last_name
+                            ),
+                        }));
+                    }
+                    ids[slot].push(t.id);
+                }
             }
-        }
-        service::assign(
-            &tx,
-            viewer.school,
-            target,
-            &ids[0],
-            &ids[1],
-            app.clock.now(),
-        )
-        .await
-        .map_err(internal)?;
-        let touched = match target {
-            Target::Series(id) => (Kind::ClassSeries, id),
-            Target::Session(id) => (Kind::Session, id),
-        };
-        commit(ctx, tx, viewer.school, Some(viewer.user), &[touched]).await?;
-        Ok(AssignStaffPayload {
-            series: series.map(ClassSeries),
-            session: session.map(Session),
-            user_errors: vec![],
+            let now = app(ctx).clock.now();
+            service::assign(tx, viewer.school, target, &ids[0], &ids[1], now)
+                .await
+                .map_err(internal)?;
+            let touched = match target {
+                Target::Series(id) => (Kind::ClassSeries, id),
+                Target::Session(id) => (Kind::Session, id),
+            };
+            Ok(Done::Commit(
+                AssignStaffPayload {
+                    series: series.map(ClassSeries),
+                    session: session.map(Session),
+                    user_errors: vec![],
+                },
+                vec![touched],
+            ))
         })
+        .await
     }
 
     /// Books a 1-on-1 slot inside a hybrid session (a 1-on-1 week of its
@@ -504,3 +485,9 @@ impl StaffMutation {
         .await
     }
 }
+
+payloads!(
+    CreateTeachingRolePayload,
+    GrantTeachingRolePayload,
+    AssignStaffPayload,
+);
