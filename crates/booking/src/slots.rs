@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use kernel::{Availability, TimeZone, resolve_local};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use kernel::{Availability, Booker, TimeZone, resolve_local};
 
 use crate::policy::{BookingPolicy, local_day};
 
@@ -67,14 +67,22 @@ pub fn free_slots(q: &SlotQuery) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
                 .iter()
                 .filter(|w| w.weekday.iso() == day.weekday().number_from_monday())
             {
-                let (ws, we) = (
-                    resolve_local(day, w.start, q.zone),
-                    resolve_local(day, w.end, q.zone),
-                );
-                let mut start = ws;
+                // A window to 23:59 runs to midnight (`Availability::admits`
+                // reads it so); every candidate is then asked the one
+                // containment check, so slots and booking never disagree.
+                let we = if w.end >= NaiveTime::from_hms_opt(23, 59, 0).expect("valid time") {
+                    resolve_local(day.succ_opt().unwrap_or(day), NaiveTime::MIN, q.zone)
+                } else {
+                    resolve_local(day, w.end, q.zone)
+                };
+                let mut start = resolve_local(day, w.start, q.zone);
                 while start + q.duration <= we {
                     let end = start + q.duration;
-                    if start >= q.from && end <= q.to && bookable(q, &busy, start, end) {
+                    if start >= q.from
+                        && end <= q.to
+                        && q.availability.admits(Booker::Family, q.zone, start, end)
+                        && bookable(q, &busy, start, end)
+                    {
                         out.push((start, end));
                     }
                     start += q.grid;
@@ -115,7 +123,7 @@ pub fn bookable(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{NaiveTime, TimeZone as _};
+    use chrono::TimeZone as _;
     use kernel::{Weekday, Window};
     use proptest::prelude::*;
 
@@ -161,6 +169,22 @@ mod tests {
     fn a_free_morning_has_six_half_hours() {
         let (from, to) = day(2);
         assert_eq!(free_slots(&query(from, to)).len(), 6);
+    }
+
+    #[test]
+    fn a_window_to_23_59_offers_the_last_half_hour_like_booking_accepts_it() {
+        let (from, _) = day(2);
+        let mut q = query(from, from + Duration::days(2));
+        q.availability = Availability::from_windows(vec![Window {
+            weekday: Weekday::from_iso(1).unwrap(),
+            start: t(23, 0),
+            end: t(23, 59),
+        }]);
+        let slots = free_slots(&q);
+        assert_eq!(slots.len(), 2, "{slots:?}");
+        for (s, e) in slots {
+            assert!(q.availability.admits(Booker::Family, q.zone, s, e));
+        }
     }
 
     #[test]
