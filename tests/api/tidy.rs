@@ -70,6 +70,31 @@ fn domain_crates_depend_on_no_io_crate() {
 }
 
 #[test]
+fn the_wire_is_only_in_the_gateway() {
+    // Input field names and client codes are the gateway's: a domain error
+    // says what went wrong, `gateway::error` says which field and code.
+    for name in DOMAIN {
+        let mut files = Vec::new();
+        rust_files(&root().join("crates").join(name).join("src"), &mut files);
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for wire in [
+                "FieldError",
+                "UserErrorCode",
+                "field: &'static str",
+                "async_graphql",
+            ] {
+                assert!(
+                    !text.contains(wire),
+                    "{} mentions `{wire}`; map domain errors to the wire in gateway::error",
+                    file.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn the_gateway_cannot_reach_the_database() {
     let deps = dependencies(&root().join("crates/gateway/Cargo.toml"));
     for forbidden in ["sea-orm", "sea-orm-migration", "sqlx", "migration"] {

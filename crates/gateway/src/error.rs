@@ -2,9 +2,11 @@
 //!
 //! Expected failures are data: `userErrors { field message code }` in the
 //! mutation payload, built from domain errors by the `From` impls here: the
-//! booking core's `BookingError` and `PolicyError` are mapped to their input
-//! fields and codes only here. (Scheduling and identity validations still
-//! return `kernel::FieldError`, which names its field itself.) Everything else is a masked GraphQL error:
+//! domain crates' errors (`BookingError`, `PolicyError`, `ScheduleError`,
+//! `SeriesError`, `OfferingError`, `RoomError`, `WindowError`,
+//! `HybridError`, `GenerationError`) say what went wrong, and are mapped to
+//! their input fields and stable codes only here. [`FieldError`] is the
+//! gateway's own refusal of a named input field. Everything else is a masked GraphQL error:
 //! `extensions.code = "INTERNAL"` and an `errorId` the operator can find in
 //! the log, which holds the full `source()` chain. No SQL text or panic
 //! message ever reaches a client.
@@ -12,8 +14,12 @@
 use async_graphql::{Enum, ErrorExtensions, SimpleObject};
 use booking::series_rule::RuleError;
 use booking::{BookingError, Missing, PolicyError, PolicyRule, PolicyViolation};
-use kernel::{FieldError, UserErrorCode};
+use resources::RoomError;
 use scheduling::generation::GenerationError;
+use scheduling::hybrid::HybridError;
+use scheduling::{
+    OfferingError, RecurrenceError, ScheduleError, SchedulePart, SeriesError, WindowError,
+};
 
 /// Stable codes of expected failures.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -63,32 +69,6 @@ pub enum Code {
     Forbidden,
 }
 
-impl From<UserErrorCode> for Code {
-    fn from(code: UserErrorCode) -> Self {
-        match code {
-            UserErrorCode::Invalid => Self::Invalid,
-            UserErrorCode::InvalidRrule => Self::InvalidRrule,
-            UserErrorCode::UnknownTimeZone => Self::UnknownTimeZone,
-            UserErrorCode::NotFound => Self::NotFound,
-            UserErrorCode::BeyondHorizon => Self::BeyondHorizon,
-            UserErrorCode::Conflict => Self::Conflict,
-            UserErrorCode::InvalidState => Self::InvalidState,
-            UserErrorCode::Taken => Self::Taken,
-            UserErrorCode::InvalidCredentials => Self::InvalidCredentials,
-            UserErrorCode::LimitExceeded => Self::LimitExceeded,
-            UserErrorCode::TooManyAttempts => Self::TooManyAttempts,
-            UserErrorCode::IdempotencyKeyReused => Self::IdempotencyKeyReused,
-            UserErrorCode::MinNotice => Self::MinNotice,
-            UserErrorCode::CancelWindowPassed => Self::CancelWindowPassed,
-            UserErrorCode::DailyLimit => Self::DailyLimit,
-            UserErrorCode::SessionFull => Self::SessionFull,
-            UserErrorCode::SlotTaken => Self::SlotTaken,
-            UserErrorCode::AlreadyBooked => Self::AlreadyBooked,
-            UserErrorCode::NotQualified => Self::NotQualified,
-        }
-    }
-}
-
 /// An expected failure, reported in a payload.
 #[derive(SimpleObject, Clone, Debug, PartialEq, Eq)]
 pub struct UserError {
@@ -121,19 +101,164 @@ impl UserError {
     }
 }
 
+/// A refused input value the gateway names itself: which input field, a
+/// stable code, and a sentence saying what was wrong and how to fix it.
+/// Domain errors say only what went wrong; the `From` impls below give them
+/// their field here, at the edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The input field, camelCase as the client sent it.
+    pub field: &'static str,
+    /// Stable code.
+    pub code: Code,
+    /// What was wrong and how to fix it.
+    pub message: String,
+}
+
+impl FieldError {
+    /// An `INVALID` error on `field`.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            code: Code::Invalid,
+            message: message.into(),
+        }
+    }
+
+    /// A `NOT_FOUND` error on `field`: the id names nothing in the viewer's school.
+    pub fn not_found(field: &'static str, what: &str) -> Self {
+        Self {
+            field,
+            code: Code::NotFound,
+            message: format!("no {what} with this id exists in your school"),
+        }
+    }
+}
+
 impl From<FieldError> for UserError {
     fn from(e: FieldError) -> Self {
         Self::input(e.field, e.code, e.message)
     }
 }
 
+/// A required human-entered text in input `field` (`kernel::text`).
+pub fn required_text(field: &'static str, value: &str) -> Result<String, FieldError> {
+    kernel::text::required_text(value).map_err(|e| FieldError::invalid(field, e.to_string()))
+}
+
+/// An email address in input `field`, lower-cased (`kernel::text`).
+pub fn email(field: &'static str, value: &str) -> Result<String, FieldError> {
+    kernel::text::email(value).map_err(|e| FieldError::invalid(field, e.to_string()))
+}
+
+impl From<ScheduleError> for FieldError {
+    fn from(e: ScheduleError) -> Self {
+        let field = match e.part() {
+            SchedulePart::StartDate => "startDate",
+            SchedulePart::StartTime => "startTime",
+            SchedulePart::Duration => "durationMinutes",
+            SchedulePart::Timezone => "timezone",
+            SchedulePart::EndDate => "endDate",
+            SchedulePart::Count => "count",
+            SchedulePart::Rule => "rrule",
+            SchedulePart::DaysOfWeek => "daysOfWeek",
+            SchedulePart::IntervalWeeks => "intervalWeeks",
+        };
+        let code = match &e {
+            ScheduleError::TimeZone(_) => Code::UnknownTimeZone,
+            ScheduleError::Rrule(_) => Code::InvalidRrule,
+            _ => Code::Invalid,
+        };
+        Self {
+            field,
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<SeriesError> for FieldError {
+    fn from(e: SeriesError) -> Self {
+        match e {
+            SeriesError::Schedule(s) => s.into(),
+            SeriesError::RoomElsewhere => Self::invalid("roomId", e.to_string()),
+            SeriesError::Capacity(_) => Self::invalid("capacity", e.to_string()),
+            SeriesError::Count => Self::invalid("count", e.to_string()),
+        }
+    }
+}
+
+impl From<OfferingError> for FieldError {
+    fn from(e: OfferingError) -> Self {
+        let field = match e {
+            OfferingError::Title(_) => "title",
+            OfferingError::Duration(_) => "defaultDurationMinutes",
+            OfferingError::Capacity(_) => "defaultCapacity",
+        };
+        Self::invalid(field, e.to_string())
+    }
+}
+
+impl From<RoomError> for FieldError {
+    fn from(e: RoomError) -> Self {
+        let field = match e {
+            RoomError::Name(_) => "name",
+            RoomError::Capacity(_) => "capacity",
+        };
+        Self::invalid(field, e.to_string())
+    }
+}
+
+impl From<WindowError> for FieldError {
+    fn from(e: WindowError) -> Self {
+        Self::invalid("availability", e.to_string())
+    }
+}
+
+impl From<HybridError> for FieldError {
+    fn from(e: HybridError) -> Self {
+        let field = match e {
+            HybridError::Length => "cycleLengthWeeks",
+            HybridError::NoWeeks | HybridError::WeekOutside { .. } => "oneOnOneWeeks",
+        };
+        Self::invalid(field, e.to_string())
+    }
+}
+
+/// Domain errors that name their field through [`FieldError`] become
+/// userErrors through it.
+macro_rules! user_error_via_field {
+    ($($t:ty),*) => {$(
+        impl From<$t> for UserError {
+            fn from(e: $t) -> Self {
+                FieldError::from(e).into()
+            }
+        }
+    )*};
+}
+
+user_error_via_field!(
+    ScheduleError,
+    SeriesError,
+    OfferingError,
+    RoomError,
+    WindowError,
+    HybridError
+);
+
+impl From<RecurrenceError> for Code {
+    fn from(_: RecurrenceError) -> Self {
+        Code::InvalidRrule
+    }
+}
+
 impl From<GenerationError> for UserError {
     fn from(e: GenerationError) -> Self {
         let code = match &e {
-            GenerationError::NotActive(_) => UserErrorCode::InvalidState,
-            GenerationError::BeyondHorizon { .. } => UserErrorCode::BeyondHorizon,
-            GenerationError::Recurrence(_) => UserErrorCode::InvalidRrule,
-            GenerationError::Conflicts(_) => UserErrorCode::Conflict,
+            GenerationError::NotActive(_) => Code::InvalidState,
+            GenerationError::BeyondHorizon { .. } => Code::BeyondHorizon,
+            GenerationError::Recurrence(_) => Code::InvalidRrule,
+            GenerationError::Conflicts(_) => Code::Conflict,
         };
         let field = match &e {
             GenerationError::BeyondHorizon { .. } => "through",

@@ -1,5 +1,5 @@
 //! Shared value types every other crate speaks: typed ids, the tenant scope,
-//! time zones and wall-clock resolution, money, and the error conventions.
+//! time zones and wall-clock resolution, money, availability, text checks.
 //!
 //! The kernel is the bottom of the dependency graph: it knows nothing of
 //! scheduling, databases or GraphQL, and it never reads the clock. The most
@@ -8,15 +8,14 @@
 #![warn(missing_docs)]
 
 pub mod availability;
-pub mod error;
 pub mod id;
 pub mod money;
 pub mod policy;
+pub mod text;
 pub mod throttle;
 pub mod time;
 
 pub use availability::{Availability, Booker, Window};
-pub use error::{FieldError, UserErrorCode};
 pub use id::{
     BookingId, BookingSeriesId, ClassSeriesId, FamilyId, LocationId, OfferingId, RegistrationId,
     RoomId, SchoolId, SessionId, StudentId, TeacherId, TeachingRoleId, UserId, WaitlistEntryId,

@@ -8,4 +8,4 @@
 
 pub mod room;
 
-pub use room::{RoomKind, RoomSpec};
+pub use room::{RoomError, RoomKind, RoomSpec};

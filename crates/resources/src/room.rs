@@ -1,7 +1,6 @@
 //! A room, booth or online space, and what makes one valid.
 
-use kernel::FieldError;
-use kernel::error::required_text;
+use kernel::text::{TextError, required_text};
 
 /// The largest capacity a room may declare; beyond it, input is a typo.
 pub const MAX_ROOM_CAPACITY: i64 = 10_000;
@@ -46,15 +45,23 @@ pub struct RoomSpec {
     pub kind: RoomKind,
 }
 
+/// Why a room was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RoomError {
+    /// The name.
+    #[error("{0}")]
+    Name(TextError),
+    /// The capacity is out of range.
+    #[error("capacity must be between 1 and {MAX_ROOM_CAPACITY}, got {0}")]
+    Capacity(i64),
+}
+
 impl RoomSpec {
     /// Validates a room: a name, and a capacity of at least one person.
-    pub fn parse(name: &str, capacity: i64, kind: RoomKind) -> Result<Self, FieldError> {
-        let name = required_text("name", name)?;
+    pub fn parse(name: &str, capacity: i64, kind: RoomKind) -> Result<Self, RoomError> {
+        let name = required_text(name).map_err(RoomError::Name)?;
         if !(1..=MAX_ROOM_CAPACITY).contains(&capacity) {
-            return Err(FieldError::invalid(
-                "capacity",
-                format!("capacity must be between 1 and {MAX_ROOM_CAPACITY}, got {capacity}"),
-            ));
+            return Err(RoomError::Capacity(capacity));
         }
         Ok(Self {
             name,
@@ -77,14 +84,12 @@ mod tests {
             8
         );
         assert_eq!(
-            RoomSpec::parse("Studio A", 0, RoomKind::Room)
-                .unwrap_err()
-                .field,
-            "capacity"
+            RoomSpec::parse("Studio A", 0, RoomKind::Room),
+            Err(RoomError::Capacity(0))
         );
         assert_eq!(
-            RoomSpec::parse("", 4, RoomKind::Booth).unwrap_err().field,
-            "name"
+            RoomSpec::parse("", 4, RoomKind::Booth),
+            Err(RoomError::Name(TextError::Empty))
         );
     }
 }

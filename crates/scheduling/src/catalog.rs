@@ -2,8 +2,8 @@
 //! teachers' weekly availability, validated.
 
 use chrono::NaiveTime;
-use kernel::error::required_text;
-use kernel::{FieldError, Weekday};
+use kernel::Weekday;
+use kernel::text::{TextError, required_text};
 
 use crate::conflict::AvailabilityWindow;
 use crate::series::MAX_DURATION_MINUTES;
@@ -71,6 +71,20 @@ pub struct OfferingSpec {
     pub default_capacity: u32,
 }
 
+/// Why an offering was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum OfferingError {
+    /// The title.
+    #[error("{0}")]
+    Title(TextError),
+    /// The default lesson length is out of range.
+    #[error("must be between 1 and {MAX_DURATION_MINUTES} minutes, got {0}")]
+    Duration(i64),
+    /// The default capacity is out of range.
+    #[error("{0}")]
+    Capacity(CapacityError),
+}
+
 impl OfferingSpec {
     /// Validates an offering.
     pub fn parse(
@@ -78,15 +92,12 @@ impl OfferingSpec {
         kind: OfferingKind,
         duration: i64,
         capacity: i64,
-    ) -> Result<Self, FieldError> {
-        let title = required_text("title", title)?;
+    ) -> Result<Self, OfferingError> {
+        let title = required_text(title).map_err(OfferingError::Title)?;
         if !(1..=i64::from(MAX_DURATION_MINUTES)).contains(&duration) {
-            return Err(FieldError::invalid(
-                "defaultDurationMinutes",
-                format!("must be between 1 and {MAX_DURATION_MINUTES} minutes, got {duration}"),
-            ));
+            return Err(OfferingError::Duration(duration));
         }
-        let capacity = parse_capacity("defaultCapacity", capacity)?;
+        let capacity = parse_capacity(capacity).map_err(OfferingError::Capacity)?;
         Ok(Self {
             title,
             kind,
@@ -99,15 +110,28 @@ impl OfferingSpec {
 /// The most seats a session may offer.
 pub const MAX_CAPACITY: i64 = 10_000;
 
+/// A seat count out of range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("capacity must be at least 1 (and at most {MAX_CAPACITY}), got {0}")]
+pub struct CapacityError(pub i64);
+
 /// Checks a seat count: at least 1.
-pub fn parse_capacity(field: &'static str, capacity: i64) -> Result<u32, FieldError> {
+pub fn parse_capacity(capacity: i64) -> Result<u32, CapacityError> {
     if !(1..=MAX_CAPACITY).contains(&capacity) {
-        return Err(FieldError::invalid(
-            field,
-            format!("capacity must be at least 1 (and at most {MAX_CAPACITY}), got {capacity}"),
-        ));
+        return Err(CapacityError(capacity));
     }
     Ok(capacity as u32)
+}
+
+/// Why an availability window was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum WindowError {
+    /// Not an ISO weekday.
+    #[error("dayOfWeek must be 1 (Monday) to 7 (Sunday), got {0}")]
+    Day(i64),
+    /// The window ends before it starts.
+    #[error("startTime {} must be before endTime {}", .0.format("%H:%M"), .1.format("%H:%M"))]
+    Order(NaiveTime, NaiveTime),
 }
 
 /// Validates a weekly window: ISO day 1–7 and start before end.
@@ -115,33 +139,19 @@ pub fn parse_window(
     day_of_week: i64,
     start: NaiveTime,
     end: NaiveTime,
-) -> Result<AvailabilityWindow, FieldError> {
-    {
-        let weekday = u32::try_from(day_of_week)
-            .ok()
-            .and_then(Weekday::from_iso)
-            .ok_or_else(|| {
-                FieldError::invalid(
-                    "availability",
-                    format!("dayOfWeek must be 1 (Monday) to 7 (Sunday), got {day_of_week}"),
-                )
-            })?;
-        if start >= end {
-            return Err(FieldError::invalid(
-                "availability",
-                format!(
-                    "startTime {} must be before endTime {}",
-                    start.format("%H:%M"),
-                    end.format("%H:%M")
-                ),
-            ));
-        }
-        Ok(AvailabilityWindow {
-            weekday,
-            start,
-            end,
-        })
+) -> Result<AvailabilityWindow, WindowError> {
+    let weekday = u32::try_from(day_of_week)
+        .ok()
+        .and_then(Weekday::from_iso)
+        .ok_or(WindowError::Day(day_of_week))?;
+    if start >= end {
+        return Err(WindowError::Order(start, end));
     }
+    Ok(AvailabilityWindow {
+        weekday,
+        start,
+        end,
+    })
 }
 
 #[cfg(test)]
@@ -156,16 +166,12 @@ mod tests {
     fn offerings_and_windows_are_validated() {
         assert!(OfferingSpec::parse("Piano", OfferingKind::Individual, 30, 1).is_ok());
         assert_eq!(
-            OfferingSpec::parse("Piano", OfferingKind::Group, 0, 1)
-                .unwrap_err()
-                .field,
-            "defaultDurationMinutes"
+            OfferingSpec::parse("Piano", OfferingKind::Group, 0, 1),
+            Err(OfferingError::Duration(0))
         );
         assert_eq!(
-            OfferingSpec::parse("Piano", OfferingKind::Group, 30, 0)
-                .unwrap_err()
-                .field,
-            "defaultCapacity"
+            OfferingSpec::parse("Piano", OfferingKind::Group, 30, 0),
+            Err(OfferingError::Capacity(CapacityError(0)))
         );
         assert!(parse_window(1, t(9), t(17)).is_ok());
         assert!(parse_window(0, t(9), t(17)).is_err());

@@ -18,19 +18,22 @@ pub struct HybridCycle {
 }
 
 /// Why a cycle was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct HybridError {
-    /// The input field.
-    pub field: &'static str,
-    /// What to fix.
-    pub message: String,
-}
-
-impl From<HybridError> for kernel::FieldError {
-    fn from(e: HybridError) -> Self {
-        kernel::FieldError::invalid(e.field, e.message)
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum HybridError {
+    /// The cycle's length is out of range.
+    #[error("a cycle lasts 1 to 52 weeks")]
+    Length,
+    /// No 1-on-1 week was named.
+    #[error("name at least one 1-on-1 week, e.g. [4, 8]")]
+    NoWeeks,
+    /// A 1-on-1 week outside the cycle.
+    #[error("week {week} is not in a {length}-week cycle (weeks are 1 to {length})")]
+    WeekOutside {
+        /// The week named.
+        week: i64,
+        /// The cycle's length.
+        length: i64,
+    },
 }
 
 impl HybridCycle {
@@ -42,26 +45,18 @@ impl HybridCycle {
         one_on_one_weeks: &[i64],
     ) -> Result<Self, HybridError> {
         if !(1..=52).contains(&length_weeks) {
-            return Err(HybridError {
-                field: "cycleLengthWeeks",
-                message: "a cycle lasts 1 to 52 weeks".into(),
-            });
+            return Err(HybridError::Length);
         }
         if one_on_one_weeks.is_empty() {
-            return Err(HybridError {
-                field: "oneOnOneWeeks",
-                message: "name at least one 1-on-1 week, e.g. [4, 8]".into(),
-            });
+            return Err(HybridError::NoWeeks);
         }
         if let Some(bad) = one_on_one_weeks
             .iter()
             .find(|w| !(1..=length_weeks).contains(*w))
         {
-            return Err(HybridError {
-                field: "oneOnOneWeeks",
-                message: format!(
-                    "week {bad} is not in a {length_weeks}-week cycle (weeks are 1 to {length_weeks})"
-                ),
+            return Err(HybridError::WeekOutside {
+                week: *bad,
+                length: length_weeks,
             });
         }
         let start_monday =
@@ -132,15 +127,9 @@ mod tests {
 
     #[test]
     fn bad_cycles_say_what_to_fix() {
-        assert_eq!(
-            HybridCycle::new(0, d(1, 5), &[1]).unwrap_err().field,
-            "cycleLengthWeeks"
-        );
-        assert_eq!(
-            HybridCycle::new(8, d(1, 5), &[]).unwrap_err().field,
-            "oneOnOneWeeks"
-        );
+        assert_eq!(HybridCycle::new(0, d(1, 5), &[1]), Err(HybridError::Length));
+        assert_eq!(HybridCycle::new(8, d(1, 5), &[]), Err(HybridError::NoWeeks));
         let e = HybridCycle::new(8, d(1, 5), &[9]).unwrap_err();
-        assert!(e.message.contains("week 9"), "{e}");
+        assert!(e.to_string().contains("week 9"), "{e}");
     }
 }

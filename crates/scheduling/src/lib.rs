@@ -19,12 +19,14 @@ pub mod recurrence;
 pub mod series;
 pub mod staff;
 
-pub use catalog::{OfferingKind, OfferingSpec, parse_window};
+pub use catalog::{
+    CapacityError, OfferingError, OfferingKind, OfferingSpec, WindowError, parse_window,
+};
 pub use conflict::{AvailabilityWindow, Conflict, ConflictContext, ConflictKind, Resource, Slot};
 pub use generation::{GenerationError, Outcome};
-pub use new_series::{SeriesContext, SeriesRequest, SeriesSpec, parse_series};
+pub use new_series::{SeriesContext, SeriesError, SeriesRequest, SeriesSpec, parse_series};
 pub use recurrence::{Recurrence, RecurrenceError};
 pub use series::{
     ConflictPolicy, GenerationMode, Occurrence, Schedule, ScheduleError, ScheduleInput,
-    SeriesStatus, SessionStatus, StatusChange, StatusError,
+    SchedulePart, SeriesStatus, SessionStatus, StatusChange, StatusError,
 };

@@ -8,10 +8,9 @@
 //! show them together.
 
 use chrono::{NaiveDate, NaiveTime};
-use kernel::FieldError;
 
-use crate::catalog::parse_capacity;
-use crate::series::{Schedule, ScheduleInput};
+use crate::catalog::{CapacityError, parse_capacity};
+use crate::series::{Schedule, ScheduleError, ScheduleInput};
 
 /// Raw series input, as the API receives it.
 #[derive(Debug, Clone, Default)]
@@ -64,29 +63,43 @@ pub struct SeriesSpec {
     pub capacity: u32,
 }
 
+/// Why a new series was refused (all reasons at once).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SeriesError {
+    /// The room belongs to another location.
+    #[error("the room is at another location; pick a room of this location")]
+    RoomElsewhere,
+    /// The capacity is out of range.
+    #[error("{0}")]
+    Capacity(CapacityError),
+    /// A negative count.
+    #[error("count must be at least 1")]
+    Count,
+    /// The schedule itself.
+    #[error("{0}")]
+    Schedule(ScheduleError),
+}
+
 /// Applies defaults and checks a new series.
 pub fn parse_series(
     request: SeriesRequest,
     ctx: &SeriesContext,
-) -> Result<SeriesSpec, Vec<FieldError>> {
+) -> Result<SeriesSpec, Vec<SeriesError>> {
     let mut errors = Vec::new();
     if ctx.room_elsewhere {
-        errors.push(FieldError::invalid(
-            "roomId",
-            "the room is at another location; pick a room of this location",
-        ));
+        errors.push(SeriesError::RoomElsewhere);
     }
     let capacity = request
         .capacity
         .or(ctx.offering_defaults.map(|(_, capacity)| capacity))
         .unwrap_or(1);
-    let capacity = parse_capacity("capacity", capacity)
-        .map_err(|e| errors.push(e))
+    let capacity = parse_capacity(capacity)
+        .map_err(|e| errors.push(SeriesError::Capacity(e)))
         .ok();
     let count = match request.count.map(u32::try_from).transpose() {
         Ok(count) => count,
         Err(_) => {
-            errors.push(FieldError::invalid("count", "count must be at least 1"));
+            errors.push(SeriesError::Count);
             None
         }
     };
@@ -112,7 +125,7 @@ pub fn parse_series(
         interval_weeks: request.interval_weeks.map(to_u32),
         exdates: request.exdates,
     })
-    .map_err(|e| errors.push(e.into()))
+    .map_err(|e| errors.push(SeriesError::Schedule(e)))
     .ok();
     match (schedule, capacity) {
         (Some(schedule), Some(capacity)) if errors.is_empty() => {
@@ -188,11 +201,14 @@ mod tests {
             room_elsewhere: true,
             ..ctx()
         };
-        let fields: Vec<&str> = parse_series(bad, &ctx)
-            .unwrap_err()
-            .iter()
-            .map(|e| e.field)
-            .collect();
-        assert_eq!(fields, ["roomId", "capacity", "count", "durationMinutes"]);
+        assert_eq!(
+            parse_series(bad, &ctx).unwrap_err(),
+            [
+                SeriesError::RoomElsewhere,
+                SeriesError::Capacity(CapacityError(0)),
+                SeriesError::Count,
+                SeriesError::Schedule(ScheduleError::Duration(0)),
+            ]
+        );
     }
 }

@@ -58,9 +58,9 @@ pub struct Schedule {
 /// Why schedule input was refused; each variant names its input field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScheduleError {
-    /// A required field is absent.
-    #[error("{0} is required")]
-    Missing(&'static str),
+    /// A required part is absent.
+    #[error("{} is required", missing_name(*.0))]
+    Missing(SchedulePart),
     /// Unknown IANA zone.
     #[error(transparent)]
     TimeZone(#[from] kernel::TimeZoneError),
@@ -94,38 +94,42 @@ pub enum ScheduleError {
     Weekly(RecurrenceError),
 }
 
-impl ScheduleError {
-    /// The input field the error is about, in the API's camelCase.
-    pub fn field(&self) -> &'static str {
-        match self {
-            Self::Missing(field) => field,
-            Self::TimeZone(_) => "timezone",
-            Self::EndBeforeStart { .. } => "endDate",
-            Self::Duration(_) => "durationMinutes",
-            Self::ZeroCount | Self::CountTwice => "count",
-            Self::RecurrenceChoice | Self::Rrule(_) => "rrule",
-            Self::Weekly(RecurrenceError::BadInterval) => "intervalWeeks",
-            Self::Weekly(_) => "daysOfWeek",
-        }
-    }
-
-    /// The stable code for clients.
-    pub fn code(&self) -> kernel::UserErrorCode {
-        use kernel::UserErrorCode as C;
-        match self {
-            Self::TimeZone(_) => C::UnknownTimeZone,
-            Self::Rrule(_) => C::InvalidRrule,
-            _ => C::Invalid,
-        }
-    }
+/// Which part of a schedule an error is about, in the schedule's own terms
+/// (the gateway names the input field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SchedulePart {
+    /// The first date.
+    StartDate,
+    /// The local start time.
+    StartTime,
+    /// The length of each meeting.
+    Duration,
+    /// The IANA zone.
+    Timezone,
+    /// The last date.
+    EndDate,
+    /// The number of occurrences.
+    Count,
+    /// The recurrence rule (or the choice between its two forms).
+    Rule,
+    /// The days of the weekly form.
+    DaysOfWeek,
+    /// The interval of the weekly form.
+    IntervalWeeks,
 }
 
-impl From<ScheduleError> for kernel::FieldError {
-    fn from(e: ScheduleError) -> Self {
-        Self {
-            field: e.field(),
-            code: e.code(),
-            message: e.to_string(),
+impl ScheduleError {
+    /// The part of the schedule the error is about.
+    pub fn part(&self) -> SchedulePart {
+        match self {
+            Self::Missing(part) => *part,
+            Self::TimeZone(_) => SchedulePart::Timezone,
+            Self::EndBeforeStart { .. } => SchedulePart::EndDate,
+            Self::Duration(_) => SchedulePart::Duration,
+            Self::ZeroCount | Self::CountTwice => SchedulePart::Count,
+            Self::RecurrenceChoice | Self::Rrule(_) => SchedulePart::Rule,
+            Self::Weekly(RecurrenceError::BadInterval) => SchedulePart::IntervalWeeks,
+            Self::Weekly(_) => SchedulePart::DaysOfWeek,
         }
     }
 }
@@ -143,19 +147,30 @@ pub struct Occurrence {
     pub ends_at: DateTime<Utc>,
 }
 
+/// How a message names a missing part (the API's spelling, so the sentence
+/// reads right to the person who left it out).
+fn missing_name(part: SchedulePart) -> &'static str {
+    match part {
+        SchedulePart::StartDate => "startDate",
+        SchedulePart::StartTime => "startTime",
+        SchedulePart::Duration => "durationMinutes",
+        _ => "a schedule part",
+    }
+}
+
 impl Schedule {
     /// Validates raw input.
     pub fn parse(input: ScheduleInput) -> Result<Self, ScheduleError> {
         let zone = TimeZone::parse(&input.timezone)?;
         let start_date = input
             .start_date
-            .ok_or(ScheduleError::Missing("startDate"))?;
+            .ok_or(ScheduleError::Missing(SchedulePart::StartDate))?;
         let start_time = input
             .start_time
-            .ok_or(ScheduleError::Missing("startTime"))?;
+            .ok_or(ScheduleError::Missing(SchedulePart::StartTime))?;
         let minutes = input
             .duration_minutes
-            .ok_or(ScheduleError::Missing("durationMinutes"))?;
+            .ok_or(ScheduleError::Missing(SchedulePart::Duration))?;
         if minutes < 1 || minutes > i64::from(MAX_DURATION_MINUTES) {
             return Err(ScheduleError::Duration(minutes));
         }
@@ -606,61 +621,70 @@ mod tests {
     }
 
     #[test]
-    fn bad_input_names_its_field() {
+    fn bad_input_names_the_part_at_fault() {
         let ok = weekly("Europe/London", "2026-01-05", "17:00", vec![1]);
-        for (change, field, code) in [
+        for (change, part, rule_error) in [
             (
                 Box::new(|i: &mut ScheduleInput| i.timezone = "Europe/Londn".into())
                     as Box<dyn Fn(&mut ScheduleInput)>,
-                "timezone",
-                "UNKNOWN_TIME_ZONE",
+                SchedulePart::Timezone,
+                false,
             ),
             (
                 Box::new(|i| i.end_date = Some(d("2026-01-01"))),
-                "endDate",
-                "INVALID",
+                SchedulePart::EndDate,
+                false,
             ),
             (
                 Box::new(|i| i.duration_minutes = Some(0)),
-                "durationMinutes",
-                "INVALID",
+                SchedulePart::Duration,
+                false,
             ),
             (
                 Box::new(|i| i.duration_minutes = Some(-30)),
-                "durationMinutes",
-                "INVALID",
+                SchedulePart::Duration,
+                false,
             ),
             (
                 Box::new(|i| i.rrule = Some("FREQ=WEEKLY".into())),
-                "rrule",
-                "INVALID",
+                SchedulePart::Rule,
+                false,
             ),
-            (Box::new(|i| i.days_of_week = None), "rrule", "INVALID"),
+            (
+                Box::new(|i| i.days_of_week = None),
+                SchedulePart::Rule,
+                false,
+            ),
             (
                 Box::new(|i| {
                     i.days_of_week = None;
                     i.rrule = Some("FREQ=SOMETIMES".into())
                 }),
-                "rrule",
-                "INVALID_RRULE",
+                SchedulePart::Rule,
+                true,
             ),
             (
                 Box::new(|i| i.days_of_week = Some(vec![0])),
-                "daysOfWeek",
-                "INVALID",
+                SchedulePart::DaysOfWeek,
+                false,
             ),
             (
                 Box::new(|i| i.interval_weeks = Some(0)),
-                "intervalWeeks",
-                "INVALID",
+                SchedulePart::IntervalWeeks,
+                false,
             ),
-            (Box::new(|i| i.count = Some(0)), "count", "INVALID"),
-            (Box::new(|i| i.start_time = None), "startTime", "INVALID"),
+            (Box::new(|i| i.count = Some(0)), SchedulePart::Count, false),
+            (
+                Box::new(|i| i.start_time = None),
+                SchedulePart::StartTime,
+                false,
+            ),
         ] {
             let mut input = ok.clone();
             change(&mut input);
             let err = Schedule::parse(input).unwrap_err();
-            assert_eq!((err.field(), err.code().as_str()), (field, code), "{err}");
+            assert_eq!(err.part(), part, "{err}");
+            assert_eq!(matches!(err, ScheduleError::Rrule(_)), rule_error, "{err}");
         }
     }
 

@@ -1,11 +1,12 @@
 //! Sign-up, login, and who am I.
 
+use crate::error::Code;
+use crate::error::{email, required_text};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use infra::entity::user;
 use infra::repo;
 use infra::repo::organisation::{self, NewSchool, Role as DomainRole, SignUp};
-use kernel::error::{email, required_text};
-use kernel::{Currency, TimeZone, UserErrorCode};
+use kernel::{Currency, TimeZone};
 
 use super::{School, commit};
 use crate::context::{ClientAddr, app, viewer};
@@ -91,9 +92,9 @@ impl From<Role> for DomainRole {
 }
 
 /// Checks a new password's length (at least 8 characters, at most 1 KiB).
-pub fn check_password(field: &'static str, password: &str) -> Result<(), kernel::FieldError> {
+pub fn check_password(field: &'static str, password: &str) -> Result<(), crate::error::FieldError> {
     if password.chars().count() < MIN_PASSWORD_LEN || password.len() > 1024 {
-        return Err(kernel::FieldError::invalid(
+        return Err(crate::error::FieldError::invalid(
             field,
             format!(
                 "the password must have at least {MIN_PASSWORD_LEN} characters (and at most 1024 bytes)"
@@ -168,8 +169,9 @@ impl AccountMutation {
     /// Creates a school and its admin account, and logs the admin in.
     async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> Result<SignUpPayload> {
         let mut errors = Vec::new();
-        let mut check =
-            |r: Result<_, kernel::FieldError>| r.map_err(|e| errors.push(UserError::from(e))).ok();
+        let mut check = |r: Result<_, crate::error::FieldError>| {
+            r.map_err(|e| errors.push(UserError::from(e))).ok()
+        };
         let school_name = check(required_text("schoolName", &input.school_name));
         let email = check(email("email", &input.email));
         let first_name = check(required_text("firstName", &input.first_name));
@@ -178,19 +180,13 @@ impl AccountMutation {
             .map_err(|e| {
                 errors.push(UserError::input(
                     "timezone",
-                    UserErrorCode::UnknownTimeZone,
+                    Code::UnknownTimeZone,
                     e.to_string(),
                 ))
             })
             .ok();
         let currency = Currency::parse(&input.currency)
-            .map_err(|e| {
-                errors.push(UserError::input(
-                    "currency",
-                    UserErrorCode::Invalid,
-                    e.to_string(),
-                ))
-            })
+            .map_err(|e| errors.push(UserError::input("currency", Code::Invalid, e.to_string())))
             .ok();
         if let Err(e) = check_password("password", &input.password) {
             errors.push(e.into());
@@ -238,7 +234,7 @@ impl AccountMutation {
             SignUp::EmailTaken => Ok(SignUpPayload {
                 user_errors: vec![UserError::input(
                     "email",
-                    UserErrorCode::Taken,
+                    Code::Taken,
                     "an account with this email already exists; log in instead",
                 )],
                 ..Default::default()
@@ -282,7 +278,7 @@ impl AccountMutation {
             return Ok(LoginPayload {
                 token: None,
                 user_errors: vec![UserError::general(
-                    UserErrorCode::TooManyAttempts,
+                    Code::TooManyAttempts,
                     format!(
                         "too many failed logins for this account or from your address; try again in {minutes} minute(s), or reset your password"
                     ),
@@ -309,7 +305,7 @@ impl AccountMutation {
                 Ok(LoginPayload {
                     token: None,
                     user_errors: vec![UserError::general(
-                        UserErrorCode::InvalidCredentials,
+                        Code::InvalidCredentials,
                         "wrong email or password",
                     )],
                 })

@@ -6,10 +6,10 @@
 //! `infra::repo::idempotency`; this module turns a claim into what a
 //! resolver does next.
 
+use crate::error::{Code, FieldError};
 use async_graphql::{Context, Result};
 use infra::repo::idempotency::{self, Claim, MAX_KEY_LEN};
 use infra::repo::organisation::Viewer;
-use kernel::{FieldError, UserErrorCode};
 use uuid::Uuid;
 
 use crate::context::app;
@@ -78,7 +78,7 @@ pub(crate) async fn claim(
         },
         Claim::Mismatch => Err(FieldError {
             field: "idempotencyKey",
-            code: UserErrorCode::IdempotencyKeyReused,
+            code: Code::IdempotencyKeyReused,
             message: "this idempotency key was already used for a different request; use a new key for a new request".into(),
         }),
     })

@@ -2,14 +2,15 @@
 
 use std::collections::BTreeSet;
 
+use crate::error::{Code, FieldError};
+use crate::error::{email, required_text};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use infra::entity::{audit_entry, family, student, user};
 use infra::repo::families::{self, Member, NewFamily};
 use infra::repo::organisation::{self, NewUser, roles_from_string};
 use infra::repo::{self, audit};
-use kernel::error::{email, required_text};
 use kernel::policy::Action;
-use kernel::{FamilyId, FieldError, StudentId, TeacherId, UserErrorCode, UserId};
+use kernel::{FamilyId, StudentId, TeacherId, UserId};
 
 use super::account::{Role, check_password};
 use super::page::{Page, PageArgs, paginate};
@@ -378,7 +379,7 @@ impl IdentityMutation {
             else {
                 return Ok(Done::Refuse(UserError::input(
                     "email",
-                    UserErrorCode::Taken,
+                    Code::Taken,
                     "an account with this email already exists",
                 )));
             };
@@ -420,7 +421,7 @@ impl IdentityMutation {
             {
                 return Ok(Done::refuse(FieldError {
                     field: "roles",
-                    code: UserErrorCode::InvalidState,
+                    code: Code::InvalidState,
                     message: last.to_string(),
                 }));
             }
@@ -460,7 +461,7 @@ impl IdentityMutation {
         {
             return Ok(SessionsPayload::refused(vec![UserError::input(
                 "currentPassword",
-                UserErrorCode::InvalidCredentials,
+                Code::InvalidCredentials,
                 "the current password is wrong",
             )]));
         }

@@ -1,10 +1,11 @@
 //! Class series: creating them, previewing and generating their sessions.
 
+use crate::error::FieldError;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use infra::entity::{class_series, location, offering, room, student, teacher};
 use infra::repo::{self, organisation};
 use infra::scheduling::{self as service, NewSeries, StoredConflict};
-use kernel::{FieldError, LocationId, OfferingId, RoomId, StudentId, TeacherId, UserErrorCode};
+use kernel::{LocationId, OfferingId, RoomId, StudentId, TeacherId};
 use scheduling::{SeriesContext, SeriesRequest, parse_series};
 
 use super::idempotency::{self, Next};
@@ -319,7 +320,7 @@ impl SeriesMutation {
                 None => Ok(Done::Refuse(series_not_found())),
                 Some(Err(e)) => Ok(Done::Refuse(UserError::input(
                     "status",
-                    UserErrorCode::InvalidState,
+                    Code::InvalidState,
                     e.to_string(),
                 ))),
                 Some(Ok((series, ended))) => {
@@ -445,7 +446,7 @@ async fn validate_series(
         ) {
             Ok(cycle) => Some((cycle, h.one_on_one_price_minor.map(i64::from))),
             Err(e) => {
-                errors.push(kernel::FieldError::from(e).into());
+                errors.push(crate::error::FieldError::from(e).into());
                 None
             }
         },

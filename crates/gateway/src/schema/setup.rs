@@ -1,12 +1,13 @@
 //! The school's setup: locations, rooms, teachers, students, offerings.
 
+use crate::error::{Code, FieldError};
+use crate::error::{email, required_text};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use infra::entity::{location, offering, student, teacher};
 use infra::repo::people::{self, NewStudent, NewTeacher};
 use infra::repo::{self, places};
-use kernel::error::{email, required_text};
 use kernel::policy::Scope;
-use kernel::{FieldError, SchoolId, TimeZone, UserErrorCode};
+use kernel::{SchoolId, TimeZone};
 use resources::RoomSpec;
 use scheduling::OfferingSpec;
 
@@ -211,7 +212,7 @@ impl SetupMutation {
             Err(e) => {
                 return refused(UserError::input(
                     "timezone",
-                    UserErrorCode::UnknownTimeZone,
+                    Code::UnknownTimeZone,
                     e.to_string(),
                 ));
             }
@@ -543,7 +544,8 @@ fn windows(input: &[AvailabilityInput]) -> std::result::Result<Vec<kernel::Windo
     input
         .iter()
         .map(|w| scheduling::parse_window(i64::from(w.day_of_week), w.start_time.0, w.end_time.0))
-        .collect()
+        .collect::<Result<_, _>>()
+        .map_err(FieldError::from)
 }
 
 payloads!(

@@ -1,14 +1,14 @@
 //! Staff assignment (teaching roles, instructors and assistants, eligible
 //! free staff) and hybrid lessons' 1-on-1 slots.
 
+use crate::error::FieldError;
+use crate::error::required_text;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use infra::booking as bookings;
 use infra::entity::{class_series, session, teacher, teaching_role};
 use infra::repo;
 use infra::staff::{self as service, Target};
-use kernel::error::required_text;
 use kernel::policy::Action;
-use kernel::{FieldError, UserErrorCode};
 use uuid::Uuid;
 
 use super::booking::{Booking, BookingPayload};
@@ -402,7 +402,7 @@ impl StaffMutation {
                     {
                         return Ok(Done::refuse(FieldError {
                             field,
-                            code: UserErrorCode::NotQualified,
+                            code: Code::NotQualified,
                             message: format!(
                                 "{} {} does not hold the teaching role this offering requires; grant it or choose from eligibleStaff",
                                 t.first_name, t.last_name

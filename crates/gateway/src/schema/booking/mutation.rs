@@ -1,6 +1,7 @@
 //! Booking mutations. Each runs in [`mutation`]: one write transaction,
 //! committed with its audit entry, or rolled back on a refusal.
 
+use crate::error::FieldError;
 use ::booking::policy::PolicyInput;
 use ::booking::seats::Canceller;
 use ::booking::series_rule::{Frequency, RuleInput};
@@ -14,8 +15,7 @@ use infra::entity::{booking as booking_row, offering, session, student, teacher,
 use infra::repo::organisation::Viewer;
 use kernel::policy::Action;
 use kernel::{
-    Booker, BookingId, ClassSeriesId, FieldError, OfferingId, SessionId, StudentId, TeacherId,
-    WaitlistEntryId,
+    Booker, BookingId, ClassSeriesId, OfferingId, SessionId, StudentId, TeacherId, WaitlistEntryId,
 };
 
 use super::inputs::*;
