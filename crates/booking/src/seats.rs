@@ -82,6 +82,18 @@ pub struct NewBooking {
     pub price: Option<Money>,
 }
 
+/// Seats a session shows as taken and left: its counter, plus the place
+/// of a 1-on-1 series' own student, whose lesson is never for sale.
+pub fn occupancy(view: &SessionView) -> (u32, u32) {
+    let taken = view.seats_taken + u32::from(view.private);
+    let left = if view.private {
+        0
+    } else {
+        view.capacity.saturating_sub(taken)
+    };
+    (taken, left)
+}
+
 /// What a seat request comes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
@@ -376,6 +388,19 @@ mod tests {
         assert_eq!(b.seats, 3);
         assert_eq!(b.status, BookingStatus::Confirmed);
         assert_eq!(b.price.unwrap().minor, 4500);
+    }
+
+    #[test]
+    fn a_private_lesson_is_taken_by_its_student_and_never_for_sale() {
+        let mut s = snap(1, 0).session;
+        assert_eq!(occupancy(&s), (0, 1));
+        s.private = true;
+        assert_eq!(occupancy(&s), (1, 0));
+        let crowded = SessionView {
+            seats_taken: 9,
+            ..snap(8, 0).session
+        };
+        assert_eq!(occupancy(&crowded), (9, 0));
     }
 
     #[test]

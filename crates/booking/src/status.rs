@@ -86,6 +86,12 @@ impl BookingStatus {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
+    /// Whether the booking puts its student on the session's roster: it
+    /// was confirmed (and perhaps marked since).
+    pub fn on_roster(self) -> bool {
+        matches!(self, Self::Confirmed | Self::Attended | Self::NoShow)
+    }
+
     /// Whether the booking holds seats (or the teacher's time): pending
     /// requests hold them too, so approval can never overbook.
     pub fn holds_seats(self) -> bool {

@@ -54,6 +54,11 @@ impl EntryStatus {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
     }
+
+    /// Whether the entry is still in line (waiting or holding an offer).
+    pub fn in_line(self) -> bool {
+        matches!(self, Self::Waiting | Self::Offered)
+    }
 }
 
 /// One entry, as loaded.

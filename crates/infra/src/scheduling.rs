@@ -342,7 +342,7 @@ pub async fn set_status(
             .from(booking::Entity)
             .and_where(booking::Column::SchoolId.eq(school.uuid()))
             .and_where(booking::Column::SessionId.is_not_null())
-            .and_where(booking::Column::Status.is_in(["PENDING", "CONFIRMED"]))
+            .and_where(booking::Column::Status.is_in(crate::booking::rows::active()))
             .to_owned();
         let future = || {
             session::Entity::find()

@@ -733,15 +733,12 @@ impl Session {
     /// Seats held by bookings (pending and confirmed) and by open waitlist
     /// offers. Exact: kept in the booking's own transaction.
     async fn seats_taken(&self) -> i32 {
-        self.seats_taken_value()
+        self.occupancy().0
     }
     /// Seats anyone may still book (`capacity - seatsTaken`).
     /// Zero for a 1-on-1 series' lesson, which belongs to its student.
     async fn seats_left(&self) -> i32 {
-        if self.0.student_id.is_some() {
-            return 0;
-        }
-        (self.0.capacity - self.seats_taken_value()).max(0)
+        self.occupancy().1
     }
     /// Students with a confirmed, attended or no-show booking, with their
     /// attendance. The teacher and the office see everyone; families see

@@ -28,7 +28,7 @@ pub async fn record_attendance(
     let roster = booking_row::Entity::find()
         .filter(booking_row::Column::SchoolId.eq(school.uuid()))
         .filter(booking_row::Column::SessionId.eq(session_id.uuid()))
-        .filter(booking_row::Column::Status.is_in(["CONFIRMED", "ATTENDED", "NO_SHOW"]))
+        .filter(booking_row::Column::Status.is_in(rows::on_roster()))
         .all(tx)
         .await?;
     let series_student = rows::session(tx, school, session_id)

@@ -21,7 +21,7 @@ async fn taken(
         .filter(booking_row::Column::SchoolId.eq(school.uuid()))
         .filter(booking_row::Column::SessionId.eq(session_id.uuid()))
         .filter(booking_row::Column::Kind.eq(BookingKind::OneOnOne.as_str()))
-        .filter(booking_row::Column::Status.is_in(rows::ACTIVE))
+        .filter(booking_row::Column::Status.is_in(rows::active()))
         .all(conn)
         .await?)
 }

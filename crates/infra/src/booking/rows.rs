@@ -118,8 +118,25 @@ pub async fn unit_price(
     Ok(Some(Money { minor, currency }))
 }
 
-/// Statuses that hold seats or the teacher's time.
-pub const ACTIVE: [&str; 2] = ["PENDING", "CONFIRMED"];
+/// Stored names of the statuses that hold seats or the teacher's time
+/// (`BookingStatus::holds_seats`).
+pub fn active() -> Vec<&'static str> {
+    BookingStatus::ALL
+        .into_iter()
+        .filter(|s| s.holds_seats())
+        .map(BookingStatus::as_str)
+        .collect()
+}
+
+/// Stored names of the statuses that put a student on a roster
+/// (`BookingStatus::on_roster`).
+pub fn on_roster() -> Vec<&'static str> {
+    BookingStatus::ALL
+        .into_iter()
+        .filter(|s| s.on_roster())
+        .map(BookingStatus::as_str)
+        .collect()
+}
 /// Session statuses that free their time.
 pub const CANCELLED: [&str; 2] = ["CANCELLED", "CANCELLED_BY_TEACHER"];
 
@@ -222,7 +239,7 @@ pub async fn active_booking_of(
         .filter(booking_row::Column::SchoolId.eq(school.uuid()))
         .filter(booking_row::Column::SessionId.eq(session_id.uuid()))
         .filter(booking_row::Column::StudentId.eq(student.uuid()))
-        .filter(booking_row::Column::Status.is_in(ACTIVE))
+        .filter(booking_row::Column::Status.is_in(active()))
         .one(conn)
         .await?)
 }
@@ -247,7 +264,7 @@ pub async fn student_busy(
     let mut bookings = booking_row::Entity::find()
         .filter(booking_row::Column::SchoolId.eq(school.uuid()))
         .filter(booking_row::Column::StudentId.eq(student_id.uuid()))
-        .filter(booking_row::Column::Status.is_in(ACTIVE))
+        .filter(booking_row::Column::Status.is_in(active()))
         .filter(booking_row::Column::StartsAt.lt(end))
         .filter(booking_row::Column::EndsAt.gt(start));
     if let Some(session) = except {
@@ -290,7 +307,7 @@ pub async fn same_day(
         .filter(booking_row::Column::SchoolId.eq(school.uuid()))
         .filter(booking_row::Column::TeacherId.eq(teacher.uuid()))
         .filter(booking_row::Column::Kind.eq(kind.as_str()))
-        .filter(booking_row::Column::Status.is_in(ACTIVE))
+        .filter(booking_row::Column::Status.is_in(active()))
         .filter(booking_row::Column::StartsAt.gte(day_start))
         .filter(booking_row::Column::StartsAt.lt(day_end))
         .count(conn)

@@ -371,7 +371,7 @@ pub async fn cancel(
             .filter(booking_row::Column::SchoolId.eq(school.uuid()))
             .filter(booking_row::Column::Id.ne(b.id))
             .filter(booking_row::Column::StartsAt.gt(b.starts_at))
-            .filter(booking_row::Column::Status.is_in(rows::ACTIVE));
+            .filter(booking_row::Column::Status.is_in(rows::active()));
         later = match (b.booking_series_id, b.registration_id) {
             (Some(series), _) => later.filter(booking_row::Column::BookingSeriesId.eq(series)),
             (None, Some(reg)) => later.filter(booking_row::Column::RegistrationId.eq(reg)),

@@ -156,7 +156,7 @@ pub async fn offer_free_seats(
             .column(booking_row::Column::StudentId)
             .filter(booking_row::Column::SchoolId.eq(school.uuid()))
             .filter(booking_row::Column::StudentId.is_in(waiting))
-            .filter(booking_row::Column::Status.is_in(rows::ACTIVE))
+            .filter(booking_row::Column::Status.is_in(rows::active()))
             .filter(booking_row::Column::StartsAt.lt(s.ends_at))
             .filter(booking_row::Column::EndsAt.gt(s.starts_at))
             .into_tuple()

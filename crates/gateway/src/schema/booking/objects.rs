@@ -496,9 +496,19 @@ impl Session {
 /// Booking fields of `Session` (merged into its object in `objects.rs`).
 impl Session {
     /// Seats held by bookings and open waitlist offers.
-    pub(crate) fn seats_taken_value(&self) -> i32 {
-        // A 1-on-1 series' own student holds the lesson's place.
-        self.0.seats_taken + i32::from(self.0.student_id.is_some())
+    /// (taken, left), by the core's rule (a 1-on-1 series' lesson is its
+    /// student's).
+    pub(crate) fn occupancy(&self) -> (i32, i32) {
+        let view = ::booking::seats::SessionView {
+            starts_at: self.0.starts_at,
+            ends_at: self.0.ends_at,
+            capacity: self.0.capacity.max(0) as u32,
+            seats_taken: self.0.seats_taken.max(0) as u32,
+            cancelled: false,
+            private: self.0.student_id.is_some(),
+        };
+        let (taken, left) = ::booking::seats::occupancy(&view);
+        (taken as i32, left as i32)
     }
 
     /// The roster: students with a confirmed (or attended/no-show) booking.
@@ -528,10 +538,7 @@ impl Session {
             });
         }
         for b in bookings {
-            let on_roster = matches!(
-                rows::status_of(&b).map_err(internal)?,
-                DomainStatus::Confirmed | DomainStatus::Attended | DomainStatus::NoShow
-            );
+            let on_roster = rows::status_of(&b).map_err(internal)?.on_roster();
             if on_roster && Some(b.student_id) != self.0.student_id {
                 roster.push(RosterEntry {
                     student: b.student_id,
@@ -587,10 +594,7 @@ impl Session {
             .map_err(internal)?
             .unwrap_or_default()
         {
-            let open = matches!(
-                rows::entry_status(&e).map_err(internal)?,
-                EntryStatus::Waiting | EntryStatus::Offered
-            );
+            let open = rows::entry_status(&e).map_err(internal)?.in_line();
             let visible = whole
                 || viewer
                     .acts_for
