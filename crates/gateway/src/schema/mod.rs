@@ -6,16 +6,13 @@
 //! are limited (introspection included, so the limits leave room for
 //! GraphiQL's schema query).
 
-mod account;
 mod booking;
-mod calendar;
 mod idempotency;
 mod identity;
 mod node;
-mod objects;
 mod page;
-mod series;
-mod setup;
+mod scheduling;
+mod school;
 mod staff;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
@@ -31,8 +28,10 @@ use crate::ids::Kind;
 use crate::loader::ById;
 
 pub use booking::{Booking, Registration, RosterEntry, WaitlistEntry};
-pub use identity::{AuditEntry, Family, User};
-pub use objects::*;
+pub use identity::users::{AuditEntry, Family, User};
+pub use scheduling::objects::*;
+pub use school::objects::*;
+pub(crate) use school::setup::{find_in_school, page_args};
 
 /// Deepest query accepted. GraphiQL's introspection query needs 13.
 pub const MAX_DEPTH: usize = 15;
@@ -42,24 +41,24 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 /// All queries.
 #[derive(MergedObject, Default)]
 pub struct Query(
-    account::AccountQuery,
+    identity::account::AccountQuery,
     booking::BookingQuery,
-    identity::IdentityQuery,
+    identity::users::IdentityQuery,
     node::NodeQuery,
-    calendar::CalendarQuery,
-    series::SeriesQuery,
-    setup::SetupQuery,
+    scheduling::calendar::CalendarQuery,
+    scheduling::series::SeriesQuery,
+    school::setup::SetupQuery,
     staff::StaffQuery,
 );
 
 /// All mutations.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
-    account::AccountMutation,
+    identity::account::AccountMutation,
     booking::BookingMutation,
-    identity::IdentityMutation,
-    setup::SetupMutation,
-    series::SeriesMutation,
+    identity::users::IdentityMutation,
+    school::setup::SetupMutation,
+    scheduling::series::SeriesMutation,
     staff::StaffMutation,
 );
 

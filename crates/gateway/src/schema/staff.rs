@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::booking::{Booking, BookingPayload};
 use super::page::{Page, PageArgs, paginate};
-use super::setup::{find_in_school, page_args};
 use super::{ClassSeries, Done, Payload, Session, Teacher, authorize, load, mutation, payloads};
+use super::{find_in_school, page_args};
 use crate::context::{app, loaders};
 use crate::error::{Code, UserError, bad_input, internal};
 use crate::ids::{Kind, decode, encode};

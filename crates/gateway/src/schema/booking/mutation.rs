@@ -26,8 +26,8 @@ use super::objects::{
 use crate::error::{UserError, internal};
 use crate::ids::{Kind, decode, encode};
 use crate::scalars::DateTime;
+use crate::schema::find_in_school;
 use crate::schema::idempotency::{self, Next};
-use crate::schema::setup::find_in_school;
 use crate::schema::{Done, Session, allow, mutation};
 
 /// The student a booking request names, if they are in the viewer's school

@@ -13,13 +13,13 @@ use kernel::policy::Action;
 use kernel::{FamilyId, StudentId, TeacherId, UserId};
 
 use super::account::{Role, check_password};
-use super::page::{Page, PageArgs, paginate};
-use super::setup::find_in_school;
-use super::{Done, Payload, Student, allow, authorize, load, mutation, payloads};
 use crate::context::{app, loaders};
 use crate::error::{UserError, internal};
 use crate::ids::{Kind, encode};
 use crate::scalars::DateTime;
+use crate::schema::find_in_school;
+use crate::schema::page::{Page, PageArgs, paginate};
+use crate::schema::{Done, Payload, Student, allow, authorize, load, mutation, payloads};
 
 /// A login of the school.
 pub struct User(pub user::Model);

@@ -9,11 +9,11 @@ use chrono::Duration;
 use infra::scheduling::{self as service, CalendarFilter as Filter};
 use kernel::{LocationId, RoomId, StudentId, TeacherId};
 
-use super::{Session, allow};
 use crate::context::{app, viewer};
 use crate::error::{Code, bad_input, internal};
 use crate::ids::{Kind, decode};
 use crate::scalars::DateTime;
+use crate::schema::{Session, allow};
 use kernel::policy::{Action, CalendarOf};
 
 /// The longest range one calendar query may span.

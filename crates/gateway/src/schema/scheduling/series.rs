@@ -8,19 +8,19 @@ use infra::scheduling::{self as service, NewSeries, StoredConflict};
 use kernel::{LocationId, OfferingId, RoomId, StudentId, TeacherId};
 use scheduling::{SeriesContext, SeriesRequest, parse_series};
 
-use super::idempotency::{self, Next};
-use super::page::{Page, PageArgs, paginate};
+use crate::schema::idempotency::{self, Next};
+use crate::schema::page::{Page, PageArgs, paginate};
 use std::collections::HashSet;
 
-use super::setup::find_in_school;
-use super::{
-    ClassSeries, Conflict, ConflictPolicy, Done, GenerationMode, Payload, SeriesStatus, Session,
-    authorize, mutation, payloads,
-};
 use crate::context::app;
 use crate::error::{Code, UserError, bad_input, internal};
 use crate::ids::{Kind, decode};
 use crate::scalars::{DateTime, LocalDate, LocalTime};
+use crate::schema::find_in_school;
+use crate::schema::{
+    ClassSeries, Conflict, ConflictPolicy, Done, GenerationMode, Payload, SeriesStatus, Session,
+    authorize, mutation, payloads,
+};
 use kernel::policy::Action;
 
 /// Input of `createClassSeries`. Give the recurrence either as `rrule` or as
@@ -573,7 +573,7 @@ impl SeriesQuery {
             ctx,
             viewer.school,
             filter,
-            super::setup::page_args!(after, before, first, last),
+            crate::schema::page_args!(after, before, first, last),
             ClassSeries,
         )
         .await

@@ -8,10 +8,10 @@ use infra::repo;
 use infra::repo::organisation::{self, NewSchool, Role as DomainRole, SignUp};
 use kernel::{Currency, TimeZone};
 
-use super::{School, commit};
 use crate::context::{ClientAddr, app, viewer};
 use crate::error::{UserError, internal};
 use crate::ids::{Kind, encode};
+use crate::schema::{School, commit};
 
 /// Shortest password accepted (NIST SP 800-63B).
 pub const MIN_PASSWORD_LEN: usize = 8;

@@ -11,16 +11,16 @@ use kernel::{SchoolId, TimeZone};
 use resources::RoomSpec;
 use scheduling::OfferingSpec;
 
-use super::idempotency::{self, Next};
-use super::page::{Page, PageArgs, paginate};
-use super::{
-    Done, Location, Offering, OfferingKind, Payload, Room, RoomKind, Student, Teacher, allow,
-    authorize, mutation, payloads,
-};
 use crate::context::app;
 use crate::error::{UserError, internal};
 use crate::ids::{Kind, decode};
 use crate::scalars::{LocalDate, LocalTime};
+use crate::schema::idempotency::{self, Next};
+use crate::schema::page::{Page, PageArgs, paginate};
+use crate::schema::{
+    Done, Location, Offering, OfferingKind, Payload, Room, RoomKind, Student, Teacher, allow,
+    authorize, mutation, payloads,
+};
 use kernel::policy::Action;
 
 /// Input of `createLocation`.
@@ -561,7 +561,7 @@ payloads!(
 /// Decodes a global id of `kind` and loads it from the viewer's school.
 /// A malformed id, an id of another type and another school's id all come
 /// back as `None`, so the caller reports NOT_FOUND and leaks nothing.
-pub(super) async fn find_in_school<E: repo::Tenant>(
+pub(crate) async fn find_in_school<E: repo::Tenant>(
     conn: &impl infra::Handle,
     school: SchoolId,
     kind: Kind,

@@ -1,0 +1,6 @@
+//! The school itself: its profile, locations, rooms, teachers (with
+//! availability and time off), students and offerings; the objects, the
+//! lists and the setup mutations.
+
+pub mod objects;
+pub mod setup;

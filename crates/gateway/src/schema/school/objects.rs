@@ -1,0 +1,350 @@
+//! The school's own things as GraphQL objects: the school, locations,
+//! rooms, teachers (with availability and time off), students and
+//! offerings. Each wraps an infra row privately and exposes explicit fields,
+//! so tables can change without changing the contract; related objects
+//! resolve through the request's dataloaders.
+
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use infra::entity::{location, offering, room, school, student, teacher};
+use scheduling::AvailabilityWindow;
+
+use crate::context::loaders;
+use crate::error::internal;
+use crate::ids::{Kind, encode};
+use crate::scalars::{DateTime, LocalDate, LocalTime};
+use crate::schema::load;
+
+/// A school (tenant).
+pub struct School(pub school::Model);
+
+#[Object]
+impl School {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::School, self.0.id)
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// IANA time zone, the default for locations and series.
+    async fn timezone(&self) -> &str {
+        &self.0.timezone
+    }
+    /// ISO-4217 currency.
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+}
+
+/// A branch of the school.
+pub struct Location(pub location::Model);
+
+#[Object]
+impl Location {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Location, self.0.id)
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Street address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    /// IANA time zone; null means the school's.
+    async fn timezone(&self) -> Option<&str> {
+        self.0.timezone.as_deref()
+    }
+    /// Rooms and booths here, by name.
+    async fn rooms(&self, ctx: &Context<'_>) -> Result<Vec<Room>> {
+        let rooms = loaders(ctx)?
+            .rooms_by_location
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?;
+        Ok(rooms.unwrap_or_default().into_iter().map(Room).collect())
+    }
+}
+
+/// Kind of room.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RoomKind {
+    /// A physical room.
+    Room,
+    /// A booth.
+    Booth,
+    /// An online space.
+    Online,
+}
+
+impl From<RoomKind> for resources::RoomKind {
+    fn from(k: RoomKind) -> Self {
+        match k {
+            RoomKind::Room => Self::Room,
+            RoomKind::Booth => Self::Booth,
+            RoomKind::Online => Self::Online,
+        }
+    }
+}
+
+/// A room, booth or online space.
+pub struct Room(pub room::Model);
+
+#[Object]
+impl Room {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Room, self.0.id)
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// How many people fit.
+    async fn capacity(&self) -> i32 {
+        self.0.capacity
+    }
+    /// Kind of space.
+    async fn kind(&self) -> Result<RoomKind> {
+        Ok(
+            match infra::stored("rooms", &self.0.kind, resources::RoomKind::parse)
+                .map_err(crate::error::internal)?
+            {
+                resources::RoomKind::Booth => RoomKind::Booth,
+                resources::RoomKind::Online => RoomKind::Online,
+                resources::RoomKind::Room => RoomKind::Room,
+            },
+        )
+    }
+    /// Where it is.
+    async fn location(&self, ctx: &Context<'_>) -> Result<Option<Location>> {
+        Ok(load(&loaders(ctx)?.locations, self.0.location_id)
+            .await?
+            .map(Location))
+    }
+}
+
+/// A weekly availability window.
+#[derive(SimpleObject)]
+pub struct Availability {
+    /// ISO day of week, 1 = Monday … 7 = Sunday.
+    pub day_of_week: i32,
+    /// Local start.
+    pub start_time: LocalTime,
+    /// Local end.
+    pub end_time: LocalTime,
+}
+
+impl From<AvailabilityWindow> for Availability {
+    fn from(w: AvailabilityWindow) -> Self {
+        Self {
+            day_of_week: w.weekday.iso() as i32,
+            start_time: LocalTime(w.start),
+            end_time: LocalTime(w.end),
+        }
+    }
+}
+
+/// A teacher.
+pub struct Teacher(pub teacher::Model);
+
+#[Object]
+impl Teacher {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Teacher, self.0.id)
+    }
+    /// Contact email.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    /// First name.
+    async fn first_name(&self) -> &str {
+        &self.0.first_name
+    }
+    /// Last name.
+    async fn last_name(&self) -> &str {
+        &self.0.last_name
+    }
+    /// Time off that has not ended yet, in start order.
+    async fn time_off(&self, ctx: &Context<'_>) -> Result<Vec<TimeOff>> {
+        Ok(loaders(ctx)?
+            .time_off
+            .load_one(self.0.id)
+            .await
+            .map_err(crate::error::internal)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| TimeOff {
+                starts_at: DateTime(t.starts_at),
+                ends_at: DateTime(t.ends_at),
+                reason: t.reason,
+            })
+            .collect())
+    }
+    /// Teaching roles held.
+    async fn teaching_roles(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::schema::staff::TeachingRole>> {
+        Ok(loaders(ctx)?
+            .roles_by_teacher
+            .load_one(self.0.id)
+            .await
+            .map_err(crate::error::internal)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(crate::schema::staff::TeachingRole)
+            .collect())
+    }
+    /// Weekly availability windows. Empty means the teacher published none:
+    /// the office may schedule and book them at any time, and families see
+    /// no self-service slots (`availableSlots`) until windows are published.
+    async fn availability(&self, ctx: &Context<'_>) -> Result<Vec<Availability>> {
+        let windows = loaders(ctx)?
+            .availability
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?;
+        Ok(windows
+            .unwrap_or_default()
+            .into_iter()
+            .map(Availability::from)
+            .collect())
+    }
+}
+
+/// A student.
+pub struct Student(pub student::Model);
+
+#[Object]
+impl Student {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Student, self.0.id)
+    }
+    /// First name.
+    async fn first_name(&self) -> &str {
+        &self.0.first_name
+    }
+    /// Last name.
+    async fn last_name(&self) -> &str {
+        &self.0.last_name
+    }
+    /// Email, if any.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    /// Date of birth.
+    async fn date_of_birth(&self) -> Option<LocalDate> {
+        self.0.date_of_birth.map(LocalDate)
+    }
+}
+
+/// Kind of offering.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OfferingKind {
+    /// 1-on-1 lessons.
+    Individual,
+    /// Group classes.
+    Group,
+    /// Group classes with 1-on-1 weeks.
+    Hybrid,
+    /// Band rehearsals.
+    BandRehearsal,
+    /// Ensembles.
+    Ensemble,
+    /// Workshops.
+    Workshop,
+    /// Evaluations for leads.
+    Evaluation,
+}
+
+impl From<OfferingKind> for scheduling::OfferingKind {
+    fn from(k: OfferingKind) -> Self {
+        use scheduling::OfferingKind as D;
+        match k {
+            OfferingKind::Individual => D::Individual,
+            OfferingKind::Group => D::Group,
+            OfferingKind::Hybrid => D::Hybrid,
+            OfferingKind::BandRehearsal => D::BandRehearsal,
+            OfferingKind::Ensemble => D::Ensemble,
+            OfferingKind::Workshop => D::Workshop,
+            OfferingKind::Evaluation => D::Evaluation,
+        }
+    }
+}
+
+impl From<scheduling::OfferingKind> for OfferingKind {
+    fn from(k: scheduling::OfferingKind) -> Self {
+        use scheduling::OfferingKind as D;
+        match k {
+            D::Individual => Self::Individual,
+            D::Group => Self::Group,
+            D::Hybrid => Self::Hybrid,
+            D::BandRehearsal => Self::BandRehearsal,
+            D::Ensemble => Self::Ensemble,
+            D::Workshop => Self::Workshop,
+            D::Evaluation => Self::Evaluation,
+        }
+    }
+}
+
+/// A catalogue offering (class type).
+pub struct Offering(pub offering::Model);
+
+#[Object]
+impl Offering {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Offering, self.0.id)
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Kind.
+    async fn kind(&self) -> Result<OfferingKind> {
+        infra::stored("offerings", &self.0.kind, scheduling::OfferingKind::parse)
+            .map(Into::into)
+            .map_err(crate::error::internal)
+    }
+    /// Default lesson length in minutes.
+    async fn default_duration_minutes(&self) -> i32 {
+        self.0.default_duration_minutes
+    }
+    /// Default seats per session.
+    async fn default_capacity(&self) -> i32 {
+        self.0.default_capacity
+    }
+    /// Price per seat of a session, in the school currency's minor units.
+    async fn price_minor(&self) -> Option<i64> {
+        self.0.price_minor
+    }
+    /// The teaching role its instructors must hold.
+    async fn required_role(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::schema::staff::TeachingRole>> {
+        let Some(id) = self.0.required_role_id else {
+            return Ok(None);
+        };
+        Ok(load(&loaders(ctx)?.teaching_roles, id)
+            .await?
+            .map(crate::schema::staff::TeachingRole))
+    }
+}
+
+/// A teacher's absence.
+#[derive(async_graphql::SimpleObject)]
+pub struct TimeOff {
+    /// Start.
+    pub starts_at: DateTime,
+    /// End.
+    pub ends_at: DateTime,
+    /// Why.
+    pub reason: Option<String>,
+}
