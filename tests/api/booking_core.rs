@@ -182,6 +182,44 @@ async fn racing_cancels_and_moves_of_one_booking_free_its_seats_once() {
 }
 
 #[tokio::test]
+async fn an_unknown_stored_status_is_an_error_not_a_guess() {
+    let app = spawn_app().await;
+    let c = cast(&app, "corrupt.example").await;
+    // A row edited by hand (or by a newer version) to a status this one
+    // does not know: the booking must not read as CANCELLED or any other
+    // status, and the stored text must not reach the client.
+    use sea_orm::ConnectionTrait;
+    let conn = app.db.conn();
+    conn.execute_unprepared("UPDATE bookings SET status = 'ON_HOLD_XYZ'")
+        .await
+        .unwrap();
+    let body = app
+        .gql(
+            Some(&c.school.token),
+            "query($id: ID!) { node(id: $id) { ... on Booking { status } } }",
+            json!({"id": c.lily_booking}),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "INTERNAL",
+        "{body}"
+    );
+    assert!(!body.to_string().contains("ON_HOLD_XYZ"), "{body}");
+    // Deciding on it refuses too, rather than treating it as some status.
+    let decided = app
+        .gql(
+            Some(&c.school.token),
+            "mutation($b: ID!) { cancelBooking(input: {bookingId: $b}) { cancelled { id } userErrors { code } } }",
+            json!({"b": c.lily_booking}),
+        )
+        .await;
+    assert_eq!(
+        decided["errors"][0]["extensions"]["code"], "INTERNAL",
+        "{decided}"
+    );
+}
+
+#[tokio::test]
 async fn a_teacher_without_windows_means_the_same_everywhere() {
     let app = spawn_app().await;
     let c = cast(&app, "windows.example").await;

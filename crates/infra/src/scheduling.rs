@@ -109,20 +109,25 @@ pub async fn create_series(
     .await?)
 }
 
-/// The hybrid cycle of a stored series, if it has one.
-pub fn hybrid_of(series: &class_series::Model) -> Option<scheduling::hybrid::HybridCycle> {
-    let weeks: Vec<i64> = series
-        .hybrid_one_on_one_weeks
-        .as_deref()?
+/// The hybrid cycle of a stored series, if it has one. Stored weeks or a
+/// cycle the domain refuses are a corrupt row, never a cycle quietly
+/// shortened or dropped.
+pub fn hybrid_of(series: &class_series::Model) -> Result<Option<scheduling::hybrid::HybridCycle>> {
+    let (Some(weeks), Some(length), Some(start)) = (
+        series.hybrid_one_on_one_weeks.as_deref(),
+        series.hybrid_cycle_weeks,
+        series.hybrid_cycle_start,
+    ) else {
+        return Ok(None);
+    };
+    let weeks: Vec<i64> = weeks
         .split(',')
-        .filter_map(|w| w.trim().parse().ok())
-        .collect();
-    scheduling::hybrid::HybridCycle::new(
-        i64::from(series.hybrid_cycle_weeks?),
-        series.hybrid_cycle_start?,
-        &weeks,
-    )
-    .ok()
+        .map(|w| w.trim().parse())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| corrupt(format!("hybrid weeks {weeks:?} of {}", series.id)))?;
+    scheduling::hybrid::HybridCycle::new(i64::from(length), start, &weeks)
+        .map(Some)
+        .map_err(|e| corrupt(format!("hybrid cycle of {}: {e}", series.id)))
 }
 
 fn corrupt(detail: impl Into<String>) -> InfraError {
@@ -234,7 +239,7 @@ pub async fn generate(
     };
     // The rows are built as models and converted for the insert, so the
     // payload returns exactly what was written without reading it back.
-    let hybrid = hybrid_of(&series);
+    let hybrid = hybrid_of(&series)?;
     let created: Vec<session::Model> = outcome
         .create
         .iter()

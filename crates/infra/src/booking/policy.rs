@@ -102,7 +102,10 @@ pub async fn set_policy(
         buffer_after_minutes: Set(input.buffer_after_minutes as i32),
         max_bookings_per_day: Set(input.max_bookings_per_day.map(|n| n as i32)),
         horizon_days: Set(input.horizon_days.map(|n| n as i32)),
-        waitlist_offer_minutes: Set(input.waitlist_offer_minutes.unwrap_or(24 * 60) as i32),
+        waitlist_offer_minutes: Set(input
+            .waitlist_offer_minutes
+            .unwrap_or_else(|| BookingPolicy::default().waitlist_offer.num_minutes())
+            as i32),
         updated_at: Set(now),
     };
     Ok(if found.is_some() {

@@ -45,9 +45,14 @@ pub fn roles_to_string(roles: &BTreeSet<Role>) -> String {
         .join(",")
 }
 
-/// Parses a stored role set (unknown names are ignored).
-pub fn roles_from_string(stored: &str) -> BTreeSet<Role> {
-    stored.split(',').filter_map(Role::parse).collect()
+/// Parses a stored role set; an unknown name is a corrupt row (roles
+/// decide permissions, so none is guessed or silently dropped).
+pub fn roles_from_string(stored: &str) -> Result<BTreeSet<Role>> {
+    stored
+        .split(',')
+        .filter(|r| !r.is_empty())
+        .map(|r| crate::stored("users", r, Role::parse))
+        .collect()
 }
 
 /// A validated sign-up.
@@ -213,7 +218,7 @@ pub async fn viewer(
     let mut actor = Actor {
         user: UserId::from_uuid(user.id),
         school,
-        roles: roles_from_string(&user.roles),
+        roles: roles_from_string(&user.roles)?,
         teacher: None,
         acts_for: BTreeSet::new(),
         teaches: BTreeSet::new(),
@@ -443,7 +448,7 @@ pub async fn set_roles_keeping_an_admin(
     let fresh = crate::repo::find::<user::Entity>(tx, school, target.id)
         .await?
         .unwrap_or_else(|| target.clone());
-    let was_admin = roles_from_string(&fresh.roles).contains(&Role::Admin);
+    let was_admin = roles_from_string(&fresh.roles)?.contains(&Role::Admin);
     let admins = admin_count(tx, school).await?;
     if let Err(refusal) =
         kernel::policy::keeps_an_admin(admins, was_admin, roles.contains(&Role::Admin))
@@ -477,10 +482,13 @@ pub async fn admin_count(conn: &impl ConnectionTrait, school: SchoolId) -> Resul
         .filter(user::Column::Roles.contains(Role::Admin.as_str()))
         .all(conn)
         .await?;
-    Ok(users
-        .iter()
-        .filter(|u| roles_from_string(&u.roles).contains(&Role::Admin))
-        .count())
+    let mut admins = 0;
+    for u in &users {
+        if roles_from_string(&u.roles)?.contains(&Role::Admin) {
+            admins += 1;
+        }
+    }
+    Ok(admins)
 }
 
 /// Stores a new password hash.

@@ -43,11 +43,12 @@ impl User {
         &self.0.last_name
     }
     /// Roles in the school.
-    async fn roles(&self) -> Vec<Role> {
-        roles_from_string(&self.0.roles)
+    async fn roles(&self) -> Result<Vec<Role>> {
+        Ok(roles_from_string(&self.0.roles)
+            .map_err(internal)?
             .into_iter()
             .map(Role::from)
-            .collect()
+            .collect())
     }
 }
 

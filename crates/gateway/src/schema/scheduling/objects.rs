@@ -194,14 +194,16 @@ impl ClassSeries {
         crate::schema::staff::series_staff(ctx, self.0.id, infra::staff::ASSISTANT).await
     }
     /// The hybrid cycle, if some weeks meet as 1-on-1 slots.
-    async fn hybrid(&self) -> Option<Hybrid> {
-        let cycle = infra::scheduling::hybrid_of(&self.0)?;
-        Some(Hybrid {
+    async fn hybrid(&self) -> Result<Option<Hybrid>> {
+        let Some(cycle) = infra::scheduling::hybrid_of(&self.0).map_err(internal)? else {
+            return Ok(None);
+        };
+        Ok(Some(Hybrid {
             cycle_length_weeks: cycle.length_weeks() as i32,
             cycle_start_date: LocalDate(cycle.start_monday()),
             one_on_one_weeks: cycle.one_on_one_weeks().iter().map(|w| *w as i32).collect(),
             one_on_one_price_minor: self.0.hybrid_price_minor,
-        })
+        }))
     }
 }
 

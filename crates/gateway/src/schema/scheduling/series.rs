@@ -3,7 +3,7 @@
 use crate::error::FieldError;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use infra::entity::{class_series, location, offering, room, student, teacher};
-use infra::repo::{self, organisation};
+use infra::repo;
 use infra::scheduling::{self as service, NewSeries, StoredConflict};
 use kernel::{LocationId, OfferingId, RoomId, StudentId, TeacherId};
 use scheduling::{SeriesContext, SeriesRequest, parse_series};
@@ -401,11 +401,11 @@ async fn validate_series(
         &mut errors,
     )
     .await?;
-    let school_zone = organisation::school(tx, school)
+    let school_zone = infra::booking::school_zone(tx, school)
         .await
         .map_err(internal)?
-        .map(|s| s.timezone)
-        .unwrap_or_default();
+        .name()
+        .to_owned();
     let context = SeriesContext {
         offering_defaults: offering.as_ref().map(|o| {
             (
