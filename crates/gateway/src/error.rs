@@ -17,9 +17,7 @@ use booking::{BookingError, Missing, PolicyError, PolicyRule, PolicyViolation};
 use resources::RoomError;
 use scheduling::generation::GenerationError;
 use scheduling::hybrid::HybridError;
-use scheduling::{
-    OfferingError, RecurrenceError, ScheduleError, SchedulePart, SeriesError, WindowError,
-};
+use scheduling::{OfferingError, ScheduleError, SchedulePart, SeriesError, WindowError};
 
 /// Stable codes of expected failures.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -246,12 +244,6 @@ user_error_via_field!(
     HybridError
 );
 
-impl From<RecurrenceError> for Code {
-    fn from(_: RecurrenceError) -> Self {
-        Code::InvalidRrule
-    }
-}
-
 impl From<GenerationError> for UserError {
     fn from(e: GenerationError) -> Self {
         let code = match &e {
@@ -380,4 +372,212 @@ pub fn bad_input(field: &str, code: Code, message: impl Into<String>) -> async_g
         e.set("code", code.clone());
         e.set("field", field.clone());
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scheduling::{Schedule, ScheduleInput};
+
+    fn field_and_code(e: impl Into<UserError>) -> (String, Code) {
+        let e = e.into();
+        (e.field.unwrap_or_default().join("."), e.code)
+    }
+
+    /// The wire names of schedule errors: which input field, which code.
+    #[test]
+    fn schedule_errors_name_their_input_field() {
+        let ok = ScheduleInput {
+            start_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 5),
+            start_time: chrono::NaiveTime::from_hms_opt(17, 0, 0),
+            duration_minutes: Some(60),
+            timezone: "Europe/London".into(),
+            days_of_week: Some(vec![1]),
+            ..Default::default()
+        };
+        type Change = Box<dyn Fn(&mut ScheduleInput)>;
+        let table: Vec<(Change, &str, Code)> = vec![
+            (
+                Box::new(|i| i.timezone = "Europe/Londn".into()),
+                "input.timezone",
+                Code::UnknownTimeZone,
+            ),
+            (
+                Box::new(|i| i.end_date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)),
+                "input.endDate",
+                Code::Invalid,
+            ),
+            (
+                Box::new(|i| i.duration_minutes = Some(0)),
+                "input.durationMinutes",
+                Code::Invalid,
+            ),
+            (
+                Box::new(|i| i.days_of_week = None),
+                "input.rrule",
+                Code::Invalid,
+            ),
+            (
+                Box::new(|i| {
+                    i.days_of_week = None;
+                    i.rrule = Some("FREQ=SOMETIMES".into())
+                }),
+                "input.rrule",
+                Code::InvalidRrule,
+            ),
+            (
+                Box::new(|i| i.days_of_week = Some(vec![0])),
+                "input.daysOfWeek",
+                Code::Invalid,
+            ),
+            (
+                Box::new(|i| i.interval_weeks = Some(0)),
+                "input.intervalWeeks",
+                Code::Invalid,
+            ),
+            (
+                Box::new(|i| i.count = Some(0)),
+                "input.count",
+                Code::Invalid,
+            ),
+            (
+                Box::new(|i| i.start_time = None),
+                "input.startTime",
+                Code::Invalid,
+            ),
+            (
+                Box::new(|i| i.start_date = None),
+                "input.startDate",
+                Code::Invalid,
+            ),
+        ];
+        for (change, field, code) in table {
+            let mut input = ok.clone();
+            change(&mut input);
+            let err = Schedule::parse(input).unwrap_err();
+            assert_eq!(
+                field_and_code(err.clone()),
+                (field.to_owned(), code),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn catalogue_and_cycle_errors_name_their_input_field() {
+        use scheduling::hybrid::HybridCycle;
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let t = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+        let kind = scheduling::OfferingKind::Group;
+        let table: Vec<(UserError, &str)> = vec![
+            (
+                scheduling::OfferingSpec::parse(" ", kind, 30, 1)
+                    .unwrap_err()
+                    .into(),
+                "input.title",
+            ),
+            (
+                scheduling::OfferingSpec::parse("Choir", kind, 0, 1)
+                    .unwrap_err()
+                    .into(),
+                "input.defaultDurationMinutes",
+            ),
+            (
+                scheduling::OfferingSpec::parse("Choir", kind, 30, 0)
+                    .unwrap_err()
+                    .into(),
+                "input.defaultCapacity",
+            ),
+            (
+                scheduling::parse_window(8, t(9), t(10)).unwrap_err().into(),
+                "input.availability",
+            ),
+            (
+                resources::RoomSpec::parse("A", 0, resources::RoomKind::Room)
+                    .unwrap_err()
+                    .into(),
+                "input.capacity",
+            ),
+            (
+                HybridCycle::new(0, day, &[1]).unwrap_err().into(),
+                "input.cycleLengthWeeks",
+            ),
+            (
+                HybridCycle::new(8, day, &[9]).unwrap_err().into(),
+                "input.oneOnOneWeeks",
+            ),
+            (SeriesError::RoomElsewhere.into(), "input.roomId"),
+            (SeriesError::Count.into(), "input.count"),
+        ];
+        for (e, field) in table {
+            assert_eq!(
+                field_and_code(e.clone()),
+                (field.to_owned(), Code::Invalid),
+                "{e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_booking_error_has_a_field_and_a_code() {
+        use booking::{AlreadyBooked, NotBookable};
+        let table = [
+            (
+                BookingError::NotFound(Missing::Session),
+                "input.sessionId",
+                Code::NotFound,
+            ),
+            (
+                BookingError::AlreadyBooked(AlreadyBooked::InSession),
+                "input.studentId",
+                Code::AlreadyBooked,
+            ),
+            (
+                BookingError::NotBookable(NotBookable::Cancelled),
+                "input.sessionId",
+                Code::InvalidState,
+            ),
+            (
+                BookingError::NotBookable(NotBookable::NothingLeft),
+                "input.seriesId",
+                Code::InvalidState,
+            ),
+            (BookingError::SlotTaken, "input.startsAt", Code::SlotTaken),
+            (
+                BookingError::OutsideAvailability,
+                "input.startsAt",
+                Code::OutsideAvailability,
+            ),
+            (
+                BookingError::NoPublishedAvailability,
+                "input.startsAt",
+                Code::OutsideAvailability,
+            ),
+            (BookingError::WrongMove, "input.startsAt", Code::Invalid),
+            (
+                BookingError::OfferClosed,
+                "input.entryId",
+                Code::InvalidState,
+            ),
+            (
+                BookingError::LessonLength,
+                "input.durationMinutes",
+                Code::Invalid,
+            ),
+            (BookingError::SeatCount, "input.seats", Code::Invalid),
+            (
+                BookingError::Policy(PolicyViolation::CancelWindowPassed { hours: 24 }),
+                "input.bookingId",
+                Code::CancelWindowPassed,
+            ),
+            (
+                BookingError::Rule(RuleError::UntilBeforeStart),
+                "input.until",
+                Code::Invalid,
+            ),
+        ];
+        for (e, field, code) in table {
+            assert_eq!(field_and_code(e.clone()), (field.to_owned(), code), "{e}");
+        }
+    }
 }

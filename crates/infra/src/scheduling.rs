@@ -427,15 +427,26 @@ pub async fn advance(db: &crate::Db, now: DateTime<Utc>) -> Result<AdvanceReport
         }
         let tx = db.begin_write().await?;
         let school = SchoolId::from_uuid(series.school_id);
-        match generate(
+        let generated = match generate(
             &tx,
             school,
             ClassSeriesId::from_uuid(series.id),
             through,
             now,
         )
-        .await?
+        .await
         {
+            Ok(g) => g,
+            // One series' corrupt row must not stop every other school's
+            // generation: log it, leave it, go on (its transaction rolls back).
+            Err(InfraError::Corrupt { table, detail }) => {
+                tracing::error!(series = %series.id, table, %detail, "series with a corrupt row skipped");
+                report.refused += 1;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        match generated {
             Some(Ok(generated)) => {
                 // The job changes data too: audited as the system (no
                 // user), naming nothing but the action (global ids are the

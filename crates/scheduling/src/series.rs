@@ -55,7 +55,8 @@ pub struct Schedule {
     exdates: BTreeSet<NaiveDate>,
 }
 
-/// Why schedule input was refused; each variant names its input field.
+/// Why schedule input was refused; [`ScheduleError::part`] says which part
+/// of the schedule is at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScheduleError {
     /// A required part is absent.

@@ -493,7 +493,7 @@ impl Session {
     }
 }
 
-/// Booking fields of `Session` (merged into its object in `objects.rs`).
+/// Booking fields of `Session` (merged into its object in `schema/scheduling/objects.rs`).
 impl Session {
     /// Seats held by bookings and open waitlist offers.
     /// (taken, left), by the core's rule (a 1-on-1 series' lesson is its

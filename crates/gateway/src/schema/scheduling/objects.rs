@@ -276,13 +276,19 @@ pub struct Conflict {
 #[ComplexObject]
 impl Conflict {
     /// Global id of the contested teacher, room or student.
-    async fn resource_id(&self) -> ID {
+    async fn resource_id(&self) -> Result<ID> {
         let kind = match self.resource.0.as_str() {
             "TEACHER" => Kind::Teacher,
             "ROOM" => Kind::Room,
-            _ => Kind::Student,
+            "STUDENT" => Kind::Student,
+            other => {
+                return Err(internal(infra::InfraError::Corrupt {
+                    table: "sessions",
+                    detail: format!("conflict resource kind {other:?}"),
+                }));
+            }
         };
-        encode(kind, self.resource.1)
+        Ok(encode(kind, self.resource.1))
     }
 }
 
