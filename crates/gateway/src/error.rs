@@ -223,6 +223,42 @@ impl From<HybridError> for FieldError {
     }
 }
 
+impl From<kernel::TimeZoneError> for FieldError {
+    fn from(e: kernel::TimeZoneError) -> Self {
+        Self {
+            field: "timezone",
+            code: Code::UnknownTimeZone,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<kernel::CurrencyError> for FieldError {
+    fn from(e: kernel::CurrencyError) -> Self {
+        Self::invalid("currency", e.to_string())
+    }
+}
+
+impl From<scheduling::StatusError> for FieldError {
+    fn from(e: scheduling::StatusError) -> Self {
+        Self {
+            field: "status",
+            code: Code::InvalidState,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<kernel::policy::LastAdmin> for FieldError {
+    fn from(e: kernel::policy::LastAdmin) -> Self {
+        Self {
+            field: "roles",
+            code: Code::InvalidState,
+            message: e.to_string(),
+        }
+    }
+}
+
 /// Domain errors that name their field through [`FieldError`] become
 /// userErrors through it.
 macro_rules! user_error_via_field {
@@ -241,7 +277,11 @@ user_error_via_field!(
     OfferingError,
     RoomError,
     WindowError,
-    HybridError
+    HybridError,
+    kernel::TimeZoneError,
+    kernel::CurrencyError,
+    scheduling::StatusError,
+    kernel::policy::LastAdmin
 );
 
 impl From<GenerationError> for UserError {

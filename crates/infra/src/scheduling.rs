@@ -113,12 +113,14 @@ pub async fn create_series(
 /// cycle the domain refuses are a corrupt row, never a cycle quietly
 /// shortened or dropped.
 pub fn hybrid_of(series: &class_series::Model) -> Result<Option<scheduling::hybrid::HybridCycle>> {
-    let (Some(weeks), Some(length), Some(start)) = (
+    let (weeks, length, start) = match (
         series.hybrid_one_on_one_weeks.as_deref(),
         series.hybrid_cycle_weeks,
         series.hybrid_cycle_start,
-    ) else {
-        return Ok(None);
+    ) {
+        (Some(weeks), Some(length), Some(start)) => (weeks, length, start),
+        (None, None, None) => return Ok(None),
+        _ => return Err(corrupt(format!("a partial hybrid cycle on {}", series.id))),
     };
     let weeks: Vec<i64> = weeks
         .split(',')

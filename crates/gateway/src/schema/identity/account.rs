@@ -177,16 +177,10 @@ impl AccountMutation {
         let first_name = check(required_text("firstName", &input.first_name));
         let last_name = check(required_text("lastName", &input.last_name));
         let timezone = TimeZone::parse(&input.timezone)
-            .map_err(|e| {
-                errors.push(UserError::input(
-                    "timezone",
-                    Code::UnknownTimeZone,
-                    e.to_string(),
-                ))
-            })
+            .map_err(|e| errors.push(e.into()))
             .ok();
         let currency = Currency::parse(&input.currency)
-            .map_err(|e| errors.push(UserError::input("currency", Code::Invalid, e.to_string())))
+            .map_err(|e| errors.push(e.into()))
             .ok();
         if let Err(e) = check_password("password", &input.password) {
             errors.push(e.into());

@@ -420,11 +420,7 @@ impl IdentityMutation {
                     .await
                     .map_err(internal)?
             {
-                return Ok(Done::refuse(FieldError {
-                    field: "roles",
-                    code: Code::InvalidState,
-                    message: last.to_string(),
-                }));
+                return Ok(Done::refuse(last));
             }
             let updated = repo::find::<user::Entity>(tx, viewer.school, target.id)
                 .await

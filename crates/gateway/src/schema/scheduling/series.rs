@@ -318,11 +318,7 @@ impl SeriesMutation {
                     .map_err(internal)?;
             match changed {
                 None => Ok(Done::Refuse(series_not_found())),
-                Some(Err(e)) => Ok(Done::Refuse(UserError::input(
-                    "status",
-                    Code::InvalidState,
-                    e.to_string(),
-                ))),
+                Some(Err(e)) => Ok(Done::refuse(e)),
                 Some(Ok((series, ended))) => {
                     let id = series.id;
                     Ok(Done::Commit(

@@ -1,6 +1,6 @@
 //! The school's setup: locations, rooms, teachers, students, offerings.
 
-use crate::error::{Code, FieldError};
+use crate::error::FieldError;
 use crate::error::{email, required_text};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use infra::entity::{location, offering, student, teacher};
@@ -209,13 +209,7 @@ impl SetupMutation {
         };
         let timezone = match input.timezone.as_deref().map(TimeZone::parse).transpose() {
             Ok(tz) => tz,
-            Err(e) => {
-                return refused(UserError::input(
-                    "timezone",
-                    Code::UnknownTimeZone,
-                    e.to_string(),
-                ));
-            }
+            Err(e) => return refused(e),
         };
         let address = input
             .address
