@@ -210,3 +210,19 @@ where
 {
     loader.load_one(id).await.map_err(internal)
 }
+
+/// Loads an optional reference (a nullable foreign key) through a
+/// request's loader: `None` without a query when there is none.
+async fn load_opt<E>(
+    loader: &DataLoader<ById<E>, HashMapCache>,
+    id: Option<Uuid>,
+) -> async_graphql::Result<Option<E::Model>>
+where
+    E: Tenant + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    match id {
+        Some(id) => load(loader, id).await,
+        None => Ok(None),
+    }
+}

@@ -21,7 +21,7 @@ use crate::error::{Code, internal};
 use crate::ids::{Kind, encode};
 use crate::scalars::DateTime;
 use crate::schema::node::lesson;
-use crate::schema::{Offering, Session, Student, Teacher, User, load};
+use crate::schema::{Offering, Session, Student, Teacher, User, load, load_opt};
 
 /// What is booked.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -264,31 +264,29 @@ impl Booking {
     }
     /// The group session.
     async fn session(&self, ctx: &Context<'_>) -> Result<Option<Session>> {
-        let Some(id) = self.0.session_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.sessions, id).await?.map(Session))
+        Ok(load_opt(&loaders(ctx)?.sessions, self.0.session_id)
+            .await?
+            .map(Session))
     }
     /// The teacher.
     async fn teacher(&self, ctx: &Context<'_>) -> Result<Option<Teacher>> {
-        let Some(id) = self.0.teacher_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.teachers, id).await?.map(Teacher))
+        Ok(load_opt(&loaders(ctx)?.teachers, self.0.teacher_id)
+            .await?
+            .map(Teacher))
     }
     /// The offering.
     async fn offering(&self, ctx: &Context<'_>) -> Result<Option<Offering>> {
-        let Some(id) = self.0.offering_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.offerings, id).await?.map(Offering))
+        Ok(load_opt(&loaders(ctx)?.offerings, self.0.offering_id)
+            .await?
+            .map(Offering))
     }
     /// The booking this one replaced, when it was made by `rescheduleBooking`.
     async fn rescheduled_from(&self, ctx: &Context<'_>) -> Result<Option<Booking>> {
-        let Some(id) = self.0.rescheduled_from_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.booking_by_id, id).await?.map(Booking))
+        Ok(
+            load_opt(&loaders(ctx)?.booking_by_id, self.0.rescheduled_from_id)
+                .await?
+                .map(Booking),
+        )
     }
     /// The booking that replaced this one, once it is RESCHEDULED.
     async fn rescheduled_to(&self, ctx: &Context<'_>) -> Result<Option<Booking>> {
@@ -383,10 +381,9 @@ impl BookingPolicy {
     }
     /// The offering, for an offering-specific policy.
     async fn offering(&self, ctx: &Context<'_>) -> Result<Option<Offering>> {
-        let Some(id) = self.0.offering_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.offerings, id).await?.map(Offering))
+        Ok(load_opt(&loaders(ctx)?.offerings, self.0.offering_id)
+            .await?
+            .map(Offering))
     }
     /// 1-on-1 bookings wait for approval.
     async fn requires_approval_one_on_one(&self) -> bool {

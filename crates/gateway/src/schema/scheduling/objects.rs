@@ -11,7 +11,7 @@ use crate::context::loaders;
 use crate::error::internal;
 use crate::ids::{Kind, encode};
 use crate::scalars::{DateTime, LocalDate, LocalTime};
-use crate::schema::{Location, Offering, Room, Student, Teacher, load};
+use crate::schema::{Location, Offering, Room, Student, Teacher, load, load_opt};
 
 /// What to do with an occurrence that conflicts.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -88,10 +88,9 @@ impl ClassSeries {
     }
     /// Default teacher.
     async fn teacher(&self, ctx: &Context<'_>) -> Result<Option<Teacher>> {
-        let Some(id) = self.0.teacher_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.teachers, id).await?.map(Teacher))
+        Ok(load_opt(&loaders(ctx)?.teachers, self.0.teacher_id)
+            .await?
+            .map(Teacher))
     }
     /// Location.
     async fn location(&self, ctx: &Context<'_>) -> Result<Option<Location>> {
@@ -101,17 +100,15 @@ impl ClassSeries {
     }
     /// Room or booth.
     async fn room(&self, ctx: &Context<'_>) -> Result<Option<Room>> {
-        let Some(id) = self.0.room_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.rooms, id).await?.map(Room))
+        Ok(load_opt(&loaders(ctx)?.rooms, self.0.room_id)
+            .await?
+            .map(Room))
     }
     /// The student of a 1-on-1 series.
     async fn student(&self, ctx: &Context<'_>) -> Result<Option<Student>> {
-        let Some(id) = self.0.student_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.students, id).await?.map(Student))
+        Ok(load_opt(&loaders(ctx)?.students, self.0.student_id)
+            .await?
+            .map(Student))
     }
     /// First possible date.
     async fn start_date(&self) -> LocalDate {
@@ -364,17 +361,15 @@ impl Session {
     }
     /// The teacher.
     async fn teacher(&self, ctx: &Context<'_>) -> Result<Option<Teacher>> {
-        let Some(id) = self.0.teacher_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.teachers, id).await?.map(Teacher))
+        Ok(load_opt(&loaders(ctx)?.teachers, self.0.teacher_id)
+            .await?
+            .map(Teacher))
     }
     /// The room or booth.
     async fn room(&self, ctx: &Context<'_>) -> Result<Option<Room>> {
-        let Some(id) = self.0.room_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.rooms, id).await?.map(Room))
+        Ok(load_opt(&loaders(ctx)?.rooms, self.0.room_id)
+            .await?
+            .map(Room))
     }
     /// The location.
     async fn location(&self, ctx: &Context<'_>) -> Result<Option<Location>> {
@@ -384,17 +379,15 @@ impl Session {
     }
     /// The student of a 1-on-1 session.
     async fn student(&self, ctx: &Context<'_>) -> Result<Option<Student>> {
-        let Some(id) = self.0.student_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.students, id).await?.map(Student))
+        Ok(load_opt(&loaders(ctx)?.students, self.0.student_id)
+            .await?
+            .map(Student))
     }
     /// The series it was generated from (null for one-offs).
     async fn series(&self, ctx: &Context<'_>) -> Result<Option<ClassSeries>> {
-        let Some(id) = self.0.series_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.series, id).await?.map(ClassSeries))
+        Ok(load_opt(&loaders(ctx)?.series, self.0.series_id)
+            .await?
+            .map(ClassSeries))
     }
     /// In one of its series' hybrid 1-on-1 weeks: book slots with
     /// `hybridSlots`/`bookHybridSlot` instead of seats.

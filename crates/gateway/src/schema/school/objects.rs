@@ -12,7 +12,7 @@ use crate::context::loaders;
 use crate::error::internal;
 use crate::ids::{Kind, encode};
 use crate::scalars::{DateTime, LocalDate, LocalTime};
-use crate::schema::load;
+use crate::schema::{load, load_opt};
 
 /// A school (tenant).
 pub struct School(pub school::Model);
@@ -329,12 +329,11 @@ impl Offering {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Option<crate::schema::staff::TeachingRole>> {
-        let Some(id) = self.0.required_role_id else {
-            return Ok(None);
-        };
-        Ok(load(&loaders(ctx)?.teaching_roles, id)
-            .await?
-            .map(crate::schema::staff::TeachingRole))
+        Ok(
+            load_opt(&loaders(ctx)?.teaching_roles, self.0.required_role_id)
+                .await?
+                .map(crate::schema::staff::TeachingRole),
+        )
     }
 }
 
