@@ -107,6 +107,14 @@ macro_rules! payloads {
 }
 pub(crate) use payloads;
 
+/// A payload with one refusal, for checks made before any transaction is
+/// opened.
+pub(crate) fn refused<P: Payload>(
+    e: impl Into<crate::error::UserError>,
+) -> async_graphql::Result<P> {
+    Ok(P::refused(vec![e.into()]))
+}
+
 /// How a mutation's body ends.
 pub(crate) enum Done<P> {
     /// Commit (auditing these ids) and answer with the payload.

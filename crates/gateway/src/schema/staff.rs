@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::booking::{Booking, BookingPayload};
 use super::page::{Page, PageArgs, paginate};
-use super::{ClassSeries, Done, Payload, Session, Teacher, authorize, load, mutation, payloads};
+use super::{ClassSeries, Done, Session, Teacher, authorize, load, mutation, payloads, refused};
 use super::{find_in_school, page_args};
 use crate::context::{app, loaders};
 use crate::error::{Code, UserError, bad_input, internal};
@@ -264,7 +264,7 @@ impl StaffMutation {
         authorize(ctx, Action::ManageSchool)?;
         let name = match required_text("name", &input.name) {
             Ok(n) => n,
-            Err(e) => return Ok(CreateTeachingRolePayload::refused(vec![e.into()])),
+            Err(e) => return refused(e),
         };
         mutation(ctx, async |tx, viewer| {
             let now = app(ctx).clock.now();

@@ -19,7 +19,7 @@ use crate::ids::{Kind, encode};
 use crate::scalars::DateTime;
 use crate::schema::find_in_school;
 use crate::schema::page::{Page, PageArgs, paginate};
-use crate::schema::{Done, Payload, Student, allow, authorize, load, mutation, payloads};
+use crate::schema::{Done, Student, allow, authorize, load, mutation, payloads, refused};
 
 /// A login of the school.
 pub struct User(pub user::Model);
@@ -336,7 +336,7 @@ impl IdentityMutation {
         })();
         let (email, first_name, last_name, roles, ()) = match parsed {
             Ok(p) => p,
-            Err(e) => return Ok(CreateUserPayload::refused(vec![e.into()])),
+            Err(e) => return refused(e),
         };
         // Hashing is deliberately slow: done before the write transaction.
         let password_hash = infra::auth::hash_password(&input.password).map_err(internal)?;
@@ -406,7 +406,7 @@ impl IdentityMutation {
         authorize(ctx, Action::ManageUsers)?;
         let roles = match roles_of(&input.roles) {
             Ok(r) => r,
-            Err(e) => return Ok(SetUserRolesPayload::refused(vec![e.into()])),
+            Err(e) => return refused(e),
         };
         mutation(ctx, async |tx, viewer| {
             let Some(target) =
@@ -444,7 +444,7 @@ impl IdentityMutation {
     ) -> Result<SessionsPayload> {
         let viewer = authorize(ctx, Action::ManageOwnAccount)?;
         if let Err(e) = check_password("newPassword", &input.new_password) {
-            return Ok(SessionsPayload::refused(vec![e.into()]));
+            return refused(e);
         }
         let app = app(ctx);
         if !organisation::verify_user_password(
@@ -456,11 +456,11 @@ impl IdentityMutation {
         .await
         .map_err(internal)?
         {
-            return Ok(SessionsPayload::refused(vec![UserError::input(
+            return refused(UserError::input(
                 "currentPassword",
                 Code::InvalidCredentials,
                 "the current password is wrong",
-            )]));
+            ));
         }
         let hash = infra::auth::hash_password(&input.new_password).map_err(internal)?;
         mutation(ctx, async |tx, viewer| {
@@ -546,7 +546,7 @@ impl IdentityMutation {
         })();
         let (name, billing_email) = match parsed {
             Ok(p) => p,
-            Err(e) => return Ok(FamilyPayload::refused(vec![e.into()])),
+            Err(e) => return refused(e),
         };
         mutation(ctx, async |tx, viewer| {
             let Some(admin) =

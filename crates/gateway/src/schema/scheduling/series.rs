@@ -18,8 +18,8 @@ use crate::ids::{Kind, decode};
 use crate::scalars::{DateTime, LocalDate, LocalTime};
 use crate::schema::find_in_school;
 use crate::schema::{
-    ClassSeries, Conflict, ConflictPolicy, Done, GenerationMode, Payload, SeriesStatus, Session,
-    authorize, mutation, payloads,
+    ClassSeries, Conflict, ConflictPolicy, Done, GenerationMode, SeriesStatus, Session, authorize,
+    mutation, payloads, refused,
 };
 use kernel::policy::Action;
 
@@ -253,7 +253,7 @@ impl SeriesMutation {
     ) -> Result<GenerateSessionsPayload> {
         authorize(ctx, Action::ManageSchool)?;
         let Some(series_id) = series_id(&input.series_id) else {
-            return Ok(GenerateSessionsPayload::refused(vec![series_not_found()]));
+            return refused(series_not_found());
         };
         mutation(ctx, async |tx, viewer| {
             let now = app(ctx).clock.now();
@@ -306,9 +306,7 @@ impl SeriesMutation {
     ) -> Result<SetClassSeriesStatusPayload> {
         authorize(ctx, Action::ManageSchool)?;
         let Some(series_id) = series_id(&input.series_id) else {
-            return Ok(SetClassSeriesStatusPayload::refused(vec![
-                series_not_found(),
-            ]));
+            return refused(series_not_found());
         };
         mutation(ctx, async |tx, viewer| {
             let now = app(ctx).clock.now();

@@ -18,8 +18,8 @@ use crate::scalars::{LocalDate, LocalTime};
 use crate::schema::idempotency::{self, Next};
 use crate::schema::page::{Page, PageArgs, paginate};
 use crate::schema::{
-    Done, Location, Offering, OfferingKind, Payload, Room, RoomKind, Student, Teacher, allow,
-    authorize, mutation, payloads,
+    Done, Location, Offering, OfferingKind, Room, RoomKind, Student, Teacher, allow, authorize,
+    mutation, payloads, refused,
 };
 use kernel::policy::Action;
 
@@ -526,11 +526,6 @@ impl SetupMutation {
         })
         .await
     }
-}
-
-/// A payload with one refusal, before any transaction is opened.
-fn refused<P: Payload>(e: impl Into<UserError>) -> Result<P> {
-    Ok(P::refused(vec![e.into()]))
 }
 
 /// Weekly windows from the API's form.
