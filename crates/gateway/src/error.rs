@@ -161,6 +161,8 @@ impl From<ScheduleError> for FieldError {
             SchedulePart::Rule => "rrule",
             SchedulePart::DaysOfWeek => "daysOfWeek",
             SchedulePart::IntervalWeeks => "intervalWeeks",
+            SchedulePart::EndTime => "endTime",
+            SchedulePart::Rdates => "rdates",
         };
         let code = match &e {
             ScheduleError::TimeZone(_) => Code::UnknownTimeZone,

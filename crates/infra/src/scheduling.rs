@@ -143,6 +143,8 @@ fn corrupt(detail: impl Into<String>) -> InfraError {
 pub fn schedule_of(series: &class_series::Model) -> Result<Schedule> {
     let exdates: Vec<NaiveDate> =
         serde_json::from_str(&series.exdates).map_err(|e| corrupt(e.to_string()))?;
+    let rdates: Vec<NaiveDate> =
+        serde_json::from_str(&series.rdates).map_err(|e| corrupt(e.to_string()))?;
     Schedule::parse(ScheduleInput {
         start_date: Some(series.start_date),
         end_date: series.end_date,
@@ -154,6 +156,8 @@ pub fn schedule_of(series: &class_series::Model) -> Result<Schedule> {
         days_of_week: None,
         interval_weeks: None,
         exdates,
+        rdates,
+        end_time: None,
     })
     .map_err(|e| corrupt(e.to_string()))
 }

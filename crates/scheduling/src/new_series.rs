@@ -23,8 +23,10 @@ pub struct SeriesRequest {
     pub count: Option<i64>,
     /// Local start time.
     pub start_time: Option<NaiveTime>,
-    /// Lesson length; `None` takes the offering's.
+    /// Lesson length; `None` takes the offering's (unless `end_time` says).
     pub duration_minutes: Option<i64>,
+    /// Local end time, the alternative to the duration.
+    pub end_time: Option<NaiveTime>,
     /// IANA zone; `None` takes the location's, then the school's.
     pub timezone: Option<String>,
     /// RRULE text.
@@ -35,6 +37,8 @@ pub struct SeriesRequest {
     pub interval_weeks: Option<i64>,
     /// Excluded dates.
     pub exdates: Vec<NaiveDate>,
+    /// Extra dates (RDATE).
+    pub rdates: Vec<NaiveDate>,
     /// Seats; `None` takes the offering's.
     pub capacity: Option<i64>,
 }
@@ -111,9 +115,13 @@ pub fn parse_series(
         end_date: request.end_date,
         count,
         start_time: request.start_time,
-        duration_minutes: request
-            .duration_minutes
-            .or(ctx.offering_defaults.map(|(duration, _)| duration)),
+        // The offering's length applies only when neither a length nor an
+        // end time was given.
+        duration_minutes: request.duration_minutes.or(ctx
+            .offering_defaults
+            .filter(|_| request.end_time.is_none())
+            .map(|(duration, _)| duration)),
+        end_time: request.end_time,
         timezone: request
             .timezone
             .or_else(|| ctx.location_zone.clone())
@@ -124,6 +132,7 @@ pub fn parse_series(
             .map(|days| days.into_iter().map(to_u32).collect()),
         interval_weeks: request.interval_weeks.map(to_u32),
         exdates: request.exdates,
+        rdates: request.rdates,
     })
     .map_err(|e| errors.push(SeriesError::Schedule(e)))
     .ok();

@@ -171,6 +171,40 @@ impl Recurrence {
         self.has_count
     }
 
+    /// The same rule with its own COUNT set to `count` (the rest of a
+    /// counted rule after a split); a rule without COUNT is returned as is.
+    pub fn with_count(&self, count: u32) -> Self {
+        if !self.has_count {
+            return self.clone();
+        }
+        let rule = self
+            .rule
+            .split(';')
+            .map(|part| match part.split_once('=') {
+                Some((key, _)) if key.trim().eq_ignore_ascii_case("COUNT") => {
+                    format!("COUNT={count}")
+                }
+                _ => part.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(";");
+        Self {
+            rule,
+            ..self.clone()
+        }
+    }
+
+    /// The rule's own COUNT, if it carries one.
+    pub fn count(&self) -> Option<u32> {
+        self.rule.split(';').find_map(|part| {
+            let (key, value) = part.split_once('=')?;
+            key.trim()
+                .eq_ignore_ascii_case("COUNT")
+                .then(|| value.trim().parse().ok())
+                .flatten()
+        })
+    }
+
     /// Expands the rule into `(index, local date)` pairs, in order, for every
     /// occurrence from `start` up to and including `last`. The index is the
     /// occurrence's position in the rule (0-based), stable across calls

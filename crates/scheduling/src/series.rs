@@ -16,6 +16,10 @@ use crate::recurrence::{Recurrence, RecurrenceError};
 /// typo (minutes entered as hours), and a session must fit a calendar day view.
 pub const MAX_DURATION_MINUTES: u32 = 24 * 60;
 
+/// The index of the first extra date (RDATE): above every index a rule can
+/// give ([`crate::recurrence::MAX_OCCURRENCES`]), so indexes never collide.
+pub const RDATE_INDEX_BASE: u32 = 1_000_000;
+
 /// Raw schedule input, as the API receives it, before validation.
 #[derive(Debug, Clone, Default)]
 pub struct ScheduleInput {
@@ -30,6 +34,9 @@ pub struct ScheduleInput {
     pub start_time: Option<NaiveTime>,
     /// Lesson length in minutes.
     pub duration_minutes: Option<i64>,
+    /// Local end time: the alternative to `duration_minutes` (the length is
+    /// the wall-clock difference on the start day).
+    pub end_time: Option<NaiveTime>,
     /// IANA zone name the wall-clock times are in.
     pub timezone: String,
     /// RFC 5545 RRULE text; the alternative to `days_of_week`.
@@ -40,6 +47,9 @@ pub struct ScheduleInput {
     pub interval_weeks: Option<u32>,
     /// Local dates to leave out.
     pub exdates: Vec<NaiveDate>,
+    /// Extra local dates (RDATE) the series also meets on, at its start
+    /// time, outside the rule (RFC 5545: COUNT does not count them).
+    pub rdates: Vec<NaiveDate>,
 }
 
 /// A validated schedule.
@@ -53,6 +63,7 @@ pub struct Schedule {
     zone: TimeZone,
     recurrence: Recurrence,
     exdates: BTreeSet<NaiveDate>,
+    rdates: BTreeSet<NaiveDate>,
 }
 
 /// Why schedule input was refused; [`ScheduleError::part`] says which part
@@ -78,6 +89,22 @@ pub enum ScheduleError {
     /// Duration ≤ 0 or longer than a day.
     #[error("durationMinutes must be between 1 and {MAX_DURATION_MINUTES}, got {0}")]
     Duration(i64),
+    /// Both a duration and an end time.
+    #[error("give durationMinutes or endTime, not both")]
+    DurationTwice,
+    /// An end time not after the start time.
+    #[error(
+        "endTime {end} is not after startTime {start}; a lesson ends later on the day it starts"
+    )]
+    EndTime {
+        /// The start time.
+        start: NaiveTime,
+        /// The end time given.
+        end: NaiveTime,
+    },
+    /// An extra date before the first date of the series.
+    #[error("the extra date {0} is before startDate; extra dates lie within the series")]
+    RdateBeforeStart(NaiveDate),
     /// Count of zero.
     #[error("count must be at least 1")]
     ZeroCount,
@@ -117,6 +144,10 @@ pub enum SchedulePart {
     DaysOfWeek,
     /// The interval of the weekly form.
     IntervalWeeks,
+    /// The local end time.
+    EndTime,
+    /// The extra dates.
+    Rdates,
 }
 
 impl ScheduleError {
@@ -126,7 +157,9 @@ impl ScheduleError {
             Self::Missing(part) => *part,
             Self::TimeZone(_) => SchedulePart::Timezone,
             Self::EndBeforeStart { .. } => SchedulePart::EndDate,
-            Self::Duration(_) => SchedulePart::Duration,
+            Self::Duration(_) | Self::DurationTwice => SchedulePart::Duration,
+            Self::EndTime { .. } => SchedulePart::EndTime,
+            Self::RdateBeforeStart(_) => SchedulePart::Rdates,
             Self::ZeroCount | Self::CountTwice => SchedulePart::Count,
             Self::RecurrenceChoice | Self::Rrule(_) => SchedulePart::Rule,
             Self::Weekly(RecurrenceError::BadInterval) => SchedulePart::IntervalWeeks,
@@ -169,9 +202,18 @@ impl Schedule {
         let start_time = input
             .start_time
             .ok_or(ScheduleError::Missing(SchedulePart::StartTime))?;
-        let minutes = input
-            .duration_minutes
-            .ok_or(ScheduleError::Missing(SchedulePart::Duration))?;
+        let minutes = match (input.duration_minutes, input.end_time) {
+            (Some(_), Some(_)) => return Err(ScheduleError::DurationTwice),
+            (Some(minutes), None) => minutes,
+            (None, Some(end)) if end > start_time => (end - start_time).num_minutes(),
+            (None, Some(end)) => {
+                return Err(ScheduleError::EndTime {
+                    start: start_time,
+                    end,
+                });
+            }
+            (None, None) => return Err(ScheduleError::Missing(SchedulePart::Duration)),
+        };
         if minutes < 1 || minutes > i64::from(MAX_DURATION_MINUTES) {
             return Err(ScheduleError::Duration(minutes));
         }
@@ -195,6 +237,9 @@ impl Schedule {
         if input.count.is_some() && recurrence.has_count() {
             return Err(ScheduleError::CountTwice);
         }
+        if let Some(&early) = input.rdates.iter().filter(|d| **d < start_date).min() {
+            return Err(ScheduleError::RdateBeforeStart(early));
+        }
         Ok(Self {
             start_date,
             end_date: input.end_date,
@@ -204,7 +249,33 @@ impl Schedule {
             zone,
             recurrence,
             exdates: input.exdates.into_iter().collect(),
+            rdates: input.rdates.into_iter().collect(),
         })
+    }
+
+    /// The input this schedule was parsed from, in its canonical form (the
+    /// rule as RRULE text, the length as minutes): parsing it again gives
+    /// the same schedule, and an edit overlays its changes on it.
+    pub fn to_input(&self) -> ScheduleInput {
+        ScheduleInput {
+            start_date: Some(self.start_date),
+            end_date: self.end_date,
+            count: self.count,
+            start_time: Some(self.start_time),
+            duration_minutes: Some(self.duration.num_minutes()),
+            end_time: None,
+            timezone: self.zone.name().to_owned(),
+            rrule: Some(self.rrule()),
+            days_of_week: None,
+            interval_weeks: None,
+            exdates: self.exdates.iter().copied().collect(),
+            rdates: self.rdates.iter().copied().collect(),
+        }
+    }
+
+    /// The recurrence rule.
+    pub fn recurrence(&self) -> &Recurrence {
+        &self.recurrence
     }
 
     /// The series' zone.
@@ -247,6 +318,11 @@ impl Schedule {
         &self.exdates
     }
 
+    /// Extra local dates (RDATE).
+    pub fn rdates(&self) -> &BTreeSet<NaiveDate> {
+        &self.rdates
+    }
+
     /// Every occurrence on or before `through` (and the end date), in order,
     /// with EXDATEs removed. COUNT counts occurrences before EXDATEs are
     /// removed (RFC 5545), so an excluded date still uses up its index.
@@ -261,6 +337,18 @@ impl Schedule {
         if let Some(count) = self.count {
             dates.truncate(count as usize);
         }
+        // Extra dates join the rule's (RFC 5545: RDATE is outside COUNT and
+        // UNTIL), numbered after every index the rule can produce so an
+        // occurrence's index stays unique; a date both give meets once.
+        let ruled: BTreeSet<NaiveDate> = dates.iter().map(|(_, d)| *d).collect();
+        dates.extend(
+            self.rdates
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| **d <= through && !ruled.contains(d))
+                .map(|(i, d)| (RDATE_INDEX_BASE + i as u32, *d)),
+        );
+        dates.sort_by_key(|(_, d)| *d);
         Ok(dates
             .into_iter()
             .filter(|(_, date)| !self.exdates.contains(date))

@@ -325,7 +325,7 @@ pub async fn create_booking_series(
         rrule: Some(rule.clone()),
         days_of_week: None,
         interval_weeks: None,
-        exdates: Vec::new(),
+        ..Default::default()
     });
     // The rule was written by the core, so the only user-made ways for the
     // schedule to fail are an end before the start and a zero count.
