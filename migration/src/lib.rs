@@ -21,6 +21,7 @@ mod m20261125_000007_create_bookings;
 mod m20261125_000008_create_staff_and_hybrid;
 mod m20261125_000009_create_teacher_time_off;
 mod m20261129_000010_link_rescheduled_bookings;
+mod m20261129_000011_schedule_edits;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_create_staff_and_hybrid::Migration),
             Box::new(m20261125_000009_create_teacher_time_off::Migration),
             Box::new(m20261129_000010_link_rescheduled_bookings::Migration),
+            Box::new(m20261129_000011_schedule_edits::Migration),
         ]
     }
 }

@@ -30,6 +30,8 @@ pub enum Missing {
     WaitlistEntry,
     /// A confirmed booking of the student on the session (attendance).
     RosterPlace,
+    /// An enrolment.
+    Enrolment,
 }
 
 impl Missing {
@@ -43,6 +45,7 @@ impl Missing {
             Self::Booking => "booking",
             Self::WaitlistEntry => "waitlist entry",
             Self::RosterPlace => "confirmed booking of this student on the session",
+            Self::Enrolment => "enrolment",
         }
     }
 }
@@ -152,6 +155,9 @@ pub enum BookingError {
     /// The waitlist offer is gone.
     #[error("this waitlist offer has expired or was already answered")]
     OfferClosed,
+    /// The entry already left the line.
+    #[error("this waitlist entry is no longer in line: it was accepted, expired, withdrawn or its session was cancelled")]
+    NotInLine,
     /// Hybrid 1-on-1 slots are for the series' enrolled students.
     #[error(
         "the student is not enrolled in this series; register them for the full schedule first"

@@ -16,6 +16,7 @@
 
 pub mod attendance;
 pub mod capacity;
+pub mod enrolment;
 pub mod error;
 pub mod lesson;
 pub mod policy;

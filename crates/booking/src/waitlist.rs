@@ -27,16 +27,19 @@ pub enum EntryStatus {
     Expired,
     /// Left the line.
     Withdrawn,
+    /// The session was cancelled while the entry was in line.
+    Closed,
 }
 
 impl EntryStatus {
     /// Every status.
-    pub const ALL: [EntryStatus; 5] = [
+    pub const ALL: [EntryStatus; 6] = [
         Self::Waiting,
         Self::Offered,
         Self::Accepted,
         Self::Expired,
         Self::Withdrawn,
+        Self::Closed,
     ];
 
     /// Stable stored/wire name.
@@ -47,6 +50,7 @@ impl EntryStatus {
             Self::Accepted => "ACCEPTED",
             Self::Expired => "EXPIRED",
             Self::Withdrawn => "WITHDRAWN",
+            Self::Closed => "CLOSED",
         }
     }
 
@@ -106,6 +110,16 @@ pub fn next_offers<Id: Clone>(
         .collect()
 }
 
+/// Leaving the line: an entry in line becomes WITHDRAWN. Returns the
+/// seats it gives back (one for an open offer, which held a seat).
+pub fn leave(status: EntryStatus) -> Result<u32, BookingError> {
+    match status {
+        EntryStatus::Waiting => Ok(0),
+        EntryStatus::Offered => Ok(1),
+        _ => Err(BookingError::NotInLine),
+    }
+}
+
 /// The place a student joining the line gets: after everyone who ever
 /// joined. `entries` pairs each existing entry's position with whether it
 /// is this student's; a student has at most one entry per session.
@@ -147,6 +161,20 @@ pub fn offer_open<Id>(entry: &Entry<Id>, now: DateTime<Utc>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leaving_gives_back_an_offered_seat_and_only_entries_in_line_can_leave() {
+        for (status, expect) in [
+            (EntryStatus::Waiting, Ok(0)),
+            (EntryStatus::Offered, Ok(1)),
+            (EntryStatus::Accepted, Err(BookingError::NotInLine)),
+            (EntryStatus::Expired, Err(BookingError::NotInLine)),
+            (EntryStatus::Withdrawn, Err(BookingError::NotInLine)),
+            (EntryStatus::Closed, Err(BookingError::NotInLine)),
+        ] {
+            assert_eq!(leave(status), expect, "{status:?}");
+        }
+    }
     use chrono::{Duration, TimeZone};
     use proptest::prelude::*;
 

@@ -247,6 +247,8 @@ pub async fn seed(state: &AppState) -> Result<String, InfraError> {
             policy: ConflictPolicy::Mark,
             mode: GenerationMode::OnDemand,
             hybrid: None,
+            meeting: None,
+            notes: None,
         };
         let all = [
             series(

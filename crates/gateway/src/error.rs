@@ -83,7 +83,13 @@ impl UserError {
     /// An error about `input.<field>`.
     pub fn input(field: &str, code: impl Into<Code>, message: impl Into<String>) -> Self {
         Self {
-            field: Some(vec!["input".to_owned(), field.to_owned()]),
+            // `changes.startTime` names a nested field: one path element each.
+            field: Some(
+                std::iter::once("input")
+                    .chain(field.split('.'))
+                    .map(str::to_owned)
+                    .collect(),
+            ),
             message: message.into(),
             code: code.into(),
         }
@@ -302,6 +308,57 @@ impl From<GenerationError> for UserError {
     }
 }
 
+impl From<scheduling::EditError> for UserError {
+    /// A refused series edit: the schedule part at fault, the session it
+    /// starts from, or the conflicts under FAIL.
+    fn from(e: scheduling::EditError) -> Self {
+        use scheduling::EditError as E;
+        match e {
+            E::Schedule(s) => {
+                let f = FieldError::from(s);
+                Self::input(&format!("changes.{}", f.field), f.code, f.message)
+            }
+            E::Generation(g) => g.into(),
+            E::NoFromSession | E::NotInSeries | E::Started(_) => {
+                let code = match e {
+                    E::NoFromSession => Code::Invalid,
+                    E::NotInSeries => Code::NotFound,
+                    _ => Code::InvalidState,
+                };
+                Self::input("fromSessionId", code, e.to_string())
+            }
+            E::Ended | E::NothingAfter => Self::input("seriesId", Code::InvalidState, e.to_string()),
+        }
+    }
+}
+
+impl From<scheduling::SessionError> for UserError {
+    /// A refused session change: its state, its times, its capacity, or
+    /// the conflicts it would have.
+    fn from(e: scheduling::SessionError) -> Self {
+        use scheduling::SessionError as E;
+        let (field, code) = match &e {
+            E::AlreadyCancelled | E::AlreadyCompleted | E::NotStarted(_) => {
+                ("sessionId", Code::InvalidState)
+            }
+            E::BelowTaken { .. } => ("capacity", Code::InvalidState),
+            E::EndBeforeStart | E::TooLong => ("endsAt", Code::Invalid),
+            E::Conflicts(_) => ("startsAt", Code::Conflict),
+        };
+        Self::input(field, code, e.to_string())
+    }
+}
+
+impl From<scheduling::MeetingError> for UserError {
+    fn from(e: scheduling::MeetingError) -> Self {
+        let field = match e {
+            scheduling::MeetingError::TooLong => "meeting",
+            _ => "meeting.link",
+        };
+        Self::input(field, Code::Invalid, e.to_string())
+    }
+}
+
 /// The input field a missing id was given in.
 fn missing_field(m: Missing) -> &'static str {
     match m {
@@ -313,6 +370,7 @@ fn missing_field(m: Missing) -> &'static str {
         Missing::Booking => "bookingId",
         Missing::WaitlistEntry => "entryId",
         Missing::RosterPlace => "entries",
+        Missing::Enrolment => "enrolmentId",
     }
 }
 
@@ -343,7 +401,7 @@ impl From<BookingError> for UserError {
             E::LessonLength => ("durationMinutes", Code::Invalid),
             E::SeatCount => ("seats", Code::Invalid),
             E::Transition(_) => ("bookingId", Code::InvalidState),
-            E::OfferClosed => ("entryId", Code::InvalidState),
+            E::OfferClosed | E::NotInLine => ("entryId", Code::InvalidState),
             E::NotEnrolled => ("studentId", Code::InvalidState),
             E::Registration(_) => ("sessionIds", Code::Invalid),
             E::Rule(r) => (

@@ -43,10 +43,12 @@ pub enum Kind {
     BookingSeries,
     /// A teaching role.
     TeachingRole,
+    /// A student's standing place in a series.
+    Enrolment,
 }
 
 impl Kind {
-    const ALL: [Kind; 15] = [
+    const ALL: [Kind; 16] = [
         Kind::School,
         Kind::User,
         Kind::Location,
@@ -62,6 +64,7 @@ impl Kind {
         Kind::Registration,
         Kind::BookingSeries,
         Kind::TeachingRole,
+        Kind::Enrolment,
     ];
 
     /// The GraphQL type name.
@@ -82,6 +85,7 @@ impl Kind {
             Kind::Registration => "Registration",
             Kind::BookingSeries => "BookingSeries",
             Kind::TeachingRole => "TeachingRole",
+            Kind::Enrolment => "Enrolment",
         }
     }
 }

@@ -167,6 +167,52 @@ impl Schedule {
     }
 }
 
+/// Why a series edit was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// The new schedule is invalid.
+    #[error("{0}")]
+    Schedule(#[from] ScheduleError),
+    /// The regenerated sessions conflict and the series' policy is FAIL.
+    #[error("{0}")]
+    Generation(#[from] GenerationError),
+    /// THIS or THIS_AND_FOLLOWING without the session to start from.
+    #[error("give fromSessionId: the session the change starts from")]
+    NoFromSession,
+    /// The session to start from is not one of the series'.
+    #[error("the session is not one of this series' sessions")]
+    NotInSeries,
+    /// The session to start from has already started.
+    #[error(
+        "the session started at {0}; a change can only start from a session still to come"
+    )]
+    Started(DateTime<Utc>),
+    /// The series was ended.
+    #[error("the series is ENDED, which is final; create a new series instead")]
+    Ended,
+    /// Nothing of the series is left from the chosen session on.
+    #[error("the series has no occurrences left from that session on")]
+    NothingAfter,
+}
+
+/// Checks where an edit starts: a session of the series that has not
+/// started yet (for THIS and THIS_AND_FOLLOWING).
+pub fn check_from(
+    scope: Scope,
+    from: Option<(bool, DateTime<Utc>)>,
+    now: DateTime<Utc>,
+) -> Result<(), EditError> {
+    if scope == Scope::All {
+        return Ok(());
+    }
+    match from {
+        None => Err(EditError::NoFromSession),
+        Some((false, _)) => Err(EditError::NotInSeries),
+        Some((true, starts_at)) if starts_at <= now => Err(EditError::Started(starts_at)),
+        Some(_) => Ok(()),
+    }
+}
+
 /// What holds a generated session where it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Hold {
@@ -178,6 +224,8 @@ pub enum Hold {
     Detached,
     /// It was cancelled; its date stays taken.
     Cancelled,
+    /// It has already started; its date stays taken.
+    Past,
 }
 
 /// Why a session was kept by an edit.
@@ -249,7 +297,7 @@ pub fn regenerate(standing: &[Standing], new: Vec<Occurrence>) -> Regeneration {
             Hold::Free => free.push(s),
             Hold::Booked => out.kept.push((s.id, KeptReason::Booked)),
             Hold::Detached => out.kept.push((s.id, KeptReason::Detached)),
-            Hold::Cancelled => {}
+            Hold::Cancelled | Hold::Past => {}
         }
         if s.hold != Hold::Free {
             taken.insert(s.date);

@@ -27,7 +27,7 @@ pub use catalog::{
     CapacityError, OfferingError, OfferingKind, OfferingSpec, WindowError, parse_window,
 };
 pub use conflict::{AvailabilityWindow, Conflict, ConflictContext, ConflictKind, Resource, Slot};
-pub use edit::{Hold, KeptReason, Regeneration, ScheduleChanges, Scope, Standing};
+pub use edit::{EditError, Hold, KeptReason, Regeneration, ScheduleChanges, Scope, Standing};
 pub use generation::{GenerationError, Outcome};
 pub use meeting::{Meeting, MeetingError, MeetingProvider};
 pub use new_series::{SeriesContext, SeriesError, SeriesRequest, SeriesSpec, parse_series};

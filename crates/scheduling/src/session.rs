@@ -37,6 +37,12 @@ pub enum SessionError {
     /// A session longer than a day.
     #[error("a session lasts at most {MAX_DURATION_MINUTES} minutes")]
     TooLong,
+    /// The change clashes with other sessions; nothing was saved.
+    #[error(
+        "the session would conflict: {}. Change the time, teacher or room, or save it as CONFLICTED with allowConflicts",
+        .0.iter().map(|c| c.message.as_str()).collect::<Vec<_>>().join("; ")
+    )]
+    Conflicts(Vec<crate::conflict::Conflict>),
 }
 
 impl SessionStatus {

@@ -33,6 +33,11 @@ pub use scheduling::objects::*;
 pub use school::objects::*;
 pub(crate) use school::setup::{find_in_school, page_args};
 
+/// Free-text notes as stored: trimmed, and absent when blank.
+pub(crate) fn notes(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
 /// Deepest query accepted. GraphiQL's introspection query needs 13.
 pub const MAX_DEPTH: usize = 15;
 /// Most complex query accepted (each field counts 1).

@@ -157,7 +157,11 @@ impl NodeQuery {
                 )?;
                 Node::WaitlistEntry(WaitlistEntry(found))
             }
-            Kind::School | Kind::Registration | Kind::BookingSeries | Kind::TeachingRole => {
+            Kind::School
+            | Kind::Registration
+            | Kind::BookingSeries
+            | Kind::TeachingRole
+            | Kind::Enrolment => {
                 return Ok(None);
             }
         };

@@ -24,6 +24,7 @@
 //! [`attendance`] and [`read`] (what the API shows).
 
 pub mod attendance;
+pub mod enrolment;
 pub mod hybrid;
 pub mod lesson;
 pub mod policy;
@@ -44,7 +45,7 @@ pub use rows::{school_zone, status_of};
 pub use seats::{
     Change, GroupOutcome, Move, SeatRequest, book_session, cancel, decide, register, reschedule,
 };
-pub use waitlist::{accept_offer, expire_due_offers, join_waitlist};
+pub use waitlist::{accept_offer, expire_due_offers, join_waitlist, leave_waitlist};
 
 /// A decision of the booking core: done, or refused for a reason the
 /// client can act on. The outer `infra::Result` carries database failures.

@@ -218,6 +218,9 @@ pub async fn offering_of(
     school: SchoolId,
     s: &session::Model,
 ) -> Result<Option<offering::Model>> {
+    if let Some(offering_id) = s.offering_id {
+        return crate::repo::find::<offering::Entity>(conn, school, offering_id).await;
+    }
     let Some(series_id) = s.series_id else {
         return Ok(None);
     };

@@ -244,6 +244,18 @@ pub async fn register(
     }
     .insert(tx)
     .await?;
+    if kind == booking::RegistrationKind::FullSchedule {
+        super::enrolment::enrol(
+            tx,
+            school,
+            series.id,
+            student,
+            RegistrationId::from_uuid(reg.id),
+            by,
+            now,
+        )
+        .await?;
+    }
     let mut booked = Vec::new();
     for (id, decided) in chosen.iter().zip(decisions) {
         let (s, (snap, offering)) = &loaded[id];

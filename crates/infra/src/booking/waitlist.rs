@@ -94,6 +94,10 @@ pub(super) async fn join_locked(
         offer_expires_at: Set(None),
         booking_id: Set(None),
         created_at: Set(now),
+        offered_at: Set(None),
+        accepted_at: Set(None),
+        expired_at: Set(None),
+        withdrawn_at: Set(None),
     }
     .insert(tx)
     .await?))
@@ -117,6 +121,7 @@ pub async fn expire_offers(
             waitlist_entry::Column::Status,
             Expr::value(EntryStatus::Expired.as_str()),
         )
+        .col_expr(waitlist_entry::Column::ExpiredAt, Expr::value(now))
         .filter(waitlist_entry::Column::Id.is_in(lapsed.clone()))
         .exec(tx)
         .await?;
@@ -193,6 +198,7 @@ pub async fn offer_free_seats(
                 waitlist_entry::Column::OfferExpiresAt,
                 Expr::value(now + policy.waitlist_offer),
             )
+            .col_expr(waitlist_entry::Column::OfferedAt, Expr::value(now))
             .filter(waitlist_entry::Column::Id.eq(*id))
             .exec(tx)
             .await?;
@@ -257,10 +263,48 @@ pub async fn accept_offer(
             Expr::value(EntryStatus::Accepted.as_str()),
         )
         .col_expr(waitlist_entry::Column::BookingId, Expr::value(b.id))
+        .col_expr(waitlist_entry::Column::AcceptedAt, Expr::value(now))
         .filter(waitlist_entry::Column::Id.eq(entry.id))
         .exec(tx)
         .await?;
     Ok(Ok(b))
+}
+
+/// Leaves a waitlist: the entry becomes WITHDRAWN; a seat its open offer
+/// held goes to the next in line at once.
+pub async fn leave_waitlist(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    entry_id: WaitlistEntryId,
+    now: DateTime<Utc>,
+) -> Result<Outcome<waitlist_entry::Model>> {
+    let find = |tx| crate::repo::find::<waitlist_entry::Entity>(tx, school, entry_id.uuid());
+    let Some(entry) = find(tx).await? else {
+        return Ok(Err(BookingError::NotFound(Missing::WaitlistEntry)));
+    };
+    let session_id = SessionId::from_uuid(entry.session_id);
+    if rows::lock_session(tx, school, session_id).await?.is_none() {
+        return Ok(Err(BookingError::NotInLine));
+    }
+    // Re-read under the session lock: an offer may have expired or been
+    // accepted meanwhile.
+    let Some(entry) = find(tx).await? else {
+        return Ok(Err(BookingError::NotInLine));
+    };
+    let freed = match waitlist::leave(rows::entry_status(&entry)?) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut row: waitlist_entry::ActiveModel = entry.into();
+    row.status = Set(EntryStatus::Withdrawn.as_str().to_owned());
+    row.withdrawn_at = Set(Some(now));
+    row.offer_expires_at = Set(None);
+    let entry = row.update(tx).await?;
+    if freed > 0 {
+        rows::release_seats(tx, session_id, freed).await?;
+        offer_free_seats(tx, school, session_id, now).await?;
+    }
+    Ok(Ok(entry))
 }
 
 /// The waitlist job: expires every lapsed offer and passes its seat on,

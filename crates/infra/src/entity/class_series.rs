@@ -31,6 +31,13 @@ pub struct Model {
     pub hybrid_cycle_start: Option<Date>,
     pub hybrid_one_on_one_weeks: Option<String>,
     pub hybrid_price_minor: Option<i64>,
+    pub split_from_id: Option<Uuid>,
+    pub rdates: String,
+    pub notes: Option<String>,
+    pub meeting_provider: Option<String>,
+    pub meeting_link: Option<String>,
+    pub meeting_id: Option<String>,
+    pub meeting_passcode: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

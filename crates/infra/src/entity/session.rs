@@ -26,6 +26,14 @@ pub struct Model {
     pub seats_taken: i32,
     pub one_on_one_week: bool,
     pub created_at: DateTimeUtc,
+    pub offering_id: Option<Uuid>,
+    pub notes: Option<String>,
+    pub meeting_provider: Option<String>,
+    pub meeting_link: Option<String>,
+    pub meeting_id: Option<String>,
+    pub meeting_passcode: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub cancelled_at: Option<DateTimeUtc>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

@@ -16,6 +16,10 @@ pub struct Model {
     pub offer_expires_at: Option<DateTimeUtc>,
     pub booking_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    pub offered_at: Option<DateTimeUtc>,
+    pub accepted_at: Option<DateTimeUtc>,
+    pub expired_at: Option<DateTimeUtc>,
+    pub withdrawn_at: Option<DateTimeUtc>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

@@ -68,7 +68,9 @@ tenant!(
     student,
     offering,
     class_series,
-    session
+    session,
+    session_cancellation,
+    enrolment
 );
 
 /// Rows of `E` with these ids in `school`, keyed by id. Ids of other

@@ -113,6 +113,8 @@ pub enum WaitlistStatus {
     Expired,
     /// Left the line.
     Withdrawn,
+    /// The session was cancelled while the entry was in line.
+    Closed,
 }
 
 impl From<EntryStatus> for WaitlistStatus {
@@ -123,6 +125,7 @@ impl From<EntryStatus> for WaitlistStatus {
             EntryStatus::Accepted => Self::Accepted,
             EntryStatus::Expired => Self::Expired,
             EntryStatus::Withdrawn => Self::Withdrawn,
+            EntryStatus::Closed => Self::Closed,
         }
     }
 }

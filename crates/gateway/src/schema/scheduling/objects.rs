@@ -3,7 +3,7 @@
 //! the booking fields of `Session` live with bookings
 //! (`schema::booking::objects`).
 
-use async_graphql::{ComplexObject, Context, Enum, ID, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use infra::entity::{class_series, session};
 use infra::scheduling::{StoredConflict, conflicts_of};
 
@@ -189,6 +189,32 @@ impl ClassSeries {
     /// Default assistants, copied to every session generated.
     async fn assistants(&self, ctx: &Context<'_>) -> Result<Vec<Teacher>> {
         crate::schema::staff::series_staff(ctx, self.0.id, infra::staff::ASSISTANT).await
+    }
+    /// The series this one was split from by a "this and following" edit:
+    /// it ends the day before this one starts.
+    async fn split_from(&self, ctx: &Context<'_>) -> Result<Option<ClassSeries>> {
+        Ok(load_opt(&loaders(ctx)?.series, self.0.split_from_id)
+            .await?
+            .map(ClassSeries))
+    }
+    /// Extra local dates (RDATE) the series also meets on.
+    async fn rdates(&self) -> Result<Vec<LocalDate>> {
+        let dates: Vec<chrono::NaiveDate> =
+            serde_json::from_str(&self.0.rdates).map_err(internal)?;
+        Ok(dates.into_iter().map(LocalDate).collect())
+    }
+    /// Notes for the office and teachers.
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    /// Online meeting defaults, copied to each generated session.
+    async fn meeting(&self) -> Option<Meeting> {
+        Meeting::of(
+            self.0.meeting_provider.as_deref(),
+            &self.0.meeting_link,
+            &self.0.meeting_id,
+            &self.0.meeting_passcode,
+        )
     }
     /// The hybrid cycle, if some weeks meet as 1-on-1 slots.
     async fn hybrid(&self) -> Result<Option<Hybrid>> {
@@ -425,5 +451,130 @@ impl Session {
     /// Students waiting for a seat, in line order, with open offers.
     async fn waitlist(&self, ctx: &Context<'_>) -> Result<Vec<crate::schema::WaitlistEntry>> {
         self.waitlist_value(ctx).await
+    }
+    /// What is taught (the series' offering, or a one-off's own).
+    async fn offering(&self, ctx: &Context<'_>) -> Result<Option<Offering>> {
+        let id = match self.0.offering_id {
+            Some(id) => Some(id),
+            None => load_opt(&loaders(ctx)?.series, self.0.series_id)
+                .await?
+                .map(|s| s.offering_id),
+        };
+        Ok(load_opt(&loaders(ctx)?.offerings, id).await?.map(Offering))
+    }
+    /// Online meeting details: the series' defaults, or this session's own.
+    async fn meeting(&self) -> Option<Meeting> {
+        Meeting::of(
+            self.0.meeting_provider.as_deref(),
+            &self.0.meeting_link,
+            &self.0.meeting_id,
+            &self.0.meeting_passcode,
+        )
+    }
+    /// Notes for this session.
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    /// Why it was cancelled, when it was.
+    async fn cancel_reason(&self) -> Option<&str> {
+        self.0.cancel_reason.as_deref()
+    }
+    /// When it was cancelled.
+    async fn cancelled_at(&self) -> Option<DateTime> {
+        self.0.cancelled_at.map(DateTime)
+    }
+}
+
+/// Who hosts an online meeting.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum MeetingProvider {
+    /// Zoom.
+    Zoom,
+    /// Google Meet.
+    GoogleMeet,
+    /// Microsoft Teams.
+    Teams,
+    /// Any other service, joined by its link.
+    Custom,
+}
+
+impl From<MeetingProvider> for scheduling::MeetingProvider {
+    fn from(p: MeetingProvider) -> Self {
+        match p {
+            MeetingProvider::Zoom => Self::Zoom,
+            MeetingProvider::GoogleMeet => Self::GoogleMeet,
+            MeetingProvider::Teams => Self::Teams,
+            MeetingProvider::Custom => Self::Custom,
+        }
+    }
+}
+
+impl From<scheduling::MeetingProvider> for MeetingProvider {
+    fn from(p: scheduling::MeetingProvider) -> Self {
+        match p {
+            scheduling::MeetingProvider::Zoom => Self::Zoom,
+            scheduling::MeetingProvider::GoogleMeet => Self::GoogleMeet,
+            scheduling::MeetingProvider::Teams => Self::Teams,
+            scheduling::MeetingProvider::Custom => Self::Custom,
+        }
+    }
+}
+
+/// Online meeting details.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Meeting {
+    /// The provider.
+    pub provider: MeetingProvider,
+    /// The join link.
+    pub link: Option<String>,
+    /// The provider's meeting id.
+    pub meeting_id: Option<String>,
+    /// The passcode.
+    pub passcode: Option<String>,
+}
+
+impl Meeting {
+    /// The details stored on a row, if it has any; an unknown provider
+    /// name reads as CUSTOM (the link still works).
+    pub fn of(
+        provider: Option<&str>,
+        link: &Option<String>,
+        id: &Option<String>,
+        passcode: &Option<String>,
+    ) -> Option<Self> {
+        let provider = provider?;
+        Some(Self {
+            provider: scheduling::MeetingProvider::parse(provider)
+                .unwrap_or(scheduling::MeetingProvider::Custom)
+                .into(),
+            link: link.clone(),
+            meeting_id: id.clone(),
+            passcode: passcode.clone(),
+        })
+    }
+}
+
+/// Meeting details in input.
+#[derive(InputObject, Debug, Clone)]
+pub struct MeetingInput {
+    /// The provider.
+    pub provider: MeetingProvider,
+    /// The join link (`https://…`); required for CUSTOM.
+    pub link: Option<String>,
+    /// The provider's meeting id.
+    pub meeting_id: Option<String>,
+    /// The passcode.
+    pub passcode: Option<String>,
+}
+
+impl MeetingInput {
+    /// Validated details.
+    pub fn parse(&self) -> Result<scheduling::Meeting, scheduling::MeetingError> {
+        scheduling::Meeting::parse(
+            self.provider.into(),
+            self.link.as_deref(),
+            self.meeting_id.as_deref(),
+            self.passcode.as_deref(),
+        )
     }
 }

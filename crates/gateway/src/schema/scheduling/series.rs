@@ -48,8 +48,10 @@ pub struct CreateClassSeriesInput {
     pub count: Option<i32>,
     /// Local start time, e.g. `17:00`.
     pub start_time: LocalTime,
-    /// Length; defaults to the offering's.
+    /// Length; defaults to the offering's (unless `endTime` is given).
     pub duration_minutes: Option<i32>,
+    /// Local end time, e.g. `17:45`: the alternative to `durationMinutes`.
+    pub end_time: Option<LocalTime>,
     /// IANA zone; defaults to the location's, then the school's.
     pub timezone: Option<String>,
     /// RFC 5545 rule, e.g. `FREQ=MONTHLY;BYDAY=2TU`.
@@ -61,8 +63,15 @@ pub struct CreateClassSeriesInput {
     /// Local dates to leave out.
     #[graphql(default)]
     pub exdates: Vec<LocalDate>,
+    /// Extra local dates (RDATE) the series also meets on, at its start time.
+    #[graphql(default)]
+    pub rdates: Vec<LocalDate>,
     /// Seats per session; defaults to the offering's.
     pub capacity: Option<i32>,
+    /// Online meeting defaults, copied to each generated session.
+    pub meeting: Option<crate::schema::MeetingInput>,
+    /// Notes for the office and teachers.
+    pub notes: Option<String>,
     /// What to do with conflicting occurrences (default MARK).
     pub conflict_policy: Option<ConflictPolicy>,
     /// Makes a GROUP series hybrid: some weeks of a repeating cycle meet as
@@ -424,7 +433,16 @@ async fn validate_series(
             .map(|days| days.into_iter().map(i64::from).collect()),
         interval_weeks: input.interval_weeks.map(i64::from),
         exdates: input.exdates.into_iter().map(|d| d.0).collect(),
+        rdates: input.rdates.into_iter().map(|d| d.0).collect(),
+        end_time: input.end_time.map(|t| t.0),
         capacity: input.capacity.map(i64::from),
+    };
+    let meeting = match input.meeting.as_ref().map(|m| m.parse()).transpose() {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push(e.into());
+            None
+        }
     };
     let spec = parse_series(request, &context)
         .map_err(|found| errors.extend(found.into_iter().map(UserError::from)));
@@ -460,6 +478,8 @@ async fn validate_series(
                 .unwrap_or(GenerationMode::OnDemand)
                 .into(),
             hybrid,
+            meeting,
+            notes: crate::schema::notes(input.notes),
         })),
         _ => Ok(Err(errors)),
     }

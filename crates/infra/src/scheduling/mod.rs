@@ -1,5 +1,7 @@
 //! The scheduling application service: creating series, previewing and
-//! generating their sessions, and reading calendars.
+//! generating their sessions, and reading calendars. Editing a series
+//! after its sessions exist is in [`edit`]; one session's lifecycle in
+//! [`lifecycle`].
 //!
 //! Each function loads what the domain needs in a constant number of
 //! statements, asks `scheduling` for the decision, and (for writes) persists
@@ -19,7 +21,7 @@ use kernel::{
 use scheduling::conflict::{self, Conflict, ConflictContext, ConflictKind, Resource, Slot};
 use scheduling::generation::{self, GenerationError};
 use scheduling::{
-    ConflictPolicy, GenerationMode, Occurrence, Schedule, ScheduleInput, SeriesStatus,
+    ConflictPolicy, GenerationMode, Meeting, Occurrence, Schedule, ScheduleInput, SeriesStatus,
     SessionStatus,
 };
 use sea_orm::{
@@ -30,6 +32,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::entity::{class_series, room, session};
+
+pub mod edit;
+pub mod lifecycle;
 use crate::repo::{self, people};
 use crate::{InfraError, Result, new_id};
 
@@ -56,6 +61,10 @@ pub struct NewSeries {
     pub mode: GenerationMode,
     /// A hybrid cycle and the price of its 1-on-1 slots.
     pub hybrid: Option<(scheduling::hybrid::HybridCycle, Option<i64>)>,
+    /// Online meeting defaults, copied to each session.
+    pub meeting: Option<Meeting>,
+    /// Notes for the office and teachers.
+    pub notes: Option<String>,
 }
 
 /// Stores a new series.
@@ -67,11 +76,8 @@ pub async fn create_series(
 ) -> Result<class_series::Model> {
     let id: ClassSeriesId = new_id();
     let schedule = &input.schedule;
-    let exdates: Vec<String> = schedule
-        .exdates()
-        .iter()
-        .map(NaiveDate::to_string)
-        .collect();
+    let (exdates, rdates) = encode_dates(schedule);
+    let meeting = input.meeting.as_ref();
     Ok(class_series::ActiveModel {
         id: Set(id.uuid()),
         school_id: Set(school.uuid()),
@@ -87,7 +93,14 @@ pub async fn create_series(
         duration_minutes: Set(schedule.duration().num_minutes() as i32),
         timezone: Set(schedule.zone().name().to_owned()),
         rrule: Set(schedule.rrule()),
-        exdates: Set(serde_json::to_string(&exdates).expect("strings serialise")),
+        exdates: Set(exdates),
+        rdates: Set(rdates),
+        split_from_id: Set(None),
+        notes: Set(input.notes),
+        meeting_provider: Set(meeting.map(|m| m.provider.as_str().to_owned())),
+        meeting_link: Set(meeting.and_then(|m| m.link.clone())),
+        meeting_id: Set(meeting.and_then(|m| m.id.clone())),
+        meeting_passcode: Set(meeting.and_then(|m| m.passcode.clone())),
         capacity: Set(input.capacity as i32),
         conflict_policy: Set(input.policy.as_str().to_owned()),
         generation_mode: Set(input.mode.as_str().to_owned()),
@@ -107,6 +120,16 @@ pub async fn create_series(
     }
     .insert(tx)
     .await?)
+}
+
+/// A schedule's excluded and extra dates as stored (JSON arrays of
+/// `YYYY-MM-DD`).
+pub(crate) fn encode_dates(schedule: &Schedule) -> (String, String) {
+    let encode = |dates: &BTreeSet<NaiveDate>| {
+        let dates: Vec<String> = dates.iter().map(NaiveDate::to_string).collect();
+        serde_json::to_string(&dates).expect("strings serialise")
+    };
+    (encode(schedule.exdates()), encode(schedule.rdates()))
 }
 
 /// The hybrid cycle of a stored series, if it has one. Stored weeks or a
@@ -132,7 +155,7 @@ pub fn hybrid_of(series: &class_series::Model) -> Result<Option<scheduling::hybr
         .map_err(|e| corrupt(format!("hybrid cycle of {}: {e}", series.id)))
 }
 
-fn corrupt(detail: impl Into<String>) -> InfraError {
+pub(crate) fn corrupt(detail: impl Into<String>) -> InfraError {
     InfraError::Corrupt {
         table: "class_series",
         detail: detail.into(),
@@ -162,11 +185,11 @@ pub fn schedule_of(series: &class_series::Model) -> Result<Schedule> {
     .map_err(|e| corrupt(e.to_string()))
 }
 
-fn status_of(series: &class_series::Model) -> Result<SeriesStatus> {
+pub(crate) fn status_of(series: &class_series::Model) -> Result<SeriesStatus> {
     SeriesStatus::parse(&series.status).ok_or_else(|| corrupt(format!("status {}", series.status)))
 }
 
-fn policy_of(series: &class_series::Model) -> Result<ConflictPolicy> {
+pub(crate) fn policy_of(series: &class_series::Model) -> Result<ConflictPolicy> {
     ConflictPolicy::parse(&series.conflict_policy)
         .ok_or_else(|| corrupt(format!("policy {}", series.conflict_policy)))
 }
@@ -196,6 +219,9 @@ pub struct Generated {
     /// Planned ids that were not stored (skipped): conflicts may name them,
     /// but no session exists under them.
     pub not_stored: HashSet<SessionId>,
+    /// Enrolled students placed in the new sessions (and those who found
+    /// no seat).
+    pub placement: crate::booking::enrolment::Placement,
 }
 
 /// Lists what generating `series` through `through` would create, and every
@@ -250,34 +276,14 @@ pub async fn generate(
         .create
         .iter()
         .map(|decided| {
-            let status = if decided.conflicts.is_empty() {
-                SessionStatus::Scheduled
-            } else {
-                SessionStatus::Conflicted
-            };
-            session::Model {
-                id: decided.id.uuid(),
-                school_id: school.uuid(),
-                series_id: Some(series.id),
-                occurrence_date: decided.occurrence.date,
-                occurrence_index: decided.occurrence.index as i32,
-                starts_at: decided.occurrence.starts_at,
-                ends_at: decided.occurrence.ends_at,
-                timezone: series.timezone.clone(),
-                teacher_id: series.teacher_id,
-                room_id: series.room_id,
-                location_id: series.location_id,
-                student_id: series.student_id,
-                capacity: series.capacity,
-                status: status.as_str().to_owned(),
-                conflicts: encode_conflicts(&decided.conflicts),
-                detached: false,
-                seats_taken: 0,
-                one_on_one_week: hybrid
-                    .as_ref()
-                    .is_some_and(|c| c.is_one_on_one(decided.occurrence.date)),
-                created_at: now,
-            }
+            session_row(
+                &series,
+                decided.id,
+                &decided.occurrence,
+                &decided.conflicts,
+                hybrid.as_ref(),
+                now,
+            )
         })
         .collect();
     for decided in &outcome.create {
@@ -295,6 +301,8 @@ pub async fn generate(
         .await?;
     }
     crate::staff::copy_series_staff(tx, school, series.id, &created).await?;
+    let placement =
+        crate::booking::enrolment::place_enrolled(tx, school, &series, &created, now).await?;
     let watermark = series
         .last_generated_through
         .map_or(through, |w| w.max(through));
@@ -307,13 +315,60 @@ pub async fn generate(
         conflicts: outcome.conflicts,
         series,
         not_stored,
+        placement,
     })))
+}
+
+/// A new session of `series` for `occurrence`, with the series' teacher,
+/// room, capacity and meeting details; CONFLICTED when it has conflicts.
+pub(crate) fn session_row(
+    series: &class_series::Model,
+    id: SessionId,
+    occurrence: &Occurrence,
+    conflicts: &[Conflict],
+    hybrid: Option<&scheduling::hybrid::HybridCycle>,
+    now: DateTime<Utc>,
+) -> session::Model {
+    let status = if conflicts.is_empty() {
+        SessionStatus::Scheduled
+    } else {
+        SessionStatus::Conflicted
+    };
+    session::Model {
+        id: id.uuid(),
+        school_id: series.school_id,
+        series_id: Some(series.id),
+        occurrence_date: occurrence.date,
+        occurrence_index: occurrence.index as i32,
+        starts_at: occurrence.starts_at,
+        ends_at: occurrence.ends_at,
+        timezone: series.timezone.clone(),
+        teacher_id: series.teacher_id,
+        room_id: series.room_id,
+        location_id: series.location_id,
+        student_id: series.student_id,
+        capacity: series.capacity,
+        status: status.as_str().to_owned(),
+        conflicts: encode_conflicts(conflicts),
+        detached: false,
+        seats_taken: 0,
+        one_on_one_week: hybrid.is_some_and(|c| c.is_one_on_one(occurrence.date)),
+        created_at: now,
+        offering_id: Some(series.offering_id),
+        notes: None,
+        meeting_provider: series.meeting_provider.clone(),
+        meeting_link: series.meeting_link.clone(),
+        meeting_id: series.meeting_id.clone(),
+        meeting_passcode: series.meeting_passcode.clone(),
+        cancel_reason: None,
+        cancelled_at: None,
+    }
 }
 
 /// Loads a series of `school` for a change, serialising changes of one
 /// series: `FOR UPDATE` on PostgreSQL; on SQLite (where sea-query drops the
 /// clause) the IMMEDIATE write transaction already holds the lock.
-async fn lock_series(
+pub(crate) async fn lock_series(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     series_id: ClassSeriesId,
@@ -556,20 +611,37 @@ async fn plan_with_conflicts(
 }
 
 /// Sessions that occupy the series' teacher, room or student within the window.
-async fn overlapping_sessions(
+pub(crate) async fn overlapping_sessions(
     conn: &impl ConnectionTrait,
     school: SchoolId,
     series: &class_series::Model,
+    window: (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<session::Model>> {
+    overlapping(
+        conn,
+        school,
+        (series.teacher_id, series.room_id, series.student_id),
+        window,
+    )
+    .await
+}
+
+/// Live sessions that occupy this teacher, room or (1-on-1) student within
+/// the window: one statement.
+pub(crate) async fn overlapping(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    (teacher, room, student): (Option<Uuid>, Option<Uuid>, Option<Uuid>),
     (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<session::Model>> {
     let mut shares = sea_orm::Condition::any();
-    if let Some(teacher) = series.teacher_id {
+    if let Some(teacher) = teacher {
         shares = shares.add(session::Column::TeacherId.eq(teacher));
     }
-    if let Some(room) = series.room_id {
+    if let Some(room) = room {
         shares = shares.add(session::Column::RoomId.eq(room));
     }
-    if let Some(student) = series.student_id {
+    if let Some(student) = student {
         shares = shares.add(session::Column::StudentId.eq(student));
     }
     if shares.is_empty() {
@@ -585,9 +657,45 @@ async fn overlapping_sessions(
         .await?)
 }
 
+/// The conflicts of one session-to-be against everything stored (but the
+/// session itself): teacher, room and student double bookings, the
+/// teacher's availability, the room's size. Four statements.
+pub(crate) async fn conflicts_of_slot(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    slot: &Slot,
+) -> Result<Vec<Conflict>> {
+    let who = (
+        slot.teacher.map(TeacherId::uuid),
+        slot.room.map(RoomId::uuid),
+        slot.students.first().map(|s| s.uuid()),
+    );
+    let existing: Vec<Slot> = overlapping(conn, school, who, (slot.starts_at, slot.ends_at))
+        .await?
+        .iter()
+        .filter(|s| s.id != slot.id.uuid())
+        .map(slot_of)
+        .collect::<Result<_>>()?;
+    let context = ConflictContext {
+        availability: people::availabilities(conn, school, slot.teacher.map(TeacherId::uuid))
+            .await?,
+        room_capacity: match slot.room {
+            Some(room_id) => repo::by_ids::<room::Entity>(conn, school, [room_id.uuid()])
+                .await?
+                .into_values()
+                .map(|r| (RoomId::from_uuid(r.id), r.capacity.max(0) as u32))
+                .collect(),
+            None => HashMap::new(),
+        },
+    };
+    Ok(conflict::detect(std::slice::from_ref(slot), &existing, &context)
+        .pop()
+        .unwrap_or_default())
+}
+
 /// A stored session as conflict detection sees it; a zone that does not
 /// parse is a corrupt row (an error), never a session silently left out.
-fn slot_of(s: &session::Model) -> Result<Slot> {
+pub(crate) fn slot_of(s: &session::Model) -> Result<Slot> {
     Ok(Slot {
         id: SessionId::from_uuid(s.id),
         starts_at: s.starts_at,
@@ -633,7 +741,7 @@ impl From<&Conflict> for StoredConflict {
     }
 }
 
-fn encode_conflicts(conflicts: &[Conflict]) -> String {
+pub(crate) fn encode_conflicts(conflicts: &[Conflict]) -> String {
     let stored: Vec<StoredConflict> = conflicts.iter().map(StoredConflict::from).collect();
     serde_json::to_string(&stored).expect("conflicts serialise")
 }

@@ -1,0 +1,265 @@
+//! Enrolments: a FULL_SCHEDULE registration's standing place in a series.
+//! Sessions generated (or created by a series edit) later include the
+//! enrolled students, a seat each while seats last; unenrolling cancels the
+//! student's bookings from a date on and passes the seats to the waitlist.
+
+use booking::enrolment::{self as rules, EnrolmentStatus};
+use booking::{BookingKind, BookingStatus, NewBooking};
+use chrono::{DateTime, NaiveDate, Utc};
+use kernel::{OfferingId, RegistrationId, SchoolId, SessionId, StudentId, TeacherId, UserId};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TryIntoModel,
+};
+use uuid::Uuid;
+
+use super::Outcome;
+use super::rows::{self, NewRow};
+use crate::entity::{booking as booking_row, class_series, enrolment, session};
+use crate::{Result, new_id};
+
+/// Stores (or renews) the student's standing place in the series.
+pub async fn enrol(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    series: Uuid,
+    student: StudentId,
+    registration: RegistrationId,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<enrolment::Model> {
+    let existing = enrolment::Entity::find()
+        .filter(enrolment::Column::SchoolId.eq(school.uuid()))
+        .filter(enrolment::Column::SeriesId.eq(series))
+        .filter(enrolment::Column::StudentId.eq(student.uuid()))
+        .one(tx)
+        .await?;
+    let mut row = match existing {
+        Some(e) => e.into(),
+        None => enrolment::ActiveModel {
+            id: Set(new_id()),
+            school_id: Set(school.uuid()),
+            series_id: Set(series),
+            student_id: Set(student.uuid()),
+            ..Default::default()
+        },
+    };
+    row.registration_id = Set(Some(registration.uuid()));
+    row.status = Set(EnrolmentStatus::Active.as_str().to_owned());
+    row.enrolled_by = Set(by.uuid());
+    row.enrolled_at = Set(now);
+    row.ends_on = Set(None);
+    Ok(row.save(tx).await?.try_into_model()?)
+}
+
+/// What placing enrolled students in new sessions did.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    /// Bookings made.
+    pub booked: Vec<booking_row::Model>,
+    /// (session, student) pairs that found no seat.
+    pub unplaced: Vec<(Uuid, Uuid)>,
+}
+
+/// Gives each student enrolled in `series` a seat in each of `sessions`
+/// (just written, so nobody else holds their rows), while seats last.
+pub async fn place_enrolled(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    series: &class_series::Model,
+    sessions: &[session::Model],
+    now: DateTime<Utc>,
+) -> Result<Placement> {
+    let mut out = Placement::default();
+    if sessions.is_empty() {
+        return Ok(out);
+    }
+    let enrolled = enrolment::Entity::find()
+        .filter(enrolment::Column::SchoolId.eq(school.uuid()))
+        .filter(enrolment::Column::SeriesId.eq(series.id))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Active.as_str()))
+        .order_by_asc(enrolment::Column::EnrolledAt)
+        .all(tx)
+        .await?;
+    if enrolled.is_empty() {
+        return Ok(out);
+    }
+    let unit = rows::unit_price(
+        tx,
+        school,
+        crate::repo::find::<crate::entity::offering::Entity>(tx, school, series.offering_id)
+            .await?
+            .and_then(|o| o.price_minor),
+    )
+    .await?;
+    for s in sessions {
+        for e in &enrolled {
+            let status = crate::stored("enrolments", &e.status, EnrolmentStatus::parse)?;
+            if !rules::includes(status, e.ends_on, s.occurrence_date) {
+                continue;
+            }
+            let id = rows::session_id(s);
+            if !rows::take_seats(tx, id, 1).await? {
+                out.unplaced.push((s.id, e.student_id));
+                continue;
+            }
+            let row = NewRow {
+                session: Some(id),
+                teacher: s.teacher_id.map(TeacherId::from_uuid),
+                offering: Some(OfferingId::from_uuid(series.offering_id)),
+                student: StudentId::from_uuid(e.student_id),
+                by: UserId::from_uuid(e.enrolled_by),
+                starts_at: s.starts_at,
+                ends_at: s.ends_at,
+                timezone: rows::session_zone(s)?,
+                note: None,
+                registration: e.registration_id.map(RegistrationId::from_uuid),
+                series: None,
+                rescheduled_from: None,
+            };
+            let decided = NewBooking {
+                kind: BookingKind::GroupSession,
+                seats: 1,
+                status: BookingStatus::Confirmed,
+                price: unit,
+            };
+            out.booked
+                .push(rows::insert_booking(tx, school, row, decided, now).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// Ends a standing place from `from` (a local date) on: the student's
+/// bookings in the series' sessions from that date are cancelled and their
+/// seats offered to the waitlists.
+pub async fn unenrol(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    enrolment_id: Uuid,
+    from: NaiveDate,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<Outcome<(enrolment::Model, Vec<booking_row::Model>)>> {
+    let Some(e) = crate::repo::find::<enrolment::Entity>(tx, school, enrolment_id).await? else {
+        return Ok(Err(booking::BookingError::NotFound(booking::Missing::Enrolment)));
+    };
+    let status = crate::stored("enrolments", &e.status, EnrolmentStatus::parse)?;
+    let left = match rules::unenrol(status) {
+        Ok(s) => s,
+        Err(err) => return Ok(Err(err)),
+    };
+    let sessions: Vec<session::Model> = session::Entity::find()
+        .filter(session::Column::SchoolId.eq(school.uuid()))
+        .filter(session::Column::SeriesId.eq(e.series_id))
+        .filter(session::Column::OccurrenceDate.gte(from))
+        .filter(session::Column::StartsAt.gt(now))
+        .order_by_asc(session::Column::Id)
+        .all(tx)
+        .await?;
+    let mut cancelled = Vec::new();
+    for s in &sessions {
+        let id = rows::session_id(s);
+        // Lock in id order, like registrations.
+        rows::lock_session(tx, school, id).await?;
+        let Some(b) = rows::active_booking_of(tx, school, id, StudentId::from_uuid(e.student_id))
+            .await?
+        else {
+            continue;
+        };
+        booking_row::Entity::update_many()
+            .col_expr(booking_row::Column::Status, Expr::value("CANCELLED"))
+            .col_expr(booking_row::Column::CancelledAt, Expr::value(now))
+            .col_expr(booking_row::Column::CancelledBy, Expr::value(by.uuid()))
+            .col_expr(
+                booking_row::Column::CancelReason,
+                Expr::value("left the series (unenrolled)"),
+            )
+            .filter(booking_row::Column::Id.eq(b.id))
+            .exec(tx)
+            .await?;
+        rows::release_seats(tx, id, b.seats.max(0) as u32).await?;
+        super::waitlist::offer_free_seats(tx, school, id, now).await?;
+        cancelled.push(booking_row::Model {
+            status: "CANCELLED".into(),
+            cancelled_at: Some(now),
+            cancelled_by: Some(by.uuid()),
+            cancel_reason: Some("left the series (unenrolled)".into()),
+            ..b
+        });
+    }
+    let mut row: enrolment::ActiveModel = e.into();
+    row.status = Set(left.as_str().to_owned());
+    row.ends_on = Set(Some(from));
+    Ok(Ok((row.update(tx).await?, cancelled)))
+}
+
+/// A student's enrolments, newest first.
+pub async fn of_student(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    student: StudentId,
+) -> Result<Vec<enrolment::Model>> {
+    Ok(enrolment::Entity::find()
+        .filter(enrolment::Column::SchoolId.eq(school.uuid()))
+        .filter(enrolment::Column::StudentId.eq(student.uuid()))
+        .order_by_desc(enrolment::Column::EnrolledAt)
+        .order_by_asc(enrolment::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// The seats of moved sessions' bookings follow them; the bookings of
+/// cancelled ones are cancelled. Used by series edits.
+pub async fn follow_sessions(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    moved: &[session::Model],
+) -> Result<()> {
+    for s in moved {
+        booking_row::Entity::update_many()
+            .col_expr(booking_row::Column::StartsAt, Expr::value(s.starts_at))
+            .col_expr(booking_row::Column::EndsAt, Expr::value(s.ends_at))
+            .col_expr(
+                booking_row::Column::TeacherId,
+                Expr::value(s.teacher_id),
+            )
+            .filter(booking_row::Column::SchoolId.eq(school.uuid()))
+            .filter(booking_row::Column::SessionId.eq(s.id))
+            .filter(booking_row::Column::Status.is_in(rows::active()))
+            .exec(tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Cancels the bookings held in sessions a series edit cancelled.
+pub async fn cancel_in_sessions(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    sessions: &[SessionId],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if sessions.is_empty() {
+        return Ok(());
+    }
+    booking_row::Entity::update_many()
+        .col_expr(booking_row::Column::Status, Expr::value("CANCELLED"))
+        .col_expr(booking_row::Column::CancelledAt, Expr::value(now))
+        .col_expr(
+            booking_row::Column::CancelReason,
+            Expr::value("the session was removed by a change of the series' schedule"),
+        )
+        .filter(booking_row::Column::SchoolId.eq(school.uuid()))
+        .filter(booking_row::Column::SessionId.is_in(sessions.iter().map(|s| s.uuid())))
+        .filter(booking_row::Column::Status.is_in(rows::active()))
+        .exec(tx)
+        .await?;
+    session::Entity::update_many()
+        .col_expr(session::Column::SeatsTaken, Expr::value(0))
+        .filter(session::Column::Id.is_in(sessions.iter().map(|s| s.uuid())))
+        .exec(tx)
+        .await?;
+    Ok(())
+}
