@@ -300,3 +300,24 @@ pub const GENERATE: &str = "mutation($input: GenerateSessionsInput!) {
     userErrors { field message code }
   }
 }";
+
+/// The UUID inside a global id (`base64url("Type:uuid")`), for tests that
+/// reach around the API into the database.
+pub fn uuid_of(global: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in global.bytes() {
+        let v = ALPHABET.iter().position(|&a| a == c).expect("base64url") as u32;
+        bits = (bits << 6) | v;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    let text = String::from_utf8(out).expect("utf-8");
+    text.split_once(':').expect("Type:uuid").1.to_owned()
+}

@@ -10,6 +10,7 @@ mod helpers;
 mod http_contract;
 mod isolation;
 mod roles;
+mod schedule_edits;
 mod scheduling_flow;
 mod schema_drift;
 mod staff_and_hybrid;

@@ -156,7 +156,9 @@ pub enum BookingError {
     #[error("this waitlist offer has expired or was already answered")]
     OfferClosed,
     /// The entry already left the line.
-    #[error("this waitlist entry is no longer in line: it was accepted, expired, withdrawn or its session was cancelled")]
+    #[error(
+        "this waitlist entry is no longer in line: it was accepted, expired, withdrawn or its session was cancelled"
+    )]
     NotInLine,
     /// Hybrid 1-on-1 slots are for the series' enrolled students.
     #[error(

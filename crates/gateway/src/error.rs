@@ -327,7 +327,9 @@ impl From<scheduling::EditError> for UserError {
                 };
                 Self::input("fromSessionId", code, e.to_string())
             }
-            E::Ended | E::NothingAfter => Self::input("seriesId", Code::InvalidState, e.to_string()),
+            E::Ended | E::NothingAfter => {
+                Self::input("seriesId", Code::InvalidState, e.to_string())
+            }
         }
     }
 }
@@ -343,7 +345,7 @@ impl From<scheduling::SessionError> for UserError {
             }
             E::BelowTaken { .. } => ("capacity", Code::InvalidState),
             E::EndBeforeStart | E::TooLong => ("endsAt", Code::Invalid),
-            E::Conflicts(_) => ("startsAt", Code::Conflict),
+            E::Conflicts(_) | E::Overlap => ("startsAt", Code::Conflict),
         };
         Self::input(field, code, e.to_string())
     }

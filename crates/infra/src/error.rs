@@ -30,6 +30,17 @@ pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
     )
 }
 
+/// Whether a statement failed on the PostgreSQL exclusion constraints that
+/// keep a teacher's or a room's live sessions from overlapping (migration
+/// `m20261129_000011`): the last line of defence behind the conflict check,
+/// reached only when that check could not see the other session (a race,
+/// or a row written around the application). Matched by constraint name,
+/// which sqlx reports in the message.
+pub fn is_overlap_violation(e: &sea_orm::DbErr) -> bool {
+    let text = e.to_string();
+    text.contains("ex_sessions_teacher") || text.contains("ex_sessions_room")
+}
+
 /// Reads a stored enum string through the domain's parser: a value the
 /// domain does not know is a corrupt row, reported, never replaced by a
 /// default that would silently change what the school sees.

@@ -225,6 +225,9 @@ pub enum Action {
     EditBookingPolicy(TeacherId),
     /// See the whole roster and waitlist of a session.
     ReadRoster(Lesson),
+    /// Cancel or complete a session taught by this teacher (the office may
+    /// do it for any session; a teacher for their own, e.g. when ill).
+    RunSession(Option<TeacherId>),
 }
 
 /// Changing roles would leave the school without an admin.
@@ -293,6 +296,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         | Action::CancelInsideWindow(teacher) => actor.is_staff() || actor.is_teacher(teacher),
         Action::EditBookingPolicy(teacher) => actor.is_staff() || actor.is_teacher(Some(teacher)),
         Action::ReadRoster(lesson) => actor.is_staff() || actor.is_teacher(lesson.teacher),
+        Action::RunSession(teacher) => actor.is_staff() || actor.is_teacher(teacher),
         Action::ManageFamily { admin } => {
             actor.is_staff() || (actor.has(Role::Parent) && actor.user == admin)
         }
@@ -340,6 +344,9 @@ fn denial(action: Action) -> &'static str {
         }
         Action::EditBookingPolicy(_) => "teachers may only set their own booking policy",
         Action::ReadRoster(_) => "only the lesson's teacher or the office may see its roster",
+        Action::RunSession(_) => {
+            "only the session's teacher or the office may cancel or complete it"
+        }
         Action::ReadUser(_) => "you may only see your own account",
         Action::ManageFamily { .. } => "only staff or the family's admin parent may change it",
     }
@@ -508,6 +515,12 @@ mod tests {
                 &[Admin, Staff, Teacher],
             ),
             (Action::EditBookingPolicy(other_teacher), &[Admin, Staff]),
+            (
+                Action::RunSession(Some(own_teacher)),
+                &[Admin, Staff, Teacher],
+            ),
+            (Action::RunSession(Some(other_teacher)), &[Admin, Staff]),
+            (Action::RunSession(None), &[Admin, Staff]),
             (
                 Action::ReadRoster(Lesson {
                     teacher: Some(own_teacher),

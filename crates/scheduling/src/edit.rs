@@ -183,9 +183,7 @@ pub enum EditError {
     #[error("the session is not one of this series' sessions")]
     NotInSeries,
     /// The session to start from has already started.
-    #[error(
-        "the session started at {0}; a change can only start from a session still to come"
-    )]
+    #[error("the session started at {0}; a change can only start from a session still to come")]
     Started(DateTime<Utc>),
     /// The series was ended.
     #[error("the series is ENDED, which is final; create a new series instead")]
@@ -691,7 +689,10 @@ mod tests {
             vec![(id(2), KeptReason::Booked), (id(3), KeptReason::Detached)]
         );
         let moved: Vec<_> = regen.moved.iter().map(|m| (m.id, m.to.date)).collect();
-        assert_eq!(moved, vec![(id(1), d("2026-03-03")), (id(5), d("2026-03-31"))]);
+        assert_eq!(
+            moved,
+            vec![(id(1), d("2026-03-03")), (id(5), d("2026-03-31"))]
+        );
         assert!(regen.created.is_empty() && regen.cancelled.is_empty());
         // Fewer dates: the surplus free session is cancelled.
         let shorter = old

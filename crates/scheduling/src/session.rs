@@ -37,6 +37,13 @@ pub enum SessionError {
     /// A session longer than a day.
     #[error("a session lasts at most {MAX_DURATION_MINUTES} minutes")]
     TooLong,
+    /// The database found an overlapping live session of the same teacher
+    /// or room that the conflict check could not see (written at the same
+    /// moment): nothing was saved.
+    #[error(
+        "another session of this teacher or room overlaps this time (it was saved at the same moment); reload the calendar and pick another time"
+    )]
+    Overlap,
     /// The change clashes with other sessions; nothing was saved.
     #[error(
         "the session would conflict: {}. Change the time, teacher or room, or save it as CONFLICTED with allowConflicts",
@@ -165,7 +172,12 @@ mod tests {
             // An over-full session (capacity lowered by an earlier bug or
             // by hand) opens only what is really free.
             (5, 8, 7, Ok(1)),
-            (10, 4, 6, Err(SessionError::BelowTaken { taken: 6, asked: 4 })),
+            (
+                10,
+                4,
+                6,
+                Err(SessionError::BelowTaken { taken: 6, asked: 4 }),
+            ),
         ] {
             assert_eq!(
                 change_capacity(current, asked, taken),
@@ -182,10 +194,7 @@ mod tests {
         let start = DateTime::parse_from_rfc3339("2026-03-03T17:00:00Z")
             .unwrap()
             .to_utc();
-        assert_eq!(
-            check_times(start, start),
-            Err(SessionError::EndBeforeStart)
-        );
+        assert_eq!(check_times(start, start), Err(SessionError::EndBeforeStart));
         assert_eq!(
             check_times(start, start + Duration::hours(25)),
             Err(SessionError::TooLong)

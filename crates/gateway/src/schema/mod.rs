@@ -51,6 +51,7 @@ pub struct Query(
     identity::users::IdentityQuery,
     node::NodeQuery,
     scheduling::calendar::CalendarQuery,
+    scheduling::edit::EditQuery,
     scheduling::series::SeriesQuery,
     school::setup::SetupQuery,
     staff::StaffQuery,
@@ -64,6 +65,8 @@ pub struct Mutation(
     identity::users::IdentityMutation,
     school::setup::SetupMutation,
     scheduling::series::SeriesMutation,
+    scheduling::edit::EditMutation,
+    scheduling::sessions::SessionMutation,
     staff::StaffMutation,
 );
 

@@ -143,7 +143,9 @@ pub async fn unenrol(
     now: DateTime<Utc>,
 ) -> Result<Outcome<(enrolment::Model, Vec<booking_row::Model>)>> {
     let Some(e) = crate::repo::find::<enrolment::Entity>(tx, school, enrolment_id).await? else {
-        return Ok(Err(booking::BookingError::NotFound(booking::Missing::Enrolment)));
+        return Ok(Err(booking::BookingError::NotFound(
+            booking::Missing::Enrolment,
+        )));
     };
     let status = crate::stored("enrolments", &e.status, EnrolmentStatus::parse)?;
     let left = match rules::unenrol(status) {
@@ -163,8 +165,8 @@ pub async fn unenrol(
         let id = rows::session_id(s);
         // Lock in id order, like registrations.
         rows::lock_session(tx, school, id).await?;
-        let Some(b) = rows::active_booking_of(tx, school, id, StudentId::from_uuid(e.student_id))
-            .await?
+        let Some(b) =
+            rows::active_booking_of(tx, school, id, StudentId::from_uuid(e.student_id)).await?
         else {
             continue;
         };
@@ -221,10 +223,7 @@ pub async fn follow_sessions(
         booking_row::Entity::update_many()
             .col_expr(booking_row::Column::StartsAt, Expr::value(s.starts_at))
             .col_expr(booking_row::Column::EndsAt, Expr::value(s.ends_at))
-            .col_expr(
-                booking_row::Column::TeacherId,
-                Expr::value(s.teacher_id),
-            )
+            .col_expr(booking_row::Column::TeacherId, Expr::value(s.teacher_id))
             .filter(booking_row::Column::SchoolId.eq(school.uuid()))
             .filter(booking_row::Column::SessionId.eq(s.id))
             .filter(booking_row::Column::Status.is_in(rows::active()))

@@ -23,8 +23,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    encode_dates, hybrid_of, lock_series, overlapping_sessions, policy_of,
-    schedule_of, session_row, slot_of, status_of,
+    encode_dates, hybrid_of, lock_series, overlapping_sessions, policy_of, schedule_of,
+    session_row, slot_of, status_of,
 };
 use crate::entity::{
     booking, class_series, enrolment, room, session, staff_assignment, waitlist_entry,
@@ -247,7 +247,11 @@ async fn plan_locked(
         Vec::new()
     } else {
         let window = (
-            planned.iter().map(|s| s.starts_at).min().expect("non-empty"),
+            planned
+                .iter()
+                .map(|s| s.starts_at)
+                .min()
+                .expect("non-empty"),
             planned.iter().map(|s| s.ends_at).max().expect("non-empty"),
         );
         let changing: HashSet<Uuid> = regen
@@ -279,8 +283,12 @@ async fn plan_locked(
     let move_conflicts: Vec<Vec<Conflict>> = conflicts.by_ref().take(regen.moved.len()).collect();
     let created_conflicts: Vec<(SessionId, Vec<Conflict>)> =
         created_ids.iter().copied().zip(conflicts).collect();
-    let settled = match edit::settle(policy_of(&series)?, regen, move_conflicts, created_conflicts)
-    {
+    let settled = match edit::settle(
+        policy_of(&series)?,
+        regen,
+        move_conflicts,
+        created_conflicts,
+    ) {
         Ok(s) => s,
         Err(e) => return Ok(Err(e.into())),
     };
@@ -306,7 +314,14 @@ async fn plan_locked(
     };
     for (m, found) in settled.moved {
         let before = row(m.id)?;
-        let fresh = session_row(&target, m.id, &m.to, &found, hybrid.as_ref(), before.created_at);
+        let fresh = session_row(
+            &target,
+            m.id,
+            &m.to,
+            &found,
+            hybrid.as_ref(),
+            before.created_at,
+        );
         let after = session::Model {
             seats_taken: before.seats_taken,
             notes: before.notes.clone(),
@@ -428,7 +443,12 @@ pub async fn apply(
 ) -> Result<()> {
     match &report.split_from {
         Some(first) => {
-            first.clone().into_active_model().reset_all().update(tx).await?;
+            first
+                .clone()
+                .into_active_model()
+                .reset_all()
+                .update(tx)
+                .await?;
             report.series.clone().into_active_model().insert(tx).await?;
             // The new part keeps the series' staff.
             let staff = staff_assignment::Entity::find()
@@ -467,15 +487,25 @@ pub async fn apply(
         }
     }
     for (_, after) in &report.moved {
-        after.clone().into_active_model().reset_all().update(tx).await?;
+        after
+            .clone()
+            .into_active_model()
+            .reset_all()
+            .update(tx)
+            .await?;
     }
     for s in &report.cancelled {
         s.clone().into_active_model().reset_all().update(tx).await?;
     }
     for chunk in report.created.chunks(200) {
-        session::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model))
-            .exec(tx)
-            .await?;
+        session::Entity::insert_many(
+            chunk
+                .iter()
+                .cloned()
+                .map(IntoActiveModel::into_active_model),
+        )
+        .exec(tx)
+        .await?;
     }
     crate::staff::copy_series_staff(tx, school, report.series.id, &report.created).await?;
     // Enrolled students' seats follow their sessions, leave with the
@@ -488,6 +518,7 @@ pub async fn apply(
         .map(|s| SessionId::from_uuid(s.id))
         .collect();
     crate::booking::enrolment::cancel_in_sessions(tx, school, &cancelled, now).await?;
-    crate::booking::enrolment::place_enrolled(tx, school, &report.series, &report.created, now).await?;
+    crate::booking::enrolment::place_enrolled(tx, school, &report.series, &report.created, now)
+        .await?;
     Ok(())
 }

@@ -13,8 +13,7 @@ use scheduling::session::{self as rules, SessionError};
 use scheduling::{Meeting, SessionStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 
 use super::{conflicts_of_slot, encode_conflicts};
@@ -198,9 +197,7 @@ pub async fn update_session(
         starts_at,
         ends_at,
         zone: rows::session_zone(&s)?,
-        teacher: changes
-            .teacher
-            .or(s.teacher_id.map(TeacherId::from_uuid)),
+        teacher: changes.teacher.or(s.teacher_id.map(TeacherId::from_uuid)),
         room: changes.room.or(s.room_id.map(RoomId::from_uuid)),
         students: s.student_id.map(StudentId::from_uuid).into_iter().collect(),
         capacity,
@@ -236,7 +233,13 @@ pub async fn update_session(
     if let Some(n) = changes.notes {
         row.notes = Set(Some(n));
     }
-    let updated = row.update(tx).await?;
+    let updated = match row.update(tx).await {
+        Ok(updated) => updated,
+        Err(e) if crate::error::is_overlap_violation(&e) => {
+            return Ok(Some(Err(SessionError::Overlap)));
+        }
+        Err(e) => return Err(e.into()),
+    };
     if moved {
         // A booking carries its session's time (calendars and the
         // overlap checks read it): it follows the session.
@@ -345,5 +348,9 @@ pub async fn create_session(
         cancel_reason: None,
         cancelled_at: None,
     };
-    Ok(Ok(row.into_active_model().insert(tx).await?))
+    match row.into_active_model().insert(tx).await {
+        Ok(row) => Ok(Ok(row)),
+        Err(e) if crate::error::is_overlap_violation(&e) => Ok(Err(SessionError::Overlap)),
+        Err(e) => Err(e.into()),
+    }
 }

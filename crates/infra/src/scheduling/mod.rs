@@ -688,9 +688,11 @@ pub(crate) async fn conflicts_of_slot(
             None => HashMap::new(),
         },
     };
-    Ok(conflict::detect(std::slice::from_ref(slot), &existing, &context)
-        .pop()
-        .unwrap_or_default())
+    Ok(
+        conflict::detect(std::slice::from_ref(slot), &existing, &context)
+            .pop()
+            .unwrap_or_default(),
+    )
 }
 
 /// A stored session as conflict detection sees it; a zone that does not
@@ -784,24 +786,34 @@ pub async fn calendar(
         CalendarFilter::Room(id) => session::Column::RoomId.eq(id.uuid()).into(),
         // A student's sessions: their 1-on-1 series' sessions and every
         // session they hold (or held) a booking in, still one statement.
-        CalendarFilter::Student(id) => sea_orm::Condition::any()
-            .add(session::Column::StudentId.eq(id.uuid()))
-            .add(
-                session::Column::Id.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(crate::entity::booking::Column::SessionId)
-                        .from(crate::entity::booking::Entity)
-                        .and_where(crate::entity::booking::Column::SchoolId.eq(school.uuid()))
-                        .and_where(crate::entity::booking::Column::StudentId.eq(id.uuid()))
-                        .and_where(crate::entity::booking::Column::Status.is_in([
-                            "PENDING",
-                            "CONFIRMED",
-                            "ATTENDED",
-                            "NO_SHOW",
-                        ]))
-                        .to_owned(),
-                ),
-            ),
+        CalendarFilter::Student(id) => {
+            use crate::entity::booking;
+            let bookings = |statuses: Vec<&'static str>| {
+                sea_orm::sea_query::Query::select()
+                    .column(booking::Column::SessionId)
+                    .from(booking::Entity)
+                    .and_where(booking::Column::SchoolId.eq(school.uuid()))
+                    .and_where(booking::Column::StudentId.eq(id.uuid()))
+                    .and_where(booking::Column::Status.is_in(statuses))
+                    .to_owned()
+            };
+            sea_orm::Condition::any()
+                .add(session::Column::StudentId.eq(id.uuid()))
+                .add(session::Column::Id.in_subquery(bookings(vec![
+                    "PENDING",
+                    "CONFIRMED",
+                    "ATTENDED",
+                    "NO_SHOW",
+                ])))
+                // A lesson the school or teacher cancelled stays on the
+                // family's calendar, shown as cancelled: they must see it
+                // is off. A booking the family cancelled themselves does not.
+                .add(
+                    sea_orm::Condition::all()
+                        .add(session::Column::Status.is_in(SessionStatus::cancelled_names()))
+                        .add(session::Column::Id.in_subquery(bookings(vec!["CANCELLED"]))),
+                )
+        }
     };
     Ok(session::Entity::find()
         .filter(session::Column::SchoolId.eq(school.uuid()))

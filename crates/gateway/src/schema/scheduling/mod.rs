@@ -1,6 +1,9 @@
 //! Scheduling over GraphQL: class series (create, preview, generate,
-//! pause or end), their sessions and conflicts, and the calendar.
+//! pause or end), editing them afterwards ([`edit`]), one session's
+//! lifecycle ([`sessions`]), conflicts, and the calendar.
 
 pub mod calendar;
+pub mod edit;
 pub mod objects;
 pub mod series;
+pub mod sessions;

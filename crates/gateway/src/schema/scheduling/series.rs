@@ -165,7 +165,7 @@ pub struct PreviewedSession {
     pub conflicts: Vec<Conflict>,
 }
 
-fn to_conflicts(
+pub(crate) fn to_conflicts(
     conflicts: &[scheduling::Conflict],
     ghosts: &HashSet<uuid::Uuid>,
     named: bool,

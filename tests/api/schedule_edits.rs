@@ -1,0 +1,681 @@
+//! Editing schedules after they exist, over HTTP: a series moved "this and
+//! following" around booked sessions, a sick teacher's cancelled session,
+//! hand edits and one-offs, and the PostgreSQL exclusion constraint.
+
+use serde_json::{Value, json};
+
+use crate::booking_flow::student;
+use crate::helpers::{GENERATE, TestApp, school, spawn_app};
+
+const BOOK: &str = "mutation($i: BookSessionInput!) { bookSession(input: $i) {
+  booking { id status } waitlistEntry { id status } userErrors { field message code } } }";
+
+const UPDATE: &str = "mutation($i: UpdateClassSeriesInput!) { updateClassSeries(input: $i) {
+  series { id startDate rrule startTime splitFrom { id endDate } }
+  splitFrom { id endDate lastGeneratedThrough }
+  session { id startsAt detached }
+  moved { session { id startsAt endsAt status series { id } } previousStartsAt }
+  created { id startsAt status }
+  cancelled { id status }
+  kept { session { id startsAt } reason }
+  conflicts { kind }
+  userErrors { field message code } } }";
+
+const PREVIEW: &str = "query($i: UpdateClassSeriesInput!) { previewSeriesUpdate(input: $i) {
+  moved { session { id startsAt } previousStartsAt }
+  created { startsAt }
+  cancelled { id }
+  kept { session { id } reason }
+  conflicts { kind } } }";
+
+/// The calendar of a location through the API, as (id, startsAt, status).
+async fn calendar(app: &TestApp, token: &str, filter: Value, from: &str, to: &str) -> Vec<Value> {
+    let body = app
+        .ok(
+            token,
+            "query($f: CalendarFilter!, $from: DateTime!, $to: DateTime!) { calendar(filter: $f, from: $from, to: $to) { id startsAt status series { id } } }",
+            json!({"f": filter, "from": from, "to": to}),
+        )
+        .await;
+    body.as_array().unwrap().clone()
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            v.get("session")
+                .map_or(&v["id"], |s| &s["id"])
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn a_term_moved_this_and_following_keeps_the_past_and_reports_the_booked_sessions() {
+    let app = spawn_app().await;
+    let s = school(&app, "edits@example.org").await;
+    let t = &s.token;
+    // A weekly Tuesday 17:00 class for the term, taught by Ada (available
+    // weekdays 9–19), generated through the end of March.
+    let series = app
+        .create_series(
+            t,
+            json!({"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location, "roomId": s.room_a,
+                   "startDate": "2026-01-06", "endDate": "2026-03-31", "startTime": "17:00",
+                   "durationMinutes": 60, "daysOfWeek": [2], "capacity": 8}),
+        )
+        .await;
+    let generated = app
+        .ok(
+            t,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+        )
+        .await;
+    let sessions: Vec<(String, String)> = generated["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["occurrenceDate"].as_str().unwrap().to_owned(),
+                s["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(sessions.len(), 13);
+    let on = |date: &str| sessions.iter().find(|(d, _)| d == date).unwrap().1.clone();
+    // Six students book: three on 10 March, three on 24 March.
+    for (i, date) in ["2026-03-10", "2026-03-24"].iter().enumerate() {
+        for n in 0..3 {
+            let kid = student(&app, t, &format!("Kid{i}{n}")).await;
+            app.ok(
+                t,
+                BOOK,
+                json!({"i": {"sessionId": on(date), "studentId": kid}}),
+            )
+            .await;
+        }
+    }
+    let before = calendar(
+        &app,
+        t,
+        json!({"locationId": s.location}),
+        "2026-01-01T00:00:00Z",
+        "2026-03-01T00:00:00Z",
+    )
+    .await;
+    assert_eq!(before.len(), 8, "January and February sessions");
+
+    // From 1 March: Wednesdays at 16:30, this and following.
+    let input = json!({"i": {"seriesId": series, "scope": "THIS_AND_FOLLOWING", "fromSessionId": on("2026-03-03"),
+        "changes": {"daysOfWeek": [3], "startTime": "16:30"}}});
+    let preview = app.ok(t, PREVIEW, input.clone()).await;
+    let done = app.ok(t, UPDATE, input).await;
+
+    // Booked sessions are kept where they are, and reported.
+    assert_eq!(ids(&done["kept"]), {
+        let mut v = vec![on("2026-03-10"), on("2026-03-24")];
+        v.sort();
+        v
+    });
+    assert!(
+        done["kept"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|k| k["reason"] == "BOOKED")
+    );
+    // Free sessions move to Wednesdays at 16:30 (GMT until 29 March, then
+    // BST: the wall-clock time stays 16:30).
+    let moved: Vec<(String, String)> = done["moved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["previousStartsAt"].as_str().unwrap().to_owned(),
+                m["session"]["startsAt"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        moved,
+        vec![
+            (
+                "2026-03-03T17:00:00Z".to_owned(),
+                "2026-03-04T16:30:00Z".to_owned()
+            ),
+            (
+                "2026-03-17T17:00:00Z".to_owned(),
+                "2026-03-11T16:30:00Z".to_owned()
+            ),
+            (
+                "2026-03-31T16:00:00Z".to_owned(),
+                "2026-03-18T16:30:00Z".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(done["created"][0]["startsAt"], "2026-03-25T16:30:00Z");
+    assert_eq!(done["cancelled"], json!([]));
+    // Two linked series: the first ends the day before the split.
+    assert_eq!(done["splitFrom"]["id"], series);
+    assert_eq!(done["splitFrom"]["endDate"], "2026-03-02");
+    assert_eq!(done["series"]["splitFrom"]["id"], series);
+    assert_eq!(done["series"]["startDate"], "2026-03-03");
+    let new_series = done["series"]["id"].as_str().unwrap();
+    assert!(
+        done["moved"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["session"]["series"]["id"] == new_series)
+    );
+
+    // Preview and commit agree.
+    let pairs = |v: &Value| -> Vec<(Value, Value)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["previousStartsAt"].clone(),
+                    m["session"]["startsAt"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(pairs(&preview["moved"]), pairs(&done["moved"]));
+    assert_eq!(ids(&preview["kept"]), ids(&done["kept"]));
+    assert_eq!(
+        preview["created"][0]["startsAt"],
+        done["created"][0]["startsAt"]
+    );
+    assert_eq!(preview["cancelled"], json!([]));
+
+    // Earlier sessions are untouched.
+    let after = calendar(
+        &app,
+        t,
+        json!({"locationId": s.location}),
+        "2026-01-01T00:00:00Z",
+        "2026-03-01T00:00:00Z",
+    )
+    .await;
+    assert_eq!(before, after);
+    // The booked students still have their Tuesday lessons.
+    let march = calendar(
+        &app,
+        t,
+        json!({"locationId": s.location}),
+        "2026-03-01T00:00:00Z",
+        "2026-04-01T00:00:00Z",
+    )
+    .await;
+    let starts: Vec<&str> = march
+        .iter()
+        .map(|s| s["startsAt"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "2026-03-04T16:30:00Z",
+            "2026-03-10T17:00:00Z",
+            "2026-03-11T16:30:00Z",
+            "2026-03-18T16:30:00Z",
+            "2026-03-24T17:00:00Z",
+            "2026-03-25T16:30:00Z",
+        ]
+    );
+    // The new series keeps the term's end: generating again adds nothing,
+    // and the kept Tuesdays are not duplicated on Wednesdays.
+    let again = app
+        .ok(
+            t,
+            GENERATE,
+            json!({"input": {"seriesId": new_series, "through": "2026-04-30"}}),
+        )
+        .await;
+    assert_eq!(again["created"], json!([]));
+}
+
+#[tokio::test]
+async fn editing_all_regenerates_free_sessions_and_this_detaches_one() {
+    let app = spawn_app().await;
+    let s = school(&app, "edit-all@example.org").await;
+    let t = &s.token;
+    let series = app
+        .create_series(
+            t,
+            json!({"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
+                   "startDate": "2026-03-02", "count": 4, "startTime": "10:00",
+                   "durationMinutes": 45, "daysOfWeek": [1], "capacity": 5}),
+        )
+        .await;
+    let generated = app
+        .ok(
+            t,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-04-30"}}),
+        )
+        .await;
+    let first = generated["created"][0]["id"].as_str().unwrap().to_owned();
+    // THIS: one session moves by hand and becomes detached.
+    let this = app
+        .ok(
+            t,
+            UPDATE,
+            json!({"i": {"seriesId": series, "scope": "THIS", "fromSessionId": first,
+                   "changes": {"startTime": "11:00"}}}),
+        )
+        .await;
+    assert_eq!(this["session"]["startsAt"], "2026-03-02T11:00:00Z");
+    assert_eq!(this["session"]["detached"], true);
+    // A new rule with THIS is refused: it is a pattern change.
+    let body = app
+        .gql(
+            Some(t),
+            UPDATE,
+            json!({"i": {"seriesId": series, "scope": "THIS", "fromSessionId": first,
+                   "changes": {"daysOfWeek": [2]}}}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["updateClassSeries"]["userErrors"][0]["field"],
+        json!(["input", "scope"])
+    );
+    // ALL: a new end time; the detached one is kept, the rest follow.
+    let all = app
+        .ok(
+            t,
+            UPDATE,
+            json!({"i": {"seriesId": series, "scope": "ALL", "changes": {"endTime": "10:30", "notes": "Bring music stands"}}}),
+        )
+        .await;
+    assert_eq!(all["kept"][0]["session"]["id"], first);
+    assert_eq!(all["kept"][0]["reason"], "DETACHED");
+    let ends: Vec<&str> = all["moved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["session"]["endsAt"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            "2026-03-09T10:30:00Z",
+            "2026-03-16T10:30:00Z",
+            "2026-03-23T10:30:00Z"
+        ]
+    );
+    // A bad rule names the nested field and says how to fix it.
+    let body = app
+        .gql(
+            Some(t),
+            UPDATE,
+            json!({"i": {"seriesId": series, "scope": "ALL", "changes": {"rrule": "FREQ=FORTNIGHTLY"}}}),
+        )
+        .await;
+    let err = &body["data"]["updateClassSeries"]["userErrors"][0];
+    assert_eq!(err["field"], json!(["input", "changes", "rrule"]));
+    assert_eq!(err["code"], "INVALID_RRULE");
+    // An end time before the start time.
+    let body = app
+        .gql(
+            Some(t),
+            UPDATE,
+            json!({"i": {"seriesId": series, "scope": "ALL", "changes": {"endTime": "09:00"}}}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["updateClassSeries"]["userErrors"][0]["field"],
+        json!(["input", "changes", "endTime"])
+    );
+}
+
+const CANCEL: &str = "mutation($i: CancelSessionInput!) { cancelSession(input: $i) {
+  session { id status cancelReason seatsTaken waitlist { status } }
+  cancelledBookings { id status }
+  closedWaitlistEntries
+  userErrors { field message code } } }";
+
+#[tokio::test]
+async fn a_sick_teacher_cancels_a_session_with_its_bookings_and_waitlist() {
+    let app = spawn_app().await;
+    let s = school(&app, "sick@example.org").await;
+    let t = &s.token;
+    let series = app
+        .create_series(
+            t,
+            json!({"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
+                   "startDate": "2026-03-03", "count": 2, "startTime": "17:00",
+                   "durationMinutes": 60, "daysOfWeek": [2], "capacity": 2}),
+        )
+        .await;
+    let generated = app
+        .ok(
+            t,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+        )
+        .await;
+    let session = generated["created"][0]["id"].as_str().unwrap().to_owned();
+    let kids = [
+        student(&app, t, "Ana").await,
+        student(&app, t, "Ben").await,
+        student(&app, t, "Cy").await,
+    ];
+    for kid in &kids {
+        app.ok(
+            t,
+            BOOK,
+            json!({"i": {"sessionId": session, "studentId": kid, "joinWaitlistIfFull": true}}),
+        )
+        .await;
+    }
+    let done = app
+        .ok(
+            t,
+            CANCEL,
+            json!({"i": {"sessionId": session, "byTeacher": true, "reason": "Ada is ill"}}),
+        )
+        .await;
+    assert_eq!(done["session"]["status"], "CANCELLED_BY_TEACHER");
+    assert_eq!(done["session"]["cancelReason"], "Ada is ill");
+    assert_eq!(done["session"]["seatsTaken"], 0);
+    assert_eq!(done["cancelledBookings"].as_array().unwrap().len(), 2);
+    assert!(
+        done["cancelledBookings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["status"] == "CANCELLED")
+    );
+    assert_eq!(done["closedWaitlistEntries"], 1);
+    assert_eq!(done["session"]["waitlist"], json!([]));
+    // The family's calendar shows the lesson as cancelled.
+    let cal = calendar(
+        &app,
+        t,
+        json!({"studentId": kids[0]}),
+        "2026-03-01T00:00:00Z",
+        "2026-03-08T00:00:00Z",
+    )
+    .await;
+    assert_eq!(cal.len(), 1, "{cal:?}");
+    assert_eq!(cal[0]["status"], "CANCELLED_BY_TEACHER");
+    // Cancelling again is refused, and so is booking the cancelled session.
+    let again = app
+        .gql(Some(t), CANCEL, json!({"i": {"sessionId": session}}))
+        .await;
+    assert_eq!(
+        again["data"]["cancelSession"]["userErrors"][0]["code"],
+        "INVALID_STATE"
+    );
+    let late = app
+        .gql(
+            Some(t),
+            BOOK,
+            json!({"i": {"sessionId": session, "studentId": kids[2]}}),
+        )
+        .await;
+    assert_eq!(
+        late["data"]["bookSession"]["userErrors"][0]["code"],
+        "INVALID_STATE"
+    );
+}
+
+const UPDATE_SESSION: &str = "mutation($i: UpdateSessionInput!) { updateSession(input: $i) {
+  session { id startsAt endsAt capacity seatsTaken detached status waitlist { status } meeting { provider link } }
+  conflicts { kind otherSessionId }
+  userErrors { field message code } } }";
+
+#[tokio::test]
+async fn hand_edits_detach_open_waitlist_seats_and_refuse_conflicts() {
+    let app = spawn_app().await;
+    let s = school(&app, "hand@example.org").await;
+    let t = &s.token;
+    let series = app
+        .create_series(
+            t,
+            json!({"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location, "roomId": s.room_a,
+                   "startDate": "2026-03-03", "count": 2, "startTime": "10:00",
+                   "durationMinutes": 60, "daysOfWeek": [2, 4], "capacity": 1}),
+        )
+        .await;
+    let generated = app
+        .ok(
+            t,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+        )
+        .await;
+    let tue = generated["created"][0]["id"].as_str().unwrap().to_owned();
+    let thu = generated["created"][1]["id"].as_str().unwrap().to_owned();
+    let kids = [
+        student(&app, t, "Ana").await,
+        student(&app, t, "Ben").await,
+        student(&app, t, "Cy").await,
+    ];
+    for kid in &kids {
+        app.ok(
+            t,
+            BOOK,
+            json!({"i": {"sessionId": tue, "studentId": kid, "joinWaitlistIfFull": true}}),
+        )
+        .await;
+    }
+    // Lowering below the seats taken is refused with the numbers.
+    let low = app
+        .gql(
+            Some(t),
+            UPDATE_SESSION,
+            json!({"i": {"sessionId": tue, "capacity": 0}}),
+        )
+        .await;
+    assert_eq!(
+        low["data"]["updateSession"]["userErrors"][0]["field"],
+        json!(["input", "capacity"])
+    );
+    // Raising capacity by 2 offers both seats to the waitlist at once.
+    let raised = app
+        .ok(
+            t,
+            UPDATE_SESSION,
+            json!({"i": {"sessionId": tue, "capacity": 3, "meeting": {"provider": "ZOOM", "link": "https://zoom.us/j/42"}}}),
+        )
+        .await;
+    assert_eq!(raised["session"]["detached"], true);
+    assert_eq!(raised["session"]["seatsTaken"], 3);
+    assert_eq!(
+        raised["session"]["waitlist"],
+        json!([{"status": "OFFERED"}, {"status": "OFFERED"}])
+    );
+    assert_eq!(raised["session"]["meeting"]["provider"], "ZOOM");
+    let below = app
+        .gql(
+            Some(t),
+            UPDATE_SESSION,
+            json!({"i": {"sessionId": tue, "capacity": 2}}),
+        )
+        .await;
+    let message = below["data"]["updateSession"]["userErrors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains("3 seats are taken") && message.contains("asked for 2"),
+        "{message}"
+    );
+    // Moving Thursday onto Tuesday's time clashes with the teacher and room.
+    let clash = app
+        .gql(
+            Some(t),
+            UPDATE_SESSION,
+            json!({"i": {"sessionId": thu, "startsAt": "2026-03-03T10:30:00Z"}}),
+        )
+        .await;
+    let payload = &clash["data"]["updateSession"];
+    assert_eq!(payload["userErrors"][0]["code"], "CONFLICT");
+    let kinds: Vec<&str> = payload["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["TEACHER_DOUBLE_BOOKED", "ROOM_DOUBLE_BOOKED"]);
+    assert!(
+        payload["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["otherSessionId"] == tue)
+    );
+    // Allowed on purpose, it is saved as CONFLICTED.
+    let marked = app
+        .ok(
+            t,
+            UPDATE_SESSION,
+            json!({"i": {"sessionId": thu, "startsAt": "2026-03-03T10:30:00Z", "allowConflicts": true}}),
+        )
+        .await;
+    assert_eq!(marked["session"]["status"], "CONFLICTED");
+    assert_eq!(marked["session"]["endsAt"], "2026-03-03T11:30:00Z");
+}
+
+const CREATE_SESSION: &str = "mutation($i: CreateSessionInput!) { createSession(input: $i) {
+  session { id status startsAt endsAt capacity series { id } offering { id } }
+  conflicts { kind }
+  userErrors { field message code } } }";
+
+#[tokio::test]
+async fn one_off_sessions_are_checked_like_generation_and_complete_after_they_start() {
+    let app = spawn_app().await;
+    let s = school(&app, "oneoff@example.org").await;
+    let t = &s.token;
+    let workshop = app
+        .ok(
+            t,
+            CREATE_SESSION,
+            json!({"i": {"offeringId": s.offering, "locationId": s.location, "teacherId": s.ada,
+                   "roomId": s.room_a, "startsAt": "2026-03-09T10:00:00Z"}}),
+        )
+        .await;
+    assert_eq!(workshop["session"]["series"], Value::Null);
+    assert_eq!(workshop["session"]["offering"]["id"], s.offering);
+    assert_eq!(workshop["session"]["endsAt"], "2026-03-09T11:00:00Z");
+    assert_eq!(workshop["session"]["capacity"], 8);
+    // Ada and Room A are taken then.
+    let refused = app
+        .gql(
+            Some(t),
+            CREATE_SESSION,
+            json!({"i": {"offeringId": s.offering, "locationId": s.location, "teacherId": s.ada,
+                   "roomId": s.room_a, "startsAt": "2026-03-09T10:30:00Z", "capacity": 4}}),
+        )
+        .await;
+    let payload = &refused["data"]["createSession"];
+    assert_eq!(payload["userErrors"][0]["code"], "CONFLICT");
+    assert_eq!(payload["session"], Value::Null);
+    let kinds: Vec<&str> = payload["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["TEACHER_DOUBLE_BOOKED", "ROOM_DOUBLE_BOOKED"]);
+    let id = workshop["session"]["id"].as_str().unwrap().to_owned();
+    const COMPLETE: &str = "mutation($i: CompleteSessionInput!) { completeSession(input: $i) { session { status } userErrors { code message } } }";
+    let early = app
+        .gql(Some(t), COMPLETE, json!({"i": {"sessionId": id}}))
+        .await;
+    assert_eq!(
+        early["data"]["completeSession"]["userErrors"][0]["code"],
+        "INVALID_STATE"
+    );
+    app.clock.advance(chrono::Duration::days(8));
+    let done = app.ok(t, COMPLETE, json!({"i": {"sessionId": id}})).await;
+    assert_eq!(done["session"]["status"], "COMPLETED");
+}
+
+/// The last line of defence: on PostgreSQL, a teacher's live sessions
+/// cannot overlap even when the application's check cannot see the other
+/// one. The test writes that other session around the application (a raw
+/// insert under another school, which the tenant-scoped check never
+/// reads); creating an overlapping session for the same teacher then hits
+/// the exclusion constraint, and the client gets the conflict, not an
+/// internal error.
+#[tokio::test]
+async fn the_exclusion_constraint_is_mapped_to_a_conflict() {
+    let app = spawn_app().await;
+    if !app.database_url.starts_with("postgres") {
+        return;
+    }
+    let s = school(&app, "exclusion@example.org").await;
+    let t = &s.token;
+    let other = school(&app, "exclusion-other@example.org").await;
+    let ada = crate::helpers::uuid_of(&s.ada);
+    let other_school: String = {
+        let conn = sea_orm::Database::connect(&app.database_url).await.unwrap();
+        use sea_orm::ConnectionTrait;
+        let row = conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DatabaseBackend::Postgres,
+                format!(
+                    "SELECT school_id::text FROM locations WHERE id = '{}'",
+                    crate::helpers::uuid_of(&other.location)
+                ),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let school: String = row.try_get("", "school_id").unwrap();
+        conn.execute_unprepared(&format!(
+            "INSERT INTO sessions (id, school_id, series_id, occurrence_date, occurrence_index, starts_at, ends_at, timezone, \
+             teacher_id, room_id, location_id, student_id, capacity, status, conflicts, detached, seats_taken, one_on_one_week, created_at) \
+             VALUES (gen_random_uuid(), '{school}', NULL, '2026-03-10', 0, '2026-03-10T10:00:00Z', '2026-03-10T11:00:00Z', 'Europe/London', \
+             '{ada}', NULL, '{}', NULL, 5, 'SCHEDULED', '[]', false, 0, false, now())",
+            crate::helpers::uuid_of(&other.location)
+        ))
+        .await
+        .unwrap();
+        school
+    };
+    assert!(!other_school.is_empty());
+    let body = app
+        .gql(
+            Some(t),
+            CREATE_SESSION,
+            json!({"i": {"offeringId": s.offering, "locationId": s.location, "teacherId": s.ada,
+                   "startsAt": "2026-03-10T10:30:00Z"}}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let payload = &body["data"]["createSession"];
+    assert_eq!(payload["session"], Value::Null);
+    assert_eq!(payload["userErrors"][0]["code"], "CONFLICT");
+    assert!(
+        payload["userErrors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("overlaps")
+    );
+    // A cancelled or CONFLICTED session does not count: the constraint is
+    // on live sessions only.
+    let marked = app
+        .ok(
+            t,
+            CREATE_SESSION,
+            json!({"i": {"offeringId": s.offering, "locationId": s.location, "teacherId": s.ada,
+                   "startsAt": "2026-03-10T12:00:00Z"}}),
+        )
+        .await;
+    assert_eq!(marked["session"]["status"], "SCHEDULED");
+}
