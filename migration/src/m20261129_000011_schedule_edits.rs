@@ -68,6 +68,13 @@ enum Enrolments {
 }
 
 #[derive(DeriveIden)]
+enum Bookings {
+    Table,
+    AttendanceMark,
+    AttendanceNote,
+}
+
+#[derive(DeriveIden)]
 enum WaitlistEntries {
     Table,
     OfferedAt,
@@ -130,6 +137,21 @@ impl MigrationTrait for Migration {
                     Table::alter()
                         .table(WaitlistEntries::Table)
                         .add_column(timestamp_with_time_zone_null(col))
+                        .to_owned(),
+                )
+                .await?;
+        }
+        // A plain 1-on-1 lesson has no session to hang an attendance row
+        // on: its mark lives on the booking.
+        for col in [
+            string_null(Bookings::AttendanceMark),
+            text_null(Bookings::AttendanceNote),
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Bookings::Table)
+                        .add_column(col)
                         .to_owned(),
                 )
                 .await?;
@@ -231,6 +253,16 @@ impl MigrationTrait for Migration {
         manager
             .drop_table(Table::drop().table(SessionCancellations::Table).to_owned())
             .await?;
+        for col in [Bookings::AttendanceMark, Bookings::AttendanceNote] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Bookings::Table)
+                        .drop_column(col)
+                        .to_owned(),
+                )
+                .await?;
+        }
         for col in [
             WaitlistEntries::OfferedAt,
             WaitlistEntries::AcceptedAt,

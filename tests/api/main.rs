@@ -5,6 +5,7 @@
 mod bad_input;
 mod booking_core;
 mod booking_flow;
+mod family_view;
 mod hardening;
 mod helpers;
 mod http_contract;

@@ -258,6 +258,36 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
         v["filter"] = filter;
         v
     };
+    // Lily holds a standing place in a Thursday class (for `unenrol`).
+    let thursdays = app
+        .create_series(
+            &s.token,
+            json!({"offeringId": s.offering, "teacherId": s.bob, "locationId": s.location, "startDate": "2026-03-05",
+                   "count": 1, "startTime": "18:00", "daysOfWeek": [4]}),
+        )
+        .await;
+    app.ok(
+        &s.token,
+        crate::helpers::GENERATE,
+        json!({"input": {"seriesId": thursdays, "through": "2026-03-31"}}),
+    )
+    .await;
+    app.ok(
+        &s.token,
+        "mutation($i: RegisterInput!) { register(input: $i) { registration { id } userErrors { code } } }",
+        json!({"i": {"seriesId": thursdays, "studentId": s.student, "type": "FULL_SCHEDULE"}}),
+    )
+    .await;
+    let lily_enrolment = app
+        .ok(
+            &s.token,
+            "query($s: ID!) { node(id: $s) { ... on Student { enrolments { id } } } }",
+            json!({"s": s.student}),
+        )
+        .await["enrolments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     const CAL: &str = "query($filter: CalendarFilter!, $from: DateTime!, $to: DateTime!) { calendar(filter: $filter, from: $from, to: $to) { id } }";
     const NODE: &str = "query($id: ID!) { node(id: $id) { id } }";
     const AVAIL: &str = "mutation($input: SetTeacherAvailabilityInput!) { setTeacherAvailability(input: $input) { teacher { id } userErrors { code } } }";
@@ -590,6 +620,72 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             "mutation($i: AssignStaffInput!) { assignStaff(input: $i) { session { id } userErrors { code } } }",
             json!({"i": {"sessionId": c.group_session, "instructorIds": [s.bob]}}),
             &[Admin, Staff],
+        ),
+        (
+            "previewSeriesUpdate",
+            "query($i: UpdateClassSeriesInput!) { previewSeriesUpdate(input: $i) { moved { previousStartsAt } } }",
+            json!({"i": {"seriesId": c.lily_series, "scope": "ALL", "changes": {"startTime": "10:15"}}}),
+            &[Admin, Staff],
+        ),
+        (
+            "updateClassSeries*",
+            "mutation($i: UpdateClassSeriesInput!) { updateClassSeries(input: $i) { series { id } userErrors { code } } }",
+            json!({"i": {"seriesId": c.lily_series, "scope": "ALL", "changes": {"notes": "Bring the red book"}}}),
+            &[Admin, Staff],
+        ),
+        (
+            "createSession*",
+            "mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } userErrors { code } } }",
+            json!({"i": {"offeringId": s.offering, "locationId": s.location, "teacherId": s.bob, "startsAt": "2026-03-03T17:00:00Z"}}),
+            &[Admin, Staff],
+        ),
+        (
+            "updateSession*",
+            "mutation($i: UpdateSessionInput!) { updateSession(input: $i) { session { id } userErrors { code } } }",
+            json!({"i": {"sessionId": c.sam_session, "notes": "Room change"}}),
+            &[Admin, Staff],
+        ),
+        (
+            "completeSession(Ada's)*",
+            "mutation($i: CompleteSessionInput!) { completeSession(input: $i) { session { id } userErrors { code } } }",
+            json!({"i": {"sessionId": c.lily_session}}),
+            &[Admin, Staff, Teacher],
+        ),
+        (
+            "cancelSession(Ada's)*",
+            "mutation($i: CancelSessionInput!) { cancelSession(input: $i) { session { id } userErrors { code } } }",
+            json!({"i": {"sessionId": c.lily_session, "byTeacher": true}}),
+            &[Admin, Staff, Teacher],
+        ),
+        (
+            "classBrowser",
+            "{ classBrowser { sessions { id } } }",
+            json!({}),
+            &ALL,
+        ),
+        (
+            "pendingBookings",
+            "{ pendingBookings(first: 5) { totalCount } }",
+            json!({}),
+            &[Admin, Staff, Teacher],
+        ),
+        (
+            "recordLessonAttendance(Bob's)*",
+            "mutation($i: RecordLessonAttendanceInput!) { recordLessonAttendance(input: $i) { booking { id } userErrors { code } } }",
+            json!({"i": {"bookingId": c.lily_booking, "status": "PRESENT"}}),
+            &[Admin, Staff],
+        ),
+        (
+            "leaveWaitlist(Sam's)*",
+            "mutation($i: LeaveWaitlistInput!) { leaveWaitlist(input: $i) { entry { id } userErrors { code } } }",
+            json!({"i": {"entryId": c.sam_entry}}),
+            &[Admin, Staff],
+        ),
+        (
+            "unenrol(Lily's)*",
+            "mutation($i: UnenrolInput!) { unenrol(input: $i) { enrolment { id } userErrors { code } } }",
+            json!({"i": {"enrolmentId": lily_enrolment, "from": "2026-03-01"}}),
+            &[Admin, Staff, Parent, Student],
         ),
         (
             "declineBooking(Bob's lesson)*",

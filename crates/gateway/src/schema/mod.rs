@@ -27,7 +27,7 @@ use crate::error::{forbidden, internal};
 use crate::ids::Kind;
 use crate::loader::ById;
 
-pub use booking::{Booking, Registration, RosterEntry, WaitlistEntry};
+pub use booking::{Booking, CalendarEntry, Enrolment, Registration, RosterEntry, WaitlistEntry};
 pub use identity::users::{AuditEntry, Family, User};
 pub use scheduling::objects::*;
 pub use school::objects::*;
@@ -48,6 +48,7 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 pub struct Query(
     identity::account::AccountQuery,
     booking::BookingQuery,
+    booking::FamilyQuery,
     identity::users::IdentityQuery,
     node::NodeQuery,
     scheduling::calendar::CalendarQuery,
@@ -62,6 +63,7 @@ pub struct Query(
 pub struct Mutation(
     identity::account::AccountMutation,
     booking::BookingMutation,
+    booking::FamilyMutation,
     identity::users::IdentityMutation,
     school::setup::SetupMutation,
     scheduling::series::SeriesMutation,

@@ -76,3 +76,33 @@ pub async fn record_attendance(
     }
     Ok(Ok(out))
 }
+
+/// Records attendance for a plain 1-on-1 lesson (a booking without a
+/// session): the mark and note live on the booking, whose status becomes
+/// ATTENDED or NO_SHOW by the same rule as on a session's roster.
+pub async fn record_lesson_attendance(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    b: &booking_row::Model,
+    mark: Mark,
+    note: Option<String>,
+) -> Result<Outcome<booking_row::Model>> {
+    let b = rows::lock_booking(tx, school, b).await?;
+    if b.session_id.is_some() {
+        // A session's booking is marked on the session's roster.
+        return Ok(Err(booking::BookingError::NotFound(
+            booking::Missing::RosterPlace,
+        )));
+    }
+    let change = match attendance::record(RosterPlace::Booking(rows::status_of(&b)?), mark) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut row: booking_row::ActiveModel = b.clone().into();
+    if let Some(to) = change {
+        row.status = Set(to.as_str().to_owned());
+    }
+    row.attendance_mark = Set(Some(mark.as_str().to_owned()));
+    row.attendance_note = Set(note);
+    Ok(Ok(row.update(tx).await?))
+}

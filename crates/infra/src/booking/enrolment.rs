@@ -10,7 +10,6 @@ use kernel::{OfferingId, RegistrationId, SchoolId, SessionId, StudentId, Teacher
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TryIntoModel,
 };
 use uuid::Uuid;
 
@@ -35,6 +34,7 @@ pub async fn enrol(
         .filter(enrolment::Column::StudentId.eq(student.uuid()))
         .one(tx)
         .await?;
+    let renewed = existing.is_some();
     let mut row = match existing {
         Some(e) => e.into(),
         None => enrolment::ActiveModel {
@@ -50,7 +50,12 @@ pub async fn enrol(
     row.enrolled_by = Set(by.uuid());
     row.enrolled_at = Set(now);
     row.ends_on = Set(None);
-    Ok(row.save(tx).await?.try_into_model()?)
+    // `save` would update a new row whose id is already set: say which.
+    Ok(if renewed {
+        row.update(tx).await?
+    } else {
+        row.insert(tx).await?
+    })
 }
 
 /// What placing enrolled students in new sessions did.

@@ -137,6 +137,16 @@ pub fn on_roster() -> Vec<&'static str> {
         .map(BookingStatus::as_str)
         .collect()
 }
+/// Stored names of the statuses of a lesson that happens or happened:
+/// requested, confirmed, attended or missed (what calendars show).
+pub fn on_roster_or_pending() -> Vec<&'static str> {
+    BookingStatus::ALL
+        .into_iter()
+        .filter(|s| s.on_roster() || s.holds_seats())
+        .map(BookingStatus::as_str)
+        .collect()
+}
+
 /// Session statuses that free their time.
 pub const CANCELLED: [&str; 2] = ["CANCELLED", "CANCELLED_BY_TEACHER"];
 
@@ -383,6 +393,8 @@ pub async fn insert_booking(
         booking_series_id: Set(row.series.map(BookingSeriesId::uuid)),
         rescheduled_from_id: Set(row.rescheduled_from.map(BookingId::uuid)),
         created_at: Set(now),
+        attendance_mark: Set(None),
+        attendance_note: Set(None),
     }
     .insert(tx)
     .await?)

@@ -32,6 +32,8 @@ pub struct Model {
     pub booking_series_id: Option<Uuid>,
     pub rescheduled_from_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    pub attendance_mark: Option<String>,
+    pub attendance_note: Option<String>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

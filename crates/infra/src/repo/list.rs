@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use super::Tenant;
 use crate::Result;
 use crate::entity::{
-    audit_entry, class_series, location, offering, student, teacher, teaching_role, user,
+    audit_entry, booking, class_series, location, offering, student, teacher, teaching_role, user,
 };
 
 /// One list of `E` rows: which rows, in which order (then by id).
@@ -72,6 +72,38 @@ pub fn audit_entries(action: Option<String>) -> Listing<audit_entry::Entity> {
         filter = filter.add(audit_entry::Column::Action.eq(action));
     }
     Listing::new(filter, audit_entry::Column::At, true)
+}
+
+/// Booking requests waiting for a decision, soonest lesson first: a
+/// teacher's inbox (group seats and 1-on-1 lessons alike), or the whole
+/// school's for the office (`None`).
+pub fn pending_bookings(teacher: Option<TeacherId>) -> Listing<booking::Entity> {
+    let mut filter = Condition::all().add(booking::Column::Status.eq("PENDING"));
+    if let Some(t) = teacher {
+        filter = filter.add(booking::Column::TeacherId.eq(t.uuid()));
+    }
+    Listing::new(filter, booking::Column::StartsAt, false)
+}
+
+/// A student's bookings by lesson time: optionally only these statuses
+/// (stored names) and only lessons overlapping `[from, to)`.
+pub fn student_bookings(
+    student: StudentId,
+    statuses: Option<Vec<&'static str>>,
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    to: Option<chrono::DateTime<chrono::Utc>>,
+) -> Listing<booking::Entity> {
+    let mut filter = Condition::all().add(booking::Column::StudentId.eq(student.uuid()));
+    if let Some(statuses) = statuses {
+        filter = filter.add(booking::Column::Status.is_in(statuses));
+    }
+    if let Some(from) = from {
+        filter = filter.add(booking::Column::EndsAt.gt(from));
+    }
+    if let Some(to) = to {
+        filter = filter.add(booking::Column::StartsAt.lt(to));
+    }
+    Listing::new(filter, booking::Column::StartsAt, false)
 }
 
 /// Which class series a viewer sees.

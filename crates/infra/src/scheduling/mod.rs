@@ -782,7 +782,24 @@ pub async fn calendar(
 ) -> Result<Vec<session::Model>> {
     let by: sea_orm::Condition = match filter {
         CalendarFilter::Location(id) => session::Column::LocationId.eq(id.uuid()).into(),
-        CalendarFilter::Teacher(id) => session::Column::TeacherId.eq(id.uuid()).into(),
+        // A teacher's sessions: those they teach and those they are
+        // assigned to as instructor or assistant, still one statement.
+        CalendarFilter::Teacher(id) => {
+            use crate::entity::staff_assignment;
+            sea_orm::Condition::any()
+                .add(session::Column::TeacherId.eq(id.uuid()))
+                .add(
+                    session::Column::Id.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(staff_assignment::Column::SessionId)
+                            .from(staff_assignment::Entity)
+                            .and_where(staff_assignment::Column::SchoolId.eq(school.uuid()))
+                            .and_where(staff_assignment::Column::TeacherId.eq(id.uuid()))
+                            .and_where(staff_assignment::Column::SessionId.is_not_null())
+                            .to_owned(),
+                    ),
+                )
+        }
         CalendarFilter::Room(id) => session::Column::RoomId.eq(id.uuid()).into(),
         // A student's sessions: their 1-on-1 series' sessions and every
         // session they hold (or held) a booking in, still one statement.
@@ -822,6 +839,125 @@ pub async fn calendar(
         .filter(session::Column::EndsAt.gt(from))
         .order_by_asc(session::Column::StartsAt)
         .order_by_asc(session::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// Whose 1-on-1 lessons.
+#[derive(Debug, Clone, Copy)]
+pub enum LessonsOf {
+    /// A teacher's.
+    Teacher(TeacherId),
+    /// A student's.
+    Student(StudentId),
+}
+
+/// 1-on-1 lessons (bookings with a teacher and a time, no session) that
+/// overlap `[from, to)` and still happen or happened, in start order: one
+/// statement. Calendars show them beside sessions.
+pub async fn lessons(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    of: LessonsOf,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<crate::entity::booking::Model>> {
+    use crate::entity::booking;
+    let who = match of {
+        LessonsOf::Teacher(t) => booking::Column::TeacherId.eq(t.uuid()),
+        LessonsOf::Student(s) => booking::Column::StudentId.eq(s.uuid()),
+    };
+    Ok(booking::Entity::find()
+        .filter(booking::Column::SchoolId.eq(school.uuid()))
+        .filter(who)
+        .filter(booking::Column::SessionId.is_null())
+        .filter(booking::Column::Status.is_in(crate::booking::rows::on_roster_or_pending()))
+        .filter(booking::Column::StartsAt.lt(to))
+        .filter(booking::Column::EndsAt.gt(from))
+        .order_by_asc(booking::Column::StartsAt)
+        .order_by_asc(booking::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// What the class browser shows.
+#[derive(Debug, Clone)]
+pub struct BrowseFilter {
+    /// Only offerings of this kind (stored name).
+    pub kind: Option<&'static str>,
+    /// Only offerings whose title contains this text (any case).
+    pub title: Option<String>,
+    /// Only at this location.
+    pub location: Option<LocationId>,
+    /// From (never before now).
+    pub from: DateTime<Utc>,
+    /// To.
+    pub to: DateTime<Utc>,
+}
+
+/// The most sessions one class-browser answer lists.
+pub const BROWSE_LIMIT: u64 = 500;
+
+/// Upcoming sessions a family could book, in start order: live, not yet
+/// started, not a student's own 1-on-1 series lesson. One statement.
+pub async fn class_browser(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    filter: BrowseFilter,
+) -> Result<Vec<session::Model>> {
+    use crate::entity::offering;
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+    let mut offerings = Query::select()
+        .column(offering::Column::Id)
+        .from(offering::Entity)
+        .and_where(offering::Column::SchoolId.eq(school.uuid()))
+        .to_owned();
+    if let Some(kind) = filter.kind {
+        offerings.and_where(offering::Column::Kind.eq(kind));
+    }
+    if let Some(title) = &filter.title {
+        // LIKE is case-sensitive on PostgreSQL and not on SQLite: compare
+        // lower-cased on both. `%` and `_` in the text match themselves.
+        let escaped = title
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        offerings.and_where(
+            Expr::expr(Func::lower(Expr::col((
+                offering::Entity,
+                offering::Column::Title,
+            ))))
+            .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        );
+    }
+    let of_series = Query::select()
+        .column(class_series::Column::Id)
+        .from(class_series::Entity)
+        .and_where(class_series::Column::SchoolId.eq(school.uuid()))
+        .and_where(class_series::Column::OfferingId.in_subquery(offerings.clone()))
+        .to_owned();
+    let mut find = session::Entity::find()
+        .filter(session::Column::SchoolId.eq(school.uuid()))
+        .filter(session::Column::StartsAt.gt(filter.from))
+        .filter(session::Column::StartsAt.lt(filter.to))
+        .filter(session::Column::Status.is_in([
+            SessionStatus::Scheduled.as_str(),
+            SessionStatus::Confirmed.as_str(),
+        ]))
+        .filter(session::Column::StudentId.is_null())
+        .filter(
+            sea_orm::Condition::any()
+                .add(session::Column::OfferingId.in_subquery(offerings))
+                .add(session::Column::SeriesId.in_subquery(of_series)),
+        );
+    if let Some(location) = filter.location {
+        find = find.filter(session::Column::LocationId.eq(location.uuid()));
+    }
+    Ok(find
+        .order_by_asc(session::Column::StartsAt)
+        .order_by_asc(session::Column::Id)
+        .limit(BROWSE_LIMIT)
         .all(conn)
         .await?)
 }

@@ -7,11 +7,13 @@
 //! rules themselves live in that crate, and refusals become `userErrors`
 //! through the one mapping in `crate::error`.
 
+pub(crate) mod family;
 mod inputs;
 mod mutation;
 mod objects;
 mod query;
 
+pub use family::{CalendarEntry, Enrolment, FamilyMutation, FamilyQuery};
 pub use inputs::*;
 pub use mutation::BookingMutation;
 pub(crate) use mutation::student_to_book;

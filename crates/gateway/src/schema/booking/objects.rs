@@ -200,6 +200,20 @@ impl Booking {
     async fn status(&self) -> Result<BookingStatus> {
         Ok(rows::status_of(&self.0).map_err(internal)?.into())
     }
+    /// The attendance mark of a plain 1-on-1 lesson (group sessions keep
+    /// theirs on the session's roster).
+    async fn attendance(&self) -> Result<Option<AttendanceStatus>> {
+        self.0
+            .attendance_mark
+            .as_deref()
+            .map(|m| infra::stored("bookings", m, Mark::parse).map(Into::into))
+            .transpose()
+            .map_err(crate::error::internal)
+    }
+    /// The note taken with the lesson's attendance.
+    async fn attendance_note(&self) -> Option<&str> {
+        self.0.attendance_note.as_deref()
+    }
     /// Seats (guests included).
     async fn seats(&self) -> i32 {
         self.0.seats

@@ -101,7 +101,7 @@ impl CalendarQuery {
         let sessions = service::calendar(app(ctx).db.conn(), viewer.school, filter, from.0, to.0)
             .await
             .map_err(internal)?;
-        prime(ctx, &sessions).await?;
+        prime(ctx, ctx.look_ahead(), &sessions).await?;
         Ok(sessions.into_iter().map(Session).collect())
     }
 }
@@ -115,9 +115,12 @@ impl CalendarQuery {
 /// batches, and the statement count grows with the result after all.
 /// Priming with `load_many` makes it one batch per kind by construction;
 /// the field resolvers then read the loaders' caches.
-async fn prime(ctx: &Context<'_>, sessions: &[infra::entity::session::Model]) -> Result<()> {
+pub(crate) async fn prime(
+    ctx: &Context<'_>,
+    wants: async_graphql::Lookahead<'_>,
+    sessions: &[infra::entity::session::Model],
+) -> Result<()> {
     let loaders = crate::context::loaders(ctx)?;
-    let wants = ctx.look_ahead();
     let teacher = wants.field("teacher");
     let room = wants.field("room");
     let series = wants.field("series");
@@ -219,16 +222,25 @@ async fn prime(ctx: &Context<'_>, sessions: &[infra::entity::session::Model]) ->
             .await
             .map_err(internal)?;
     }
-    if series.exists() {
+    let offering = wants.field("offering");
+    if series.exists() || offering.exists() {
         let found = loaders
             .series
             .load_many(ids(|s| s.series_id))
             .await
             .map_err(internal)?;
+        let mut offerings: HashSet<uuid::Uuid> = HashSet::new();
         if series.field("offering").exists() {
+            offerings.extend(found.values().map(|s| s.offering_id));
+        }
+        if offering.exists() {
+            offerings.extend(ids(|s| s.offering_id));
+            offerings.extend(found.values().map(|s| s.offering_id));
+        }
+        if !offerings.is_empty() {
             loaders
                 .offerings
-                .load_many(found.values().map(|s| s.offering_id))
+                .load_many(offerings)
                 .await
                 .map_err(internal)?;
         }

@@ -215,6 +215,16 @@ impl Teacher {
             .map(Availability::from)
             .collect())
     }
+    /// The teacher's calendar: sessions they teach or are assigned to as
+    /// instructor or assistant, and their 1-on-1 lessons, in start order.
+    async fn calendar(
+        &self,
+        ctx: &Context<'_>,
+        from: DateTime,
+        to: DateTime,
+    ) -> Result<Vec<crate::schema::CalendarEntry>> {
+        crate::schema::booking::family::teacher_calendar(ctx, self.0.id, from, to).await
+    }
 }
 
 /// A student.
@@ -241,6 +251,41 @@ impl Student {
     /// Date of birth.
     async fn date_of_birth(&self) -> Option<LocalDate> {
         self.0.date_of_birth.map(LocalDate)
+    }
+    /// The student's calendar: sessions they are booked or enrolled in
+    /// (those the school cancelled shown as cancelled), their 1-on-1
+    /// series' lessons and booked 1-on-1 lessons, in start order.
+    async fn calendar(
+        &self,
+        ctx: &Context<'_>,
+        from: DateTime,
+        to: DateTime,
+    ) -> Result<Vec<crate::schema::CalendarEntry>> {
+        crate::schema::booking::family::student_calendar(ctx, self.0.id, from, to).await
+    }
+    /// The student's standing places in series, newest first.
+    async fn enrolments(&self, ctx: &Context<'_>) -> Result<Vec<crate::schema::Enrolment>> {
+        crate::schema::booking::family::student_enrolments(ctx, self.0.id).await
+    }
+    /// The student's bookings by lesson time.
+    #[allow(clippy::too_many_arguments)]
+    async fn bookings(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<crate::schema::booking::family::StudentBookingsFilter>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<crate::schema::page::Page<crate::schema::Booking>> {
+        use crate::schema::page::PageArgs;
+        crate::schema::booking::family::student_bookings(
+            ctx,
+            self.0.id,
+            filter,
+            crate::schema::page_args!(after, before, first, last),
+        )
+        .await
     }
 }
 
