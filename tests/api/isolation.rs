@@ -120,6 +120,36 @@ async fn no_id_of_school_a_works_for_school_b() {
     ]
     .into();
     let a_ids: Vec<&str> = ids.values().copied().collect();
+    // A standing place of A's Lily, for `unenrol`.
+    let thursdays = app
+        .create_series(
+            &a.school.token,
+            json!({"offeringId": a.school.offering, "teacherId": a.school.bob, "locationId": a.school.location,
+                   "startDate": "2026-03-05", "count": 1, "startTime": "18:00", "daysOfWeek": [4]}),
+        )
+        .await;
+    app.ok(
+        &a.school.token,
+        crate::helpers::GENERATE,
+        json!({"input": {"seriesId": thursdays, "through": "2026-03-31"}}),
+    )
+    .await;
+    app.ok(
+        &a.school.token,
+        "mutation($i: RegisterInput!) { register(input: $i) { registration { id } userErrors { code } } }",
+        json!({"i": {"seriesId": thursdays, "studentId": a.school.student, "type": "FULL_SCHEDULE"}}),
+    )
+    .await;
+    let a_enrolment = app
+        .ok(
+            &a.school.token,
+            "query($s: ID!) { node(id: $s) { ... on Student { enrolments { id } } } }",
+            json!({"s": a.school.student}),
+        )
+        .await["enrolments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     for t in schema["data"]["node"]["possibleTypes"].as_array().unwrap() {
         let name = t["name"].as_str().unwrap();
         let id = ids.get(name).unwrap_or_else(|| {
@@ -290,6 +320,34 @@ async fn no_id_of_school_a_works_for_school_b() {
               json!({"t": s.ada})),
             m("bookingPolicy", "query($t: ID!) { bookingPolicy(teacherId: $t) { minNoticeHours } }",
               json!({"t": s.ada})),
+            m("previewSeriesUpdate", "query($i: UpdateClassSeriesInput!) { previewSeriesUpdate(input: $i) { moved { previousStartsAt } } }",
+              json!({"i": {"seriesId": a.lily_series, "scope": "ALL", "changes": {"startTime": "09:00"}}})),
+            m("updateClassSeries", "mutation($i: UpdateClassSeriesInput!) { updateClassSeries(input: $i) { series { id } userErrors { code } } }",
+              json!({"i": {"seriesId": a.lily_series, "scope": "ALL", "changes": {"startTime": "09:00"}}})),
+            m("updateClassSeries", "mutation($i: UpdateClassSeriesInput!) { updateClassSeries(input: $i) { series { id } userErrors { code } } }",
+              json!({"i": {"seriesId": b.lily_series, "scope": "THIS_AND_FOLLOWING", "fromSessionId": a.lily_session, "changes": {}}})),
+            m("updateClassSeries", "mutation($i: UpdateClassSeriesInput!) { updateClassSeries(input: $i) { series { id } userErrors { code } } }",
+              json!({"i": {"seriesId": b.lily_series, "scope": "ALL", "changes": {"teacherId": s.ada}}})),
+            m("createSession", "mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } userErrors { code } } }",
+              json!({"i": {"offeringId": s.offering, "locationId": b.school.location, "startsAt": "2026-03-05T10:00:00Z"}})),
+            m("createSession", "mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } userErrors { code } } }",
+              json!({"i": {"offeringId": b.school.offering, "locationId": b.school.location, "teacherId": s.ada, "startsAt": "2026-03-05T10:00:00Z"}})),
+            m("updateSession", "mutation($i: UpdateSessionInput!) { updateSession(input: $i) { session { id } userErrors { code } } }",
+              json!({"i": {"sessionId": a.lily_session, "capacity": 3}})),
+            m("updateSession", "mutation($i: UpdateSessionInput!) { updateSession(input: $i) { session { id } userErrors { code } } }",
+              json!({"i": {"sessionId": b.group_session, "roomId": s.room_a}})),
+            m("cancelSession", "mutation($i: CancelSessionInput!) { cancelSession(input: $i) { session { id } userErrors { code } } }",
+              json!({"i": {"sessionId": a.group_session}})),
+            m("completeSession", "mutation($i: CompleteSessionInput!) { completeSession(input: $i) { session { id } userErrors { code } } }",
+              json!({"i": {"sessionId": a.lily_session}})),
+            m("classBrowser", "query($l: ID!) { classBrowser(filter: {locationId: $l}) { sessions { id } series { id } } }",
+              json!({"l": s.location})),
+            m("leaveWaitlist", "mutation($i: LeaveWaitlistInput!) { leaveWaitlist(input: $i) { entry { id } userErrors { code } } }",
+              json!({"i": {"entryId": a.sam_entry}})),
+            m("unenrol", "mutation($i: UnenrolInput!) { unenrol(input: $i) { enrolment { id } userErrors { code } } }",
+              json!({"i": {"enrolmentId": a_enrolment, "from": "2026-03-01"}})),
+            m("recordLessonAttendance", "mutation($i: RecordLessonAttendanceInput!) { recordLessonAttendance(input: $i) { booking { id } userErrors { code } } }",
+              json!({"i": {"bookingId": a.lily_booking, "status": "PRESENT"}})),
         ]);
         more
     };
@@ -311,6 +369,10 @@ async fn no_id_of_school_a_works_for_school_b() {
         let field = &body["data"][name];
         let refused = field.is_null()
             || field == &json!([])
+            // A list-shaped answer (the class browser) with nothing in it.
+            || field
+                .as_object()
+                .is_some_and(|o| o.values().all(|v| v == &json!([])))
             || field["userErrors"]
                 .as_array()
                 .is_some_and(|e| e.iter().any(|e| e["code"] == "NOT_FOUND"));
