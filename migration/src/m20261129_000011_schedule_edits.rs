@@ -228,6 +228,18 @@ impl MigrationTrait for Migration {
                 ("ex_sessions_teacher", "teacher_id"),
                 ("ex_sessions_room", "room_id"),
             ] {
+                // Rows written before the constraint may already overlap
+                // (a race the application check lost): the later of each
+                // overlapping pair is marked CONFLICTED, as the MARK policy
+                // would have, so the constraint can be added and the office
+                // sees the clash instead of the migration failing.
+                db.execute_unprepared(&format!(
+                    "UPDATE sessions s SET status = 'CONFLICTED' WHERE s.{column} IS NOT NULL AND s.{LIVE} \
+                     AND EXISTS (SELECT 1 FROM sessions o WHERE o.{column} = s.{column} AND o.id <> s.id \
+                     AND o.{LIVE} AND tstzrange(o.starts_at, o.ends_at) && tstzrange(s.starts_at, s.ends_at) \
+                     AND (o.created_at, o.id) < (s.created_at, s.id))"
+                ))
+                .await?;
                 db.execute_unprepared(&format!(
                     "ALTER TABLE sessions ADD CONSTRAINT {name} EXCLUDE USING gist \
                      ({column} WITH =, tstzrange(starts_at, ends_at) WITH &&) \

@@ -667,15 +667,263 @@ async fn the_exclusion_constraint_is_mapped_to_a_conflict() {
             .unwrap()
             .contains("overlaps")
     );
-    // A cancelled or CONFLICTED session does not count: the constraint is
-    // on live sessions only.
+    // A CONFLICTED session does not count: the constraint is on live
+    // sessions only, so the MARK policy (and allowConflicts) still works.
+    let first = app
+        .ok(
+            t,
+            CREATE_SESSION,
+            json!({"i": {"offeringId": s.offering, "locationId": s.location, "teacherId": s.ada,
+                   "startsAt": "2026-03-11T12:00:00Z"}}),
+        )
+        .await;
+    assert_eq!(first["session"]["status"], "SCHEDULED");
     let marked = app
         .ok(
             t,
             CREATE_SESSION,
             json!({"i": {"offeringId": s.offering, "locationId": s.location, "teacherId": s.ada,
-                   "startsAt": "2026-03-10T12:00:00Z"}}),
+                   "startsAt": "2026-03-11T12:30:00Z", "allowConflicts": true}}),
         )
         .await;
-    assert_eq!(marked["session"]["status"], "SCHEDULED");
+    assert_eq!(marked["session"]["status"], "CONFLICTED");
+    // Moving the hidden clash's neighbour onto it by hand is refused the
+    // same way: the update meets the constraint too.
+    let moved = app
+        .gql(
+            Some(t),
+            "mutation($i: UpdateSessionInput!) { updateSession(input: $i) { session { id } userErrors { code message } } }",
+            json!({"i": {"sessionId": first["session"]["id"], "startsAt": "2026-03-10T10:15:00Z"}}),
+        )
+        .await;
+    assert_eq!(
+        moved["data"]["updateSession"]["userErrors"][0]["code"], "CONFLICT",
+        "{moved}"
+    );
+}
+
+#[tokio::test]
+async fn enrolled_students_follow_a_split_and_booked_sessions_get_the_new_link() {
+    let app = spawn_app().await;
+    let s = school(&app, "follow@example.org").await;
+    let t = &s.token;
+    let series = app
+        .create_series(
+            t,
+            json!({"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
+                   "startDate": "2026-03-03", "endDate": "2026-03-31", "startTime": "15:00",
+                   "durationMinutes": 60, "daysOfWeek": [2], "capacity": 6,
+                   "meeting": {"provider": "ZOOM", "link": "https://zoom.us/j/1"}}),
+        )
+        .await;
+    let generated = app
+        .ok(
+            t,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+        )
+        .await;
+    let first = generated["created"][0]["id"].as_str().unwrap().to_owned();
+    let third = generated["created"][2]["id"].as_str().unwrap().to_owned();
+    // Ana holds a standing place; Ben booked only the third session.
+    let ana = student(&app, t, "Ana").await;
+    let ben = student(&app, t, "Ben").await;
+    app.ok(
+        t,
+        "mutation($i: RegisterInput!) { register(input: $i) { registration { id } userErrors { code message } } }",
+        json!({"i": {"seriesId": series, "studentId": ana, "type": "FULL_SCHEDULE"}}),
+    )
+    .await;
+    app.ok(
+        t,
+        BOOK,
+        json!({"i": {"sessionId": third, "studentId": ben}}),
+    )
+    .await;
+    // From the second Tuesday: Thursdays, and a new link for everyone.
+    let second = generated["created"][1]["id"].as_str().unwrap().to_owned();
+    let done = app
+        .ok(
+            t,
+            UPDATE,
+            json!({"i": {"seriesId": series, "scope": "THIS_AND_FOLLOWING", "fromSessionId": second,
+                   "changes": {"daysOfWeek": [4], "meeting": {"provider": "GOOGLE_MEET", "link": "https://meet.google.com/abc"}}}}),
+        )
+        .await;
+    // Ben's session is kept on its Tuesday, with the new link.
+    assert_eq!(done["kept"][0]["session"]["id"], third);
+    let kept = app
+        .ok(
+            t,
+            "query($id: ID!) { node(id: $id) { ... on Session { startsAt meeting { provider link } } } }",
+            json!({"id": third}),
+        )
+        .await;
+    assert_eq!(kept["startsAt"], "2026-03-17T15:00:00Z");
+    assert_eq!(kept["meeting"]["link"], "https://meet.google.com/abc");
+    // Ana's place moved to the new series and follows the new pattern.
+    const ANA: &str = "query($s: ID!) { node(id: $s) { ... on Student {
+      enrolments { status series { id } }
+      calendar(from: \"2026-03-01T00:00:00Z\", to: \"2026-04-01T00:00:00Z\") { startsAt session { id meeting { link } } }
+    } } }";
+    let cal = app.ok(t, ANA, json!({"s": ana})).await;
+    let new_series = done["series"]["id"].as_str().unwrap();
+    let statuses: Vec<(&str, &str)> = cal["enrolments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["status"].as_str().unwrap(),
+                e["series"]["id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(statuses.contains(&("ACTIVE", new_series)), "{cal}");
+    assert!(statuses.contains(&("COMPLETED", series.as_str())), "{cal}");
+    let starts: Vec<&str> = cal["calendar"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["startsAt"].as_str().unwrap())
+        .collect();
+    // The first Tuesday, the kept Tuesday (her seat there stays), and the
+    // Thursdays: moved ones with her seat carried, the created one with a
+    // seat given by her standing place.
+    assert_eq!(
+        starts,
+        [
+            "2026-03-03T15:00:00Z",
+            "2026-03-12T15:00:00Z",
+            "2026-03-17T15:00:00Z",
+            "2026-03-19T15:00:00Z",
+            "2026-03-26T15:00:00Z",
+        ],
+        "{cal}"
+    );
+    assert_eq!(cal["calendar"][0]["session"]["id"], first);
+    assert_eq!(
+        cal["calendar"][3]["session"]["meeting"]["link"],
+        "https://meet.google.com/abc"
+    );
+}
+
+#[tokio::test]
+async fn leaving_a_waitlist_passes_an_offered_seat_on() {
+    let app = spawn_app().await;
+    let s = school(&app, "leave@example.org").await;
+    let t = &s.token;
+    let series = app
+        .create_series(
+            t,
+            json!({"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
+                   "startDate": "2026-03-03", "count": 1, "startTime": "15:00",
+                   "durationMinutes": 60, "daysOfWeek": [2], "capacity": 1}),
+        )
+        .await;
+    let generated = app
+        .ok(
+            t,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+        )
+        .await;
+    let session = generated["created"][0]["id"].as_str().unwrap().to_owned();
+    let kids = [
+        student(&app, t, "Ana").await,
+        student(&app, t, "Ben").await,
+        student(&app, t, "Cy").await,
+    ];
+    let mut entries = Vec::new();
+    for kid in &kids {
+        let booked = app
+            .ok(
+                t,
+                BOOK,
+                json!({"i": {"sessionId": session, "studentId": kid, "joinWaitlistIfFull": true}}),
+            )
+            .await;
+        entries.push(booked["waitlistEntry"]["id"].clone());
+    }
+    // Ana cancels: Ben is offered her seat.
+    const CANCEL_BOOKING: &str = "mutation($b: ID!) { cancelBooking(input: {bookingId: $b}) { cancelled { id } userErrors { code } } }";
+    let ana_booking = app
+        .ok(
+            t,
+            "query($s: ID!) { node(id: $s) { ... on Student { bookings(first: 1) { edges { node { id } } } } } }",
+            json!({"s": kids[0]}),
+        )
+        .await["bookings"]["edges"][0]["node"]["id"]
+        .clone();
+    app.ok(t, CANCEL_BOOKING, json!({"b": ana_booking})).await;
+    const LEAVE: &str = "mutation($e: ID!) { leaveWaitlist(input: {entryId: $e}) { entry { status } userErrors { code } } }";
+    let left = app.ok(t, LEAVE, json!({"e": entries[1]})).await;
+    assert_eq!(left["entry"]["status"], "WITHDRAWN");
+    // The seat Ben held goes to Cy at once.
+    let line = app
+        .ok(
+            t,
+            "query($id: ID!) { node(id: $id) { ... on Session { seatsTaken waitlist { status student { firstName } } } } }",
+            json!({"id": session}),
+        )
+        .await;
+    assert_eq!(line["seatsTaken"], 1);
+    assert_eq!(
+        line["waitlist"],
+        json!([{"status": "OFFERED", "student": {"firstName": "Cy"}}])
+    );
+    let again = app.gql(Some(t), LEAVE, json!({"e": entries[1]})).await;
+    assert_eq!(
+        again["data"]["leaveWaitlist"]["userErrors"][0]["code"],
+        "INVALID_STATE"
+    );
+}
+
+#[tokio::test]
+async fn assistants_see_the_sessions_they_staff_on_their_calendar() {
+    let app = spawn_app().await;
+    let s = school(&app, "assist@example.org").await;
+    let t = &s.token;
+    let series = app
+        .create_series(
+            t,
+            json!({"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
+                   "startDate": "2026-03-03", "count": 2, "startTime": "17:00",
+                   "durationMinutes": 60, "daysOfWeek": [2]}),
+        )
+        .await;
+    let generated = app
+        .ok(
+            t,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+        )
+        .await;
+    let session = generated["created"][0]["id"].as_str().unwrap().to_owned();
+    app.ok(
+        t,
+        "mutation($i: AssignStaffInput!) { assignStaff(input: $i) { session { id } userErrors { code message } } }",
+        json!({"i": {"sessionId": session, "assistantIds": [s.bob]}}),
+    )
+    .await;
+    let bob = app
+        .ok(
+            t,
+            "query($t: ID!) { node(id: $t) { ... on Teacher { calendar(from: \"2026-03-01T00:00:00Z\", to: \"2026-04-01T00:00:00Z\") { kind session { id } } } } }",
+            json!({"t": s.bob}),
+        )
+        .await;
+    assert_eq!(
+        bob["calendar"],
+        json!([{"kind": "SESSION", "session": {"id": session}}])
+    );
+    let cal = calendar(
+        &app,
+        t,
+        json!({"teacherId": s.bob}),
+        "2026-03-01T00:00:00Z",
+        "2026-04-01T00:00:00Z",
+    )
+    .await;
+    assert_eq!(cal.len(), 1);
 }

@@ -330,6 +330,15 @@ impl From<scheduling::EditError> for UserError {
             E::Ended | E::NothingAfter => {
                 Self::input("seriesId", Code::InvalidState, e.to_string())
             }
+            E::PatternWithThis => Self::input("scope", Code::Invalid, e.to_string()),
+            E::Session(s) => {
+                let mut err = Self::from(s);
+                err.field = err.field.map(|mut f| {
+                    f.insert(1, "changes".into());
+                    f
+                });
+                err
+            }
         }
     }
 }
@@ -345,6 +354,7 @@ impl From<scheduling::SessionError> for UserError {
             }
             E::BelowTaken { .. } => ("capacity", Code::InvalidState),
             E::EndBeforeStart | E::TooLong => ("endsAt", Code::Invalid),
+            E::RoomElsewhere => ("roomId", Code::Invalid),
             E::Conflicts(_) | E::Overlap => ("startsAt", Code::Conflict),
         };
         Self::input(field, code, e.to_string())

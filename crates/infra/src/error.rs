@@ -30,6 +30,14 @@ pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
     )
 }
 
+impl InfraError {
+    /// Whether this is the exclusion constraints' refusal
+    /// ([`is_overlap_violation`]): a conflict for the client, not a fault.
+    pub fn is_overlap(&self) -> bool {
+        matches!(self, Self::Db(e) if is_overlap_violation(e))
+    }
+}
+
 /// Whether a statement failed on the PostgreSQL exclusion constraints that
 /// keep a teacher's or a room's live sessions from overlapping (migration
 /// `m20261129_000011`): the last line of defence behind the conflict check,

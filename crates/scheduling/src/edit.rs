@@ -91,6 +91,16 @@ impl Schedule {
             }
             (None, None) => {}
             (rule, days) => {
+                // A count written inside the old rule bounds the series, not
+                // the rule's shape: it carries over to a new rule that has
+                // none of its own.
+                let new_has_count = rule
+                    .as_deref()
+                    .and_then(|r| crate::Recurrence::parse_rrule(r).ok())
+                    .is_some_and(|r| r.has_count());
+                if input.count.is_none() && !new_has_count {
+                    input.count = self.recurrence().count();
+                }
                 input.rrule = rule;
                 input.days_of_week = days;
                 input.interval_weeks = changes.interval_weeks;
@@ -191,6 +201,49 @@ pub enum EditError {
     /// Nothing of the series is left from the chosen session on.
     #[error("the series has no occurrences left from that session on")]
     NothingAfter,
+    /// THIS with a change of pattern.
+    #[error(
+        "THIS changes one session's time, teacher, room, capacity, notes or meeting; a new rule, end date, count, exdates or rdates need THIS_AND_FOLLOWING or ALL"
+    )]
+    PatternWithThis,
+    /// A kept session would get a capacity below its seats taken.
+    #[error("{0}")]
+    Session(#[from] crate::session::SessionError),
+}
+
+/// The new start and end of one session edited by hand (scope THIS), from
+/// schedule changes: a new local start time on the session's own local
+/// date keeps its length unless a length or end time is given too. `None`
+/// where nothing changes.
+pub fn one_session(
+    changes: &ScheduleChanges,
+    zone: kernel::TimeZone,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), EditError> {
+    let pattern = changes.rrule.is_some()
+        || changes.days_of_week.is_some()
+        || changes.interval_weeks.is_some()
+        || changes.end_date.is_some()
+        || changes.count.is_some()
+        || changes.exdates.is_some()
+        || changes.rdates.is_some();
+    if pattern {
+        return Err(EditError::PatternWithThis);
+    }
+    let date = zone.local_date(starts_at);
+    let new_start = changes
+        .start_time
+        .map(|t| kernel::resolve_local(date, t, zone));
+    let begins = new_start.unwrap_or(starts_at);
+    let new_end = match (changes.duration_minutes, changes.end_time) {
+        (Some(_), Some(_)) => return Err(ScheduleError::DurationTwice.into()),
+        (Some(m), None) => Some(begins + chrono::Duration::minutes(m)),
+        (None, Some(t)) => Some(kernel::resolve_local(date, t, zone)),
+        // A moved start keeps the length.
+        (None, None) => new_start.map(|s| s + (ends_at - starts_at)),
+    };
+    Ok((new_start, new_end))
 }
 
 /// Checks where an edit starts: a session of the series that has not
@@ -373,7 +426,7 @@ pub fn settle(
     }
     for (occurrence, (id, found)) in regen.created.into_iter().zip(created) {
         out.conflicts.extend(found.iter().cloned());
-        if !(policy == ConflictPolicy::Skip && !found.is_empty()) {
+        if policy != ConflictPolicy::Skip || found.is_empty() {
             out.created.push((id, occurrence, keep(found)));
         }
     }
@@ -508,6 +561,93 @@ mod tests {
             rejoined.sort();
             prop_assert_eq!(rejoined, all.iter().map(|o| o.starts_at).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn a_new_rule_keeps_the_old_count_unless_it_has_its_own() {
+        let counted = Schedule::parse(ScheduleInput {
+            start_date: Some(d("2026-03-03")),
+            start_time: Some(t("17:00")),
+            duration_minutes: Some(60),
+            timezone: "Europe/London".into(),
+            rrule: Some("FREQ=WEEKLY;BYDAY=TU;COUNT=3".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let moved = counted
+            .changed(ScheduleChanges {
+                days_of_week: Some(vec![3]),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(moved.occurrences_through(d("2026-12-31")).unwrap().len(), 3);
+        let own = counted
+            .changed(ScheduleChanges {
+                rrule: Some("FREQ=WEEKLY;BYDAY=WE;COUNT=5".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(own.occurrences_through(d("2026-12-31")).unwrap().len(), 5);
+    }
+
+    #[test]
+    fn one_session_edits_keep_the_length_and_refuse_pattern_changes() {
+        let zone = kernel::TimeZone::parse("Europe/London").unwrap();
+        let start = DateTime::parse_from_rfc3339("2026-03-30T16:00:00Z")
+            .unwrap()
+            .to_utc();
+        let end = start + chrono::Duration::minutes(45);
+        let at = |c: ScheduleChanges| one_session(&c, zone, start, end);
+        // 17:00 BST on 30 March is 16:00Z; 18:00 local keeps 45 minutes.
+        assert_eq!(
+            at(ScheduleChanges {
+                start_time: Some(t("18:00")),
+                ..Default::default()
+            })
+            .unwrap(),
+            (
+                Some(
+                    DateTime::parse_from_rfc3339("2026-03-30T17:00:00Z")
+                        .unwrap()
+                        .to_utc()
+                ),
+                Some(
+                    DateTime::parse_from_rfc3339("2026-03-30T17:45:00Z")
+                        .unwrap()
+                        .to_utc()
+                ),
+            )
+        );
+        assert_eq!(
+            at(ScheduleChanges {
+                end_time: Some(t("17:30")),
+                ..Default::default()
+            })
+            .unwrap(),
+            (
+                None,
+                Some(
+                    DateTime::parse_from_rfc3339("2026-03-30T16:30:00Z")
+                        .unwrap()
+                        .to_utc()
+                )
+            )
+        );
+        assert_eq!(
+            at(ScheduleChanges {
+                days_of_week: Some(vec![3]),
+                ..Default::default()
+            }),
+            Err(EditError::PatternWithThis)
+        );
+        assert_eq!(
+            at(ScheduleChanges {
+                duration_minutes: Some(30),
+                end_time: Some(t("17:30")),
+                ..Default::default()
+            }),
+            Err(EditError::Schedule(ScheduleError::DurationTwice))
+        );
     }
 
     #[test]
@@ -666,6 +806,50 @@ mod tests {
                 .map(|o| o.starts_at.format("%Y-%m-%d %H:%MZ").to_string())
                 .collect();
             assert_eq!(got, expect, "{zone} {rdate}");
+        }
+    }
+
+    /// EXDATE on the very days the clocks change: a Sunday class loses
+    /// exactly that Sunday, and its neighbours keep their wall-clock time
+    /// on either side of the change.
+    #[test]
+    fn exdates_on_dst_gap_and_fold_days_remove_exactly_that_day() {
+        for (zone, change_day, expect) in [
+            (
+                "Europe/London",
+                "2026-03-29",
+                vec!["2026-03-22 01:30Z", "2026-04-05 00:30Z"],
+            ),
+            (
+                "Europe/London",
+                "2026-10-25",
+                vec!["2026-10-18 00:30Z", "2026-11-01 01:30Z"],
+            ),
+            (
+                "Australia/Sydney",
+                "2026-04-05",
+                vec!["2026-03-28 14:30Z", "2026-04-11 15:30Z"],
+            ),
+        ] {
+            let day = d(change_day);
+            let schedule = Schedule::parse(ScheduleInput {
+                start_date: Some(day - Days::new(7)),
+                end_date: Some(day + Days::new(7)),
+                start_time: Some(t("01:30")),
+                duration_minutes: Some(60),
+                timezone: zone.into(),
+                days_of_week: Some(vec![7]),
+                exdates: vec![day],
+                ..Default::default()
+            })
+            .unwrap();
+            let got: Vec<_> = schedule
+                .occurrences_through(d("2026-12-31"))
+                .unwrap()
+                .iter()
+                .map(|o| o.starts_at.format("%Y-%m-%d %H:%MZ").to_string())
+                .collect();
+            assert_eq!(got, expect, "{zone} {change_day}");
         }
     }
 

@@ -31,6 +31,9 @@ pub enum SessionError {
         /// The capacity asked for.
         asked: u32,
     },
+    /// A room of another location.
+    #[error("the room is at another location than the session; pick a room of its location")]
+    RoomElsewhere,
     /// An end not after the start.
     #[error("endsAt must be after startsAt")]
     EndBeforeStart,

@@ -152,6 +152,16 @@ pub async fn unenrol(
             booking::Missing::Enrolment,
         )));
     };
+    // Series, then sessions, like generation: a generation running now
+    // either sees the enrolment ended or has already placed the student
+    // (and those bookings are cancelled below).
+    crate::scheduling::lock_series(tx, school, kernel::ClassSeriesId::from_uuid(e.series_id))
+        .await?;
+    let Some(e) = crate::repo::find::<enrolment::Entity>(tx, school, enrolment_id).await? else {
+        return Ok(Err(booking::BookingError::NotFound(
+            booking::Missing::Enrolment,
+        )));
+    };
     let status = crate::stored("enrolments", &e.status, EnrolmentStatus::parse)?;
     let left = match rules::unenrol(status) {
         Ok(s) => s,
@@ -265,5 +275,46 @@ pub async fn cancel_in_sessions(
         .filter(session::Column::Id.is_in(sessions.iter().map(|s| s.uuid())))
         .exec(tx)
         .await?;
+    Ok(())
+}
+
+/// A split series' standing places continue in its second part: each
+/// ACTIVE or PAUSED enrolment of `from` is copied to `to` with its status,
+/// and the original becomes COMPLETED (the first part ended with the
+/// student in it).
+pub async fn carry_over(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    from: Uuid,
+    to: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let standing = enrolment::Entity::find()
+        .filter(enrolment::Column::SchoolId.eq(school.uuid()))
+        .filter(enrolment::Column::SeriesId.eq(from))
+        .filter(enrolment::Column::Status.is_in([
+            EnrolmentStatus::Active.as_str(),
+            EnrolmentStatus::Paused.as_str(),
+        ]))
+        .all(tx)
+        .await?;
+    for e in standing {
+        enrolment::ActiveModel {
+            id: Set(new_id()),
+            school_id: Set(school.uuid()),
+            series_id: Set(to),
+            student_id: Set(e.student_id),
+            registration_id: Set(e.registration_id),
+            status: Set(e.status.clone()),
+            enrolled_by: Set(e.enrolled_by),
+            enrolled_at: Set(now),
+            ends_on: Set(None),
+        }
+        .insert(tx)
+        .await?;
+        let mut row: enrolment::ActiveModel = e.into();
+        row.status = Set(EnrolmentStatus::Completed.as_str().to_owned());
+        row.update(tx).await?;
+    }
     Ok(())
 }

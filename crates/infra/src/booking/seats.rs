@@ -18,7 +18,7 @@ use super::Outcome;
 use super::lesson::{self, LessonRequest};
 use super::rows::{self, NewRow};
 use super::waitlist;
-use crate::entity::{booking as booking_row, class_series, registration, session, waitlist_entry};
+use crate::entity::{booking as booking_row, registration, session, waitlist_entry};
 use crate::{Result, new_id};
 
 /// What a group booking request ended as.
@@ -183,9 +183,10 @@ pub async fn register(
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<Outcome<(registration::Model, Vec<booking_row::Model>)>> {
-    let Some(series) =
-        crate::repo::find::<class_series::Entity>(tx, school, series_id.uuid()).await?
-    else {
+    // The series first, then its sessions: the order generation and
+    // series edits lock in, so a registration and a generation never miss
+    // each other's enrolment or sessions.
+    let Some(series) = crate::scheduling::lock_series(tx, school, series_id).await? else {
         return Ok(Err(BookingError::NotFound(Missing::Series)));
     };
     let of_series = session::Entity::find()

@@ -15,10 +15,11 @@ use kernel::{ClassSeriesId, RoomId, SchoolId, SessionId, StudentId, TeacherId};
 use scheduling::conflict::{self, Conflict, ConflictContext, Slot};
 use scheduling::edit::{self, EditError, Hold, KeptReason, ScheduleChanges, Scope, Standing};
 use scheduling::{Meeting, Schedule, SeriesStatus, SessionStatus};
+use sea_orm::ActiveValue::Unchanged;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -75,6 +76,9 @@ pub struct EditReport {
     /// Planned ids left out under SKIP: conflicts may name them, no
     /// session exists under them.
     pub not_stored: HashSet<SessionId>,
+    /// Kept (booked) sessions whose teacher, room, capacity or meeting the
+    /// edit changes, as they will be.
+    pub updated: Vec<session::Model>,
     /// The sessions of a split that change series (from the split date on).
     reassigned: Vec<Uuid>,
 }
@@ -176,7 +180,14 @@ async fn plan_locked(
     if let Some(date) = split {
         rows = rows.filter(session::Column::OccurrenceDate.gte(date));
     }
-    let rows = rows.all(conn).await?;
+    // Locked (PostgreSQL) in id order, the order registrations lock
+    // sessions in: a booking racing this edit either lands before the
+    // plan reads its session, or waits until the edit commits.
+    let rows = rows
+        .order_by_asc(session::Column::Id)
+        .lock_exclusive()
+        .all(conn)
+        .await?;
     let held = held_sessions(conn, school, rows.iter().map(|s| s.id).collect()).await?;
     let mut standing = Vec::with_capacity(rows.len());
     for s in &rows {
@@ -310,6 +321,7 @@ async fn plan_locked(
         conflicts: settled.conflicts,
         not_stored: created_ids.iter().copied().collect(),
         reassigned: Vec::new(),
+        updated: Vec::new(),
         series: target.clone(),
     };
     for (m, found) in settled.moved {
@@ -348,7 +360,40 @@ async fn plan_locked(
         report.cancelled.push(s);
     }
     for (id, reason) in settled.kept {
-        report.kept.push((row(id)?, reason));
+        let before = row(id)?;
+        // A booked session keeps its time, but not the old teacher, room,
+        // capacity or link: families must get the new ones.
+        if reason == KeptReason::Booked {
+            let mut after = before.clone();
+            if let Some(t) = edit.teacher {
+                after.teacher_id = Some(t.uuid());
+            }
+            if let Some(r) = edit.room {
+                after.room_id = Some(r.uuid());
+            }
+            if let Some(c) = edit.capacity {
+                if let Err(e) = scheduling::session::change_capacity(
+                    before.capacity.max(0) as u32,
+                    c,
+                    before.seats_taken.max(0) as u32,
+                ) {
+                    return Ok(Err(e.into()));
+                }
+                after.capacity = c as i32;
+            }
+            if edit.meeting.is_some() {
+                after.meeting_provider = target.meeting_provider.clone();
+                after.meeting_link = target.meeting_link.clone();
+                after.meeting_id = target.meeting_id.clone();
+                after.meeting_passcode = target.meeting_passcode.clone();
+            }
+            if after != before {
+                report.updated.push(after.clone());
+            }
+            report.kept.push((after, reason));
+        } else {
+            report.kept.push((before, reason));
+        }
     }
     if split.is_some() && report.split_from.is_some() {
         report.reassigned = rows
@@ -468,6 +513,8 @@ pub async fn apply(
                 .insert(tx)
                 .await?;
             }
+            crate::booking::enrolment::carry_over(tx, school, first.id, report.series.id, now)
+                .await?;
             for chunk in report.reassigned.chunks(500) {
                 session::Entity::update_many()
                     .col_expr(session::Column::SeriesId, Expr::value(report.series.id))
@@ -486,16 +533,40 @@ pub async fn apply(
                 .await?;
         }
     }
+    // Only the columns an edit decides are written: the seat counter and
+    // notes stay whatever the locked rows hold.
     for (_, after) in &report.moved {
-        after
-            .clone()
-            .into_active_model()
-            .reset_all()
-            .update(tx)
-            .await?;
+        moved_columns(after).update(tx).await?;
     }
     for s in &report.cancelled {
-        s.clone().into_active_model().reset_all().update(tx).await?;
+        session::ActiveModel {
+            id: Unchanged(s.id),
+            status: Set(s.status.clone()),
+            cancel_reason: Set(s.cancel_reason.clone()),
+            cancelled_at: Set(s.cancelled_at),
+            series_id: Set(s.series_id),
+            ..Default::default()
+        }
+        .update(tx)
+        .await?;
+    }
+    for s in &report.updated {
+        session::ActiveModel {
+            id: Unchanged(s.id),
+            teacher_id: Set(s.teacher_id),
+            room_id: Set(s.room_id),
+            capacity: Set(s.capacity),
+            meeting_provider: Set(s.meeting_provider.clone()),
+            meeting_link: Set(s.meeting_link.clone()),
+            meeting_id: Set(s.meeting_id.clone()),
+            meeting_passcode: Set(s.meeting_passcode.clone()),
+            ..Default::default()
+        }
+        .update(tx)
+        .await?;
+        // A larger capacity offers the new seats to the waitlist at once.
+        crate::booking::waitlist::offer_free_seats(tx, school, SessionId::from_uuid(s.id), now)
+            .await?;
     }
     for chunk in report.created.chunks(200) {
         session::Entity::insert_many(
@@ -510,7 +581,12 @@ pub async fn apply(
     crate::staff::copy_series_staff(tx, school, report.series.id, &report.created).await?;
     // Enrolled students' seats follow their sessions, leave with the
     // cancelled ones and fill the new ones.
-    let moved: Vec<session::Model> = report.moved.iter().map(|(_, a)| a.clone()).collect();
+    let moved: Vec<session::Model> = report
+        .moved
+        .iter()
+        .map(|(_, a)| a.clone())
+        .chain(report.updated.iter().cloned())
+        .collect();
     crate::booking::enrolment::follow_sessions(tx, school, &moved).await?;
     let cancelled: Vec<SessionId> = report
         .cancelled
@@ -521,4 +597,28 @@ pub async fn apply(
     crate::booking::enrolment::place_enrolled(tx, school, &report.series, &report.created, now)
         .await?;
     Ok(())
+}
+
+/// The columns a move rewrites.
+fn moved_columns(after: &session::Model) -> session::ActiveModel {
+    session::ActiveModel {
+        id: Unchanged(after.id),
+        series_id: Set(after.series_id),
+        occurrence_date: Set(after.occurrence_date),
+        occurrence_index: Set(after.occurrence_index),
+        starts_at: Set(after.starts_at),
+        ends_at: Set(after.ends_at),
+        timezone: Set(after.timezone.clone()),
+        teacher_id: Set(after.teacher_id),
+        room_id: Set(after.room_id),
+        capacity: Set(after.capacity),
+        status: Set(after.status.clone()),
+        conflicts: Set(after.conflicts.clone()),
+        one_on_one_week: Set(after.one_on_one_week),
+        meeting_provider: Set(after.meeting_provider.clone()),
+        meeting_link: Set(after.meeting_link.clone()),
+        meeting_id: Set(after.meeting_id.clone()),
+        meeting_passcode: Set(after.meeting_passcode.clone()),
+        ..Default::default()
+    }
 }

@@ -183,6 +183,14 @@ pub async fn update_session(
     if let Err(e) = rules::check_times(starts_at, ends_at) {
         return Ok(Some(Err(e)));
     }
+    if let Some(room) = changes.room {
+        let here = crate::repo::find::<crate::entity::room::Entity>(tx, school, room.uuid())
+            .await?
+            .is_some_and(|r| r.location_id == s.location_id);
+        if !here {
+            return Ok(Some(Err(SessionError::RoomElsewhere)));
+        }
+    }
     let capacity = changes.capacity.unwrap_or(s.capacity.max(0) as u32);
     let offers = match rules::change_capacity(
         s.capacity.max(0) as u32,
@@ -240,12 +248,16 @@ pub async fn update_session(
         }
         Err(e) => return Err(e.into()),
     };
-    if moved {
-        // A booking carries its session's time (calendars and the
-        // overlap checks read it): it follows the session.
+    if moved || slot.teacher.map(TeacherId::uuid) != s.teacher_id {
+        // A booking carries its session's time and teacher (calendars, the
+        // overlap checks and the teacher's inbox read them): it follows.
         booking::Entity::update_many()
             .col_expr(booking::Column::StartsAt, Expr::value(starts_at))
             .col_expr(booking::Column::EndsAt, Expr::value(ends_at))
+            .col_expr(
+                booking::Column::TeacherId,
+                Expr::value(slot.teacher.map(TeacherId::uuid)),
+            )
             .filter(booking::Column::SchoolId.eq(school.uuid()))
             .filter(booking::Column::SessionId.eq(s.id))
             .exec(tx)

@@ -276,32 +276,12 @@ async fn resolve(
         if series.as_ref().is_some_and(|x| s.series_id != Some(x.id)) {
             return Ok(Err(vec![scheduling::EditError::NotInSeries.into()]));
         }
-        let pattern_only = schedule.rrule.is_some()
-            || schedule.days_of_week.is_some()
-            || schedule.interval_weeks.is_some()
-            || schedule.end_date.is_some()
-            || schedule.count.is_some()
-            || schedule.exdates.is_some()
-            || schedule.rdates.is_some();
-        if pattern_only {
-            return Ok(Err(vec![UserError::input(
-                "scope",
-                Code::Invalid,
-                "THIS changes one session's time, teacher, room, capacity, notes or meeting; \
-                 a new rule, end date, count, exdates or rdates need THIS_AND_FOLLOWING or ALL",
-            )]));
-        }
         let zone = infra::booking::rows::session_zone(&s).map_err(internal)?;
-        let date = zone.local_date(s.starts_at);
-        let starts_at = schedule
-            .start_time
-            .map(|t| kernel::resolve_local(date, t, zone));
-        let begins = starts_at.unwrap_or(s.starts_at);
-        let ends_at = match (schedule.duration_minutes, schedule.end_time) {
-            (Some(m), _) => Some(begins + chrono::Duration::minutes(m)),
-            (None, Some(t)) => Some(kernel::resolve_local(date, t, zone)),
-            (None, None) => None,
-        };
+        let (starts_at, ends_at) =
+            match scheduling::edit::one_session(&schedule, zone, s.starts_at, s.ends_at) {
+                Ok(times) => times,
+                Err(e) => return Ok(Err(vec![e.into()])),
+            };
         return Ok(Ok(Resolved::This(
             SessionId::from_uuid(s.id),
             SessionChanges {
@@ -451,9 +431,15 @@ impl EditMutation {
                         }
                         Some(Ok(report)) => report,
                     };
-                    service::apply(tx, viewer.school, &report, now)
-                        .await
-                        .map_err(internal)?;
+                    match service::apply(tx, viewer.school, &report, now).await {
+                        Ok(()) => {}
+                        // The database saw an overlap the plan could not:
+                        // a conflict for the office, not a fault.
+                        Err(e) if e.is_overlap() => {
+                            return Ok(Done::refuse(scheduling::SessionError::Overlap));
+                        }
+                        Err(e) => return Err(internal(e)),
+                    }
                     let mut targets = vec![(Kind::ClassSeries, report.series.id)];
                     targets.extend(report.split_from.iter().map(|s| (Kind::ClassSeries, s.id)));
                     targets.extend(report.moved.iter().map(|(_, s)| (Kind::Session, s.id)));

@@ -266,9 +266,16 @@ impl SeriesMutation {
         };
         mutation(ctx, async |tx, viewer| {
             let now = app(ctx).clock.now();
-            let generated = service::generate(tx, viewer.school, series_id, input.through.0, now)
-                .await
-                .map_err(internal)?;
+            let generated =
+                match service::generate(tx, viewer.school, series_id, input.through.0, now).await {
+                    Ok(g) => g,
+                    // The database saw an overlap the conflict check could
+                    // not (written at the same moment): a conflict.
+                    Err(e) if e.is_overlap() => {
+                        return Ok(Done::refuse(scheduling::SessionError::Overlap));
+                    }
+                    Err(e) => return Err(internal(e)),
+                };
             let generated = match generated {
                 None => return Ok(Done::Refuse(series_not_found())),
                 Some(Err(e)) => {
