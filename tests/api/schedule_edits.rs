@@ -927,3 +927,119 @@ async fn assistants_see_the_sessions_they_staff_on_their_calendar() {
     .await;
     assert_eq!(cal.len(), 1);
 }
+
+#[tokio::test]
+async fn generation_sees_time_off_lessons_buffers_staff_and_roles() {
+    let app = spawn_app().await;
+    let s = school(&app, "kinds@example.org").await;
+    let t = &s.token;
+    let lily = &s.student;
+    // Ada: off on 10 March, a 1-on-1 with Lily on 17 March, a one-off
+    // ending 16:45 on 24 March with 30 minutes kept after each lesson.
+    app.ok(
+        t,
+        "mutation($t: ID!) { addTeacherTimeOff(input: {teacherId: $t, startsAt: \"2026-03-10T16:00:00Z\", endsAt: \"2026-03-10T18:00:00Z\", reason: \"dentist\"}) { teacher { id } userErrors { code } } }",
+        json!({"t": s.ada}),
+    )
+    .await;
+    app.ok(
+        t,
+        "mutation($i: BookOneOnOneInput!) { bookOneOnOne(input: $i) { booking { id } userErrors { code message } } }",
+        json!({"i": {"teacherId": s.ada, "studentId": lily, "startsAt": "2026-03-17T17:30:00Z", "durationMinutes": 30}}),
+    )
+    .await;
+    app.ok(
+        t,
+        CREATE_SESSION,
+        json!({"i": {"offeringId": s.offering, "locationId": s.location, "teacherId": s.ada,
+               "startsAt": "2026-03-24T15:00:00Z", "endsAt": "2026-03-24T16:45:00Z"}}),
+    )
+    .await;
+    app.ok(
+        t,
+        "mutation($t: ID!) { setBookingPolicy(input: {teacherId: $t, bufferAfterMinutes: 30}) { userErrors { code } } }",
+        json!({"t": s.ada}),
+    )
+    .await;
+    // Bob assists the series, and teaches a one-off on 31 March.
+    app.ok(
+        t,
+        CREATE_SESSION,
+        json!({"i": {"offeringId": s.offering, "locationId": s.location, "teacherId": s.bob,
+               "startsAt": "2026-03-31T16:30:00Z"}}),
+    )
+    .await;
+    let series = app
+        .create_series(
+            t,
+            json!({"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
+                   "startDate": "2026-03-03", "count": 5, "startTime": "17:00",
+                   "durationMinutes": 60, "daysOfWeek": [2], "conflictPolicy": "MARK"}),
+        )
+        .await;
+    app.ok(
+        t,
+        "mutation($i: AssignStaffInput!) { assignStaff(input: $i) { series { id } userErrors { code message } } }",
+        json!({"i": {"seriesId": series, "assistantIds": [s.bob]}}),
+    )
+    .await;
+    let generated = app
+        .ok(
+            t,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+        )
+        .await;
+    let kinds: Vec<(String, Vec<String>)> = generated["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["occurrenceDate"].as_str().unwrap().to_owned(),
+                s["conflicts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["kind"].as_str().unwrap().to_owned())
+                    .collect(),
+            )
+        })
+        .collect();
+    let want = |d: &str, k: &[&str]| (d.to_owned(), k.iter().map(|s| s.to_string()).collect());
+    assert_eq!(
+        kinds,
+        vec![
+            want("2026-03-03", &[]),
+            want("2026-03-10", &["TEACHER_ON_TIME_OFF"]),
+            want("2026-03-17", &["TEACHER_HAS_LESSON"]),
+            want("2026-03-24", &["TEACHER_BUFFER"]),
+            want("2026-03-31", &["STAFF_DOUBLE_BOOKED"]),
+        ]
+    );
+    // A teacher without the offering's role is a conflict of its own.
+    let role = app
+        .ok(t, "mutation { createTeachingRole(input: {name: \"Kiln safety\"}) { role { id } userErrors { code } } }", json!({}))
+        .await["role"]["id"]
+        .clone();
+    let kiln = app
+        .ok(
+            t,
+            "mutation($r: ID!) { createOffering(input: {title: \"Kiln\", kind: WORKSHOP, defaultDurationMinutes: 60, defaultCapacity: 4, requiredRoleId: $r}) { offering { id } userErrors { code } } }",
+            json!({"r": role}),
+        )
+        .await["offering"]["id"]
+        .clone();
+    let refused = app
+        .gql(
+            Some(t),
+            CREATE_SESSION,
+            json!({"i": {"offeringId": kiln, "locationId": s.location, "teacherId": s.ada,
+                   "startsAt": "2026-04-07T10:00:00Z"}}),
+        )
+        .await;
+    assert_eq!(
+        refused["data"]["createSession"]["conflicts"],
+        json!([{"kind": "TEACHER_NOT_QUALIFIED"}])
+    );
+}

@@ -97,6 +97,7 @@ fn main() {
                     room: Some(id::<RoomId>(i % ROOMS)),
                     students: vec![id::<StudentId>(i)],
                     capacity: 6,
+                    staff: Vec::new(),
                 }
             })
             .collect();

@@ -1,18 +1,21 @@
 //! Conflict detection for planned sessions.
 //!
-//! A planned session conflicts when its teacher, room or student is already
-//! in an overlapping session, when the teacher is outside their weekly
-//! availability, or when the room holds fewer people than the session's
-//! capacity. Every conflict names both sessions and the resource.
+//! A planned session conflicts when its teacher, an instructor or assistant,
+//! its room or one of its students is already in an overlapping session
+//! (a teacher's buffers included), when the teacher is outside their weekly
+//! availability, on time off, teaching a booked 1-on-1 lesson then, or
+//! lacks the offering's teaching role, or when the room holds fewer people
+//! than the session's capacity. Every conflict names both sessions (or the
+//! lesson or time off) and the resource.
 //!
 //! Overlaps are found with a sort-and-sweep per resource: O(n log n + k) for
 //! n sessions and k overlapping pairs, instead of comparing every pair. The
 //! rejected alternative, an interval tree per resource, gives the same bound
 //! with more code; sessions arrive in batches, so sorting once is enough.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use kernel::{Availability, Booker, RoomId, SessionId, StudentId, TeacherId, TimeZone};
 
 /// A session as conflict detection sees it: time, place and people.
@@ -30,10 +33,12 @@ pub struct Slot {
     pub teacher: Option<TeacherId>,
     /// The room or booth, if any.
     pub room: Option<RoomId>,
-    /// Students with a standing place (1-on-1 student).
+    /// Students in it: a 1-on-1 series' student, booked and enrolled ones.
     pub students: Vec<StudentId>,
     /// Seats offered.
     pub capacity: u32,
+    /// Instructors and assistants beside the teacher.
+    pub staff: Vec<TeacherId>,
 }
 
 /// A resource two sessions can compete for.
@@ -60,6 +65,16 @@ pub enum ConflictKind {
     TeacherUnavailable,
     /// The room holds fewer people than the session's capacity.
     RoomTooSmall,
+    /// An instructor or assistant is in another overlapping session.
+    StaffDoubleBooked,
+    /// The teacher is on time off then.
+    TeacherOnTimeOff,
+    /// The teacher has a booked 1-on-1 lesson then.
+    TeacherHasLesson,
+    /// Too little time between the teacher's lessons for their buffers.
+    TeacherBuffer,
+    /// The teacher lacks the offering's teaching role.
+    TeacherNotQualified,
 }
 
 impl ConflictKind {
@@ -71,6 +86,11 @@ impl ConflictKind {
             Self::StudentDoubleBooked => "STUDENT_DOUBLE_BOOKED",
             Self::TeacherUnavailable => "TEACHER_UNAVAILABLE",
             Self::RoomTooSmall => "ROOM_TOO_SMALL",
+            Self::StaffDoubleBooked => "STAFF_DOUBLE_BOOKED",
+            Self::TeacherOnTimeOff => "TEACHER_ON_TIME_OFF",
+            Self::TeacherHasLesson => "TEACHER_HAS_LESSON",
+            Self::TeacherBuffer => "TEACHER_BUFFER",
+            Self::TeacherNotQualified => "TEACHER_NOT_QUALIFIED",
         }
     }
 
@@ -82,6 +102,11 @@ impl ConflictKind {
             Self::StudentDoubleBooked,
             Self::TeacherUnavailable,
             Self::RoomTooSmall,
+            Self::StaffDoubleBooked,
+            Self::TeacherOnTimeOff,
+            Self::TeacherHasLesson,
+            Self::TeacherBuffer,
+            Self::TeacherNotQualified,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -114,6 +139,26 @@ pub struct ConflictContext {
     pub availability: HashMap<TeacherId, Availability>,
     /// Capacity of each room.
     pub room_capacity: HashMap<RoomId, u32>,
+    /// Teachers' time off (any overlap conflicts).
+    pub time_off: HashMap<TeacherId, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    /// Teachers' booked 1-on-1 lessons (they are not sessions).
+    pub lessons: HashMap<TeacherId, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    /// The free time a teacher's booking policy keeps around each lesson
+    /// (before, after). Two lessons of the teacher need the larger of the
+    /// two between them: a buffer may not overlap another lesson, but two
+    /// buffers may overlap each other (as slot search reads them).
+    pub buffers: HashMap<TeacherId, (Duration, Duration)>,
+    /// Teachers who lack the teaching role the offering requires.
+    pub unqualified: HashSet<TeacherId>,
+}
+
+impl ConflictContext {
+    /// The gap a teacher needs between two lessons.
+    fn gap(&self, teacher: TeacherId) -> Duration {
+        self.buffers
+            .get(&teacher)
+            .map_or(Duration::zero(), |(before, after)| (*before).max(*after))
+    }
 }
 
 /// Finds the conflicts of `planned` sessions against each other and against
@@ -157,11 +202,63 @@ pub fn detect(planned: &[Slot], existing: &[Slot], ctx: &ConflictContext) -> Vec
                 ),
             });
         }
+        let Some(teacher) = slot.teacher else {
+            continue;
+        };
+        if ctx.unqualified.contains(&teacher) {
+            found[i].push(Conflict {
+                kind: ConflictKind::TeacherNotQualified,
+                session: slot.id,
+                other: None,
+                resource: Resource::Teacher(teacher),
+                message: "the teacher does not hold the teaching role this offering requires; grant the role or pick a qualified teacher (eligibleStaff lists them)".into(),
+            });
+        }
+        for &(from, to) in ctx.time_off.get(&teacher).into_iter().flatten() {
+            if from < slot.ends_at && slot.starts_at < to {
+                found[i].push(Conflict {
+                    kind: ConflictKind::TeacherOnTimeOff,
+                    session: slot.id,
+                    other: None,
+                    resource: Resource::Teacher(teacher),
+                    message: format!(
+                        "the teacher is on time off from {} to {} ({}); change the time or the teacher",
+                        slot.zone.local(from).format("%Y-%m-%d %H:%M"),
+                        slot.zone.local(to).format("%Y-%m-%d %H:%M"),
+                        slot.zone
+                    ),
+                });
+            }
+        }
+        let gap = ctx.gap(teacher);
+        for &(from, to) in ctx.lessons.get(&teacher).into_iter().flatten() {
+            if from < slot.ends_at + gap && slot.starts_at < to + gap {
+                found[i].push(Conflict {
+                    kind: ConflictKind::TeacherHasLesson,
+                    session: slot.id,
+                    other: None,
+                    resource: Resource::Teacher(teacher),
+                    message: format!(
+                        "the teacher has a booked 1-on-1 lesson from {} to {} ({}){}; change the time or move the lesson",
+                        slot.zone.local(from).format("%Y-%m-%d %H:%M"),
+                        slot.zone.local(to).format("%H:%M"),
+                        slot.zone,
+                        if gap > Duration::zero() {
+                            format!(" and keeps {} minutes free around lessons", gap.num_minutes())
+                        } else {
+                            String::new()
+                        }
+                    ),
+                });
+            }
+        }
     }
 
     // Bucket every (resource, slot) pair, then sweep each bucket in start order.
-    // `Side::Planned(i)` indexes `planned`; existing slots need no index.
-    let mut buckets: HashMap<Resource, Vec<(Side, &Slot)>> = HashMap::new();
+    // `Side::Planned(i)` indexes `planned`; existing slots need no index. A
+    // teacher's slots count as ending their buffer gap later, so lessons
+    // closer than the gap overlap.
+    let mut buckets: HashMap<Resource, Vec<(Side, &Slot, DateTime<Utc>)>> = HashMap::new();
     let sides = planned
         .iter()
         .enumerate()
@@ -169,28 +266,32 @@ pub fn detect(planned: &[Slot], existing: &[Slot], ctx: &ConflictContext) -> Vec
         .chain(existing.iter().map(|s| (Side::Existing, s)));
     for (side, slot) in sides {
         for resource in slot.resources() {
-            buckets.entry(resource).or_default().push((side, slot));
+            let end = match resource {
+                Resource::Teacher(t) => slot.ends_at + ctx.gap(t),
+                _ => slot.ends_at,
+            };
+            buckets.entry(resource).or_default().push((side, slot, end));
         }
     }
     for (resource, mut entries) in buckets {
-        entries.sort_by_key(|(_, s)| (s.starts_at, s.ends_at));
+        entries.sort_by_key(|(_, s, end)| (s.starts_at, *end));
         // Slots still running at the sweep position. Kept small: a slot
-        // leaves as soon as a later start passes its end.
-        let mut active: Vec<(Side, &Slot)> = Vec::new();
-        for (side, slot) in entries {
-            active.retain(|(_, a)| a.ends_at > slot.starts_at);
-            for &(other_side, other) in &active {
+        // leaves as soon as a later start passes its (buffered) end.
+        let mut active: Vec<(Side, &Slot, DateTime<Utc>)> = Vec::new();
+        for (side, slot, end) in entries {
+            active.retain(|(_, _, e)| *e > slot.starts_at);
+            for &(other_side, other, _) in &active {
                 if other.id == slot.id {
                     continue;
                 }
                 if let Side::Planned(i) = side {
-                    found[i].push(double_booking(resource, slot, other));
+                    found[i].push(double_booking(resource, slot, other, ctx));
                 }
                 if let Side::Planned(i) = other_side {
-                    found[i].push(double_booking(resource, other, slot));
+                    found[i].push(double_booking(resource, other, slot, ctx));
                 }
             }
-            active.push((side, slot));
+            active.push((side, slot, end));
         }
     }
     for conflicts in &mut found {
@@ -208,11 +309,20 @@ enum Side {
 
 impl Slot {
     fn resources(&self) -> impl Iterator<Item = Resource> + '_ {
-        self.teacher
-            .map(Resource::Teacher)
+        let mut teachers: Vec<TeacherId> = self.teacher.into_iter().collect();
+        for t in &self.staff {
+            if !teachers.contains(t) {
+                teachers.push(*t);
+            }
+        }
+        let mut students = self.students.clone();
+        students.sort();
+        students.dedup();
+        teachers
             .into_iter()
+            .map(Resource::Teacher)
             .chain(self.room.map(Resource::Room))
-            .chain(self.students.iter().copied().map(Resource::Student))
+            .chain(students.into_iter().map(Resource::Student))
     }
 
     fn local_start(&self) -> chrono::NaiveDateTime {
@@ -224,25 +334,53 @@ impl Slot {
     }
 }
 
-fn double_booking(resource: Resource, slot: &Slot, other: &Slot) -> Conflict {
+fn double_booking(
+    resource: Resource,
+    slot: &Slot,
+    other: &Slot,
+    ctx: &ConflictContext,
+) -> Conflict {
+    let overlaps = slot.starts_at < other.ends_at && other.starts_at < slot.ends_at;
     let (kind, who) = match resource {
-        Resource::Teacher(_) => (ConflictKind::TeacherDoubleBooked, "the teacher"),
+        // Only a buffer between them: not a double booking, too close.
+        Resource::Teacher(_) if !overlaps => (ConflictKind::TeacherBuffer, "the teacher"),
+        Resource::Teacher(t) if slot.teacher == Some(t) && other.teacher == Some(t) => {
+            (ConflictKind::TeacherDoubleBooked, "the teacher")
+        }
+        Resource::Teacher(_) => (
+            ConflictKind::StaffDoubleBooked,
+            "an instructor or assistant of this session",
+        ),
         Resource::Room(_) => (ConflictKind::RoomDoubleBooked, "the room"),
         Resource::Student(_) => (ConflictKind::StudentDoubleBooked, "the student"),
     };
-    Conflict {
-        kind,
-        session: slot.id,
-        other: Some(other.id),
-        resource,
-        message: format!(
-            "{who} is already in session {} from {} to {} ({}) on {}",
+    let mut message = format!(
+        "{who} is already in session {} from {} to {} ({}) on {}",
+        other.id,
+        other.zone.local(other.starts_at).format("%H:%M"),
+        other.zone.local(other.ends_at).format("%H:%M"),
+        other.zone,
+        other.zone.local(other.starts_at).format("%Y-%m-%d"),
+    );
+    if kind == ConflictKind::TeacherBuffer
+        && let Resource::Teacher(t) = resource
+    {
+        message = format!(
+            "the teacher keeps {} minutes free between lessons (booking policy), and session {} runs from {} to {} ({}) on {}",
+            ctx.gap(t).num_minutes(),
             other.id,
             other.zone.local(other.starts_at).format("%H:%M"),
             other.zone.local(other.ends_at).format("%H:%M"),
             other.zone,
             other.zone.local(other.starts_at).format("%Y-%m-%d"),
-        ),
+        );
+    }
+    Conflict {
+        kind,
+        session: slot.id,
+        other: Some(other.id),
+        resource,
+        message,
     }
 }
 
@@ -276,6 +414,7 @@ mod tests {
             room: None,
             students: vec![],
             capacity: 4,
+            staff: vec![],
         }
     }
 
@@ -306,6 +445,7 @@ mod tests {
                 }]),
             )]),
             room_capacity: HashMap::from([(id(200), 8)]),
+            ..Default::default()
         };
         let found = detect(&[planned], &[existing], &ctx);
         assert_eq!(
@@ -383,6 +523,72 @@ mod tests {
         );
     }
 
+    #[test]
+    fn staff_time_off_lessons_buffers_and_roles_are_conflicts_too() {
+        // Bob (101) assists the planned 17:00 session and teaches another
+        // at 17:30; the teacher (100) is off from 16:00, has a 1-on-1 at
+        // 18:10 and keeps 15 minutes between lessons, and lacks the role.
+        let planned = Slot {
+            staff: vec![id(101)],
+            ..slot(2, (17, 0), (18, 0))
+        };
+        let bobs = Slot {
+            teacher: Some(id(101)),
+            ..slot(1, (17, 30), (18, 30))
+        };
+        let earlier = slot(3, (15, 0), (16, 50));
+        let ctx = ConflictContext {
+            time_off: HashMap::from([(id(100), vec![(at(16, 0), at(17, 15))])]),
+            lessons: HashMap::from([(id(100), vec![(at(18, 10), at(18, 40))])]),
+            buffers: HashMap::from([(id(100), (Duration::minutes(15), Duration::minutes(5)))]),
+            unqualified: HashSet::from([id(100)]),
+            ..Default::default()
+        };
+        let found = detect(&[planned], &[bobs, earlier], &ctx);
+        assert_eq!(
+            kinds(&found[0]),
+            vec![
+                ("STAFF_DOUBLE_BOOKED", Some(id(1))),
+                ("TEACHER_ON_TIME_OFF", None),
+                ("TEACHER_HAS_LESSON", None),
+                ("TEACHER_BUFFER", Some(id(3))),
+                ("TEACHER_NOT_QUALIFIED", None),
+            ]
+        );
+        let buffer = found[0]
+            .iter()
+            .find(|c| c.kind == ConflictKind::TeacherBuffer)
+            .unwrap();
+        assert!(buffer.message.contains("15 minutes"), "{}", buffer.message);
+        // With no buffer, 10 minutes apart is fine.
+        let ctx = ConflictContext::default();
+        let found = detect(
+            &[slot(2, (17, 0), (18, 0))],
+            &[slot(3, (15, 0), (16, 50))],
+            &ctx,
+        );
+        assert!(found[0].is_empty());
+    }
+
+    #[test]
+    fn a_student_booked_elsewhere_conflicts_once_per_clash() {
+        let planned = Slot {
+            teacher: None,
+            students: vec![id(300), id(300), id(301)],
+            ..slot(2, (17, 0), (18, 0))
+        };
+        let existing = Slot {
+            teacher: Some(id(101)),
+            students: vec![id(300)],
+            ..slot(1, (17, 30), (18, 30))
+        };
+        let found = detect(&[planned], &[existing], &ConflictContext::default());
+        assert_eq!(
+            kinds(&found[0]),
+            vec![("STUDENT_DOUBLE_BOOKED", Some(id(1)))]
+        );
+    }
+
     proptest! {
         /// The sweep finds exactly the pairs a brute-force comparison finds.
         #[test]
@@ -400,6 +606,7 @@ mod tests {
                     room: None,
                     students: vec![],
                     capacity: 1,
+                    staff: vec![],
                 }, *planned)
             }).collect();
             let planned: Vec<Slot> = slots.iter().filter(|(_, p)| *p).map(|(s, _)| s.clone()).collect();

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Days, Utc};
 use kernel::{ClassSeriesId, RoomId, SchoolId, SessionId, StudentId, TeacherId};
-use scheduling::conflict::{self, Conflict, ConflictContext, Slot};
+use scheduling::conflict::{self, Conflict, Slot};
 use scheduling::edit::{self, EditError, Hold, KeptReason, ScheduleChanges, Scope, Standing};
 use scheduling::{Meeting, Schedule, SeriesStatus, SessionStatus};
 use sea_orm::ActiveValue::Unchanged;
@@ -23,14 +23,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{
-    encode_dates, hybrid_of, lock_series, overlapping_sessions, policy_of, schedule_of,
-    session_row, slot_of, status_of,
-};
-use crate::entity::{
-    booking, class_series, enrolment, room, session, staff_assignment, waitlist_entry,
-};
-use crate::repo::{self, people};
+use super::{encode_dates, hybrid_of, lock_series, policy_of, schedule_of, session_row, status_of};
+use crate::entity::{booking, class_series, enrolment, session, staff_assignment, waitlist_entry};
+use crate::repo;
 use crate::{Result, new_id};
 
 /// A requested series edit; ids were checked to belong to the school.
@@ -241,6 +236,16 @@ async fn plan_locked(
             .into_iter()
             .collect(),
         capacity: target.capacity.max(0) as u32,
+        staff: Vec::new(),
+    };
+    let mut students: Vec<Uuid> = target.student_id.into_iter().collect();
+    students.extend(super::context::enrolled(conn, school, series.id).await?);
+    let who = super::Involved {
+        teacher: target.teacher_id,
+        staff: super::context::series_staff(conn, school, series.id).await?,
+        room: target.room_id,
+        students,
+        offering: Some(target.offering_id),
     };
     let planned: Vec<Slot> = regen
         .moved
@@ -253,6 +258,10 @@ async fn plan_locked(
                 .zip(&created_ids)
                 .map(|(o, id)| slot(*id, o)),
         )
+        .map(|mut slot| {
+            who.fill(&mut slot);
+            slot
+        })
         .collect();
     let conflicts = if planned.is_empty() {
         Vec::new()
@@ -271,23 +280,8 @@ async fn plan_locked(
             .map(|m| m.id.uuid())
             .chain(regen.cancelled.iter().map(|id| id.uuid()))
             .collect();
-        let existing: Vec<Slot> = overlapping_sessions(conn, school, &target, window)
-            .await?
-            .iter()
-            .filter(|s| !changing.contains(&s.id))
-            .map(slot_of)
-            .collect::<Result<_>>()?;
-        let context = ConflictContext {
-            availability: people::availabilities(conn, school, target.teacher_id).await?,
-            room_capacity: match target.room_id {
-                Some(room_id) => repo::by_ids::<room::Entity>(conn, school, [room_id])
-                    .await?
-                    .into_values()
-                    .map(|r| (RoomId::from_uuid(r.id), r.capacity.max(0) as u32))
-                    .collect(),
-                None => HashMap::new(),
-            },
-        };
+        let (existing, context) =
+            super::context::load(conn, school, &who, window, &changing).await?;
         conflict::detect(&planned, &existing, &context)
     };
     let mut conflicts = conflicts.into_iter();

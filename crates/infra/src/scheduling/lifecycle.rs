@@ -16,7 +16,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 
-use super::{conflicts_of_slot, encode_conflicts};
+use super::{Involved, conflicts_of_slot, encode_conflicts};
 use crate::booking::rows;
 use crate::entity::{booking, session, session_cancellation, waitlist_entry};
 use crate::{Result, new_id};
@@ -209,8 +209,35 @@ pub async fn update_session(
         room: changes.room.or(s.room_id.map(RoomId::from_uuid)),
         students: s.student_id.map(StudentId::from_uuid).into_iter().collect(),
         capacity,
+        staff: Vec::new(),
     };
-    let conflicts = conflicts_of_slot(tx, school, &slot).await?;
+    // Who the session involves: its staff and the students holding places.
+    let mut students: Vec<uuid::Uuid> = s.student_id.into_iter().collect();
+    students.extend(
+        booking::Entity::find()
+            .filter(booking::Column::SchoolId.eq(school.uuid()))
+            .filter(booking::Column::SessionId.eq(s.id))
+            .filter(booking::Column::Status.is_in(rows::active()))
+            .all(tx)
+            .await?
+            .into_iter()
+            .map(|b| b.student_id),
+    );
+    let who = Involved {
+        teacher: slot.teacher.map(TeacherId::uuid),
+        staff: crate::entity::staff_assignment::Entity::find()
+            .filter(crate::entity::staff_assignment::Column::SchoolId.eq(school.uuid()))
+            .filter(crate::entity::staff_assignment::Column::SessionId.eq(s.id))
+            .all(tx)
+            .await?
+            .into_iter()
+            .map(|a| a.teacher_id)
+            .collect(),
+        room: slot.room.map(RoomId::uuid),
+        students,
+        offering: rows::offering_of(tx, school, &s).await?.map(|o| o.id),
+    };
+    let conflicts = conflicts_of_slot(tx, school, &slot, &who).await?;
     if !conflicts.is_empty() && !changes.allow_conflicts {
         return Ok(Some(Err(SessionError::Conflicts(conflicts))));
     }
@@ -320,8 +347,15 @@ pub async fn create_session(
         room: new.room,
         students: Vec::new(),
         capacity: new.capacity,
+        staff: Vec::new(),
     };
-    let conflicts = conflicts_of_slot(tx, school, &slot).await?;
+    let who = Involved {
+        teacher: new.teacher.map(TeacherId::uuid),
+        room: new.room.map(RoomId::uuid),
+        offering: Some(new.offering.uuid()),
+        ..Involved::default()
+    };
+    let conflicts = conflicts_of_slot(tx, school, &slot, &who).await?;
     if !conflicts.is_empty() && !new.allow_conflicts {
         return Ok(Err(SessionError::Conflicts(conflicts)));
     }

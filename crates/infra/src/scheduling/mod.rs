@@ -11,14 +11,14 @@
 //! cannot both insert the same occurrence; the unique key on
 //! (series, occurrence date) is the last line of defence.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{
     ClassSeriesId, LocationId, OfferingId, RoomId, SchoolId, SessionId, StudentId, TeacherId,
     TimeZone,
 };
-use scheduling::conflict::{self, Conflict, ConflictContext, ConflictKind, Resource, Slot};
+use scheduling::conflict::{self, Conflict, ConflictKind, Resource, Slot};
 use scheduling::generation::{self, GenerationError};
 use scheduling::{
     ConflictPolicy, GenerationMode, Meeting, Occurrence, Schedule, ScheduleInput, SeriesStatus,
@@ -31,11 +31,12 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::entity::{class_series, room, session};
+use crate::entity::{class_series, session};
 
+mod context;
+pub(crate) use context::Involved;
 pub mod edit;
 pub mod lifecycle;
-use crate::repo::{self, people};
 use crate::{InfraError, Result, new_id};
 
 /// A validated new series; ids were checked to belong to the school.
@@ -573,18 +574,16 @@ async fn plan_with_conflicts(
             .max()
             .unwrap_or(last.ends_at),
     );
-    let busy = overlapping_sessions(conn, school, series, window).await?;
-    let context = ConflictContext {
-        availability: people::availabilities(conn, school, series.teacher_id).await?,
-        room_capacity: match series.room_id {
-            Some(room_id) => repo::by_ids::<room::Entity>(conn, school, [room_id])
-                .await?
-                .into_values()
-                .map(|r| (RoomId::from_uuid(r.id), r.capacity.max(0) as u32))
-                .collect(),
-            None => HashMap::new(),
-        },
+    let mut students: Vec<Uuid> = series.student_id.into_iter().collect();
+    students.extend(context::enrolled(conn, school, series.id).await?);
+    let who = context::Involved {
+        teacher: series.teacher_id,
+        staff: context::series_staff(conn, school, series.id).await?,
+        room: series.room_id,
+        students,
+        offering: Some(series.offering_id),
     };
+    let (existing, context) = context::load(conn, school, &who, window, &HashSet::new()).await?;
     let zone = schedule.zone();
     let planned: Vec<(SessionId, Occurrence)> =
         occurrences.into_iter().map(|o| (new_id(), o)).collect();
@@ -603,93 +602,32 @@ async fn plan_with_conflicts(
                 .into_iter()
                 .collect(),
             capacity: series.capacity.max(0) as u32,
+            staff: Vec::new(),
+        })
+        .map(|mut slot| {
+            who.fill(&mut slot);
+            slot
         })
         .collect();
-    let existing: Vec<Slot> = busy.iter().map(slot_of).collect::<Result<_>>()?;
     let conflicts = conflict::detect(&slots, &existing, &context);
     Ok(Ok((planned, conflicts)))
 }
 
-/// Sessions that occupy the series' teacher, room or student within the window.
-pub(crate) async fn overlapping_sessions(
-    conn: &impl ConnectionTrait,
-    school: SchoolId,
-    series: &class_series::Model,
-    window: (DateTime<Utc>, DateTime<Utc>),
-) -> Result<Vec<session::Model>> {
-    overlapping(
-        conn,
-        school,
-        (series.teacher_id, series.room_id, series.student_id),
-        window,
-    )
-    .await
-}
-
-/// Live sessions that occupy this teacher, room or (1-on-1) student within
-/// the window: one statement.
-pub(crate) async fn overlapping(
-    conn: &impl ConnectionTrait,
-    school: SchoolId,
-    (teacher, room, student): (Option<Uuid>, Option<Uuid>, Option<Uuid>),
-    (from, to): (DateTime<Utc>, DateTime<Utc>),
-) -> Result<Vec<session::Model>> {
-    let mut shares = sea_orm::Condition::any();
-    if let Some(teacher) = teacher {
-        shares = shares.add(session::Column::TeacherId.eq(teacher));
-    }
-    if let Some(room) = room {
-        shares = shares.add(session::Column::RoomId.eq(room));
-    }
-    if let Some(student) = student {
-        shares = shares.add(session::Column::StudentId.eq(student));
-    }
-    if shares.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(session::Entity::find()
-        .filter(session::Column::SchoolId.eq(school.uuid()))
-        .filter(session::Column::StartsAt.lt(to))
-        .filter(session::Column::EndsAt.gt(from))
-        .filter(session::Column::Status.is_not_in(SessionStatus::cancelled_names()))
-        .filter(shares)
-        .all(conn)
-        .await?)
-}
-
-/// The conflicts of one session-to-be against everything stored (but the
-/// session itself): teacher, room and student double bookings, the
-/// teacher's availability, the room's size. Four statements.
+/// The conflicts of one session-to-be (involving `who`) against
+/// everything stored but itself: the same checks as generation.
 pub(crate) async fn conflicts_of_slot(
     conn: &impl ConnectionTrait,
     school: SchoolId,
     slot: &Slot,
+    who: &context::Involved,
 ) -> Result<Vec<Conflict>> {
-    let who = (
-        slot.teacher.map(TeacherId::uuid),
-        slot.room.map(RoomId::uuid),
-        slot.students.first().map(|s| s.uuid()),
-    );
-    let existing: Vec<Slot> = overlapping(conn, school, who, (slot.starts_at, slot.ends_at))
-        .await?
-        .iter()
-        .filter(|s| s.id != slot.id.uuid())
-        .map(slot_of)
-        .collect::<Result<_>>()?;
-    let context = ConflictContext {
-        availability: people::availabilities(conn, school, slot.teacher.map(TeacherId::uuid))
-            .await?,
-        room_capacity: match slot.room {
-            Some(room_id) => repo::by_ids::<room::Entity>(conn, school, [room_id.uuid()])
-                .await?
-                .into_values()
-                .map(|r| (RoomId::from_uuid(r.id), r.capacity.max(0) as u32))
-                .collect(),
-            None => HashMap::new(),
-        },
-    };
+    let mut slot = slot.clone();
+    who.fill(&mut slot);
+    let itself = HashSet::from([slot.id.uuid()]);
+    let (existing, context) =
+        context::load(conn, school, who, (slot.starts_at, slot.ends_at), &itself).await?;
     Ok(
-        conflict::detect(std::slice::from_ref(slot), &existing, &context)
+        conflict::detect(std::slice::from_ref(&slot), &existing, &context)
             .pop()
             .unwrap_or_default(),
     )
@@ -707,6 +645,7 @@ pub(crate) fn slot_of(s: &session::Model) -> Result<Slot> {
         room: s.room_id.map(RoomId::from_uuid),
         students: s.student_id.map(StudentId::from_uuid).into_iter().collect(),
         capacity: s.capacity.max(0) as u32,
+        staff: Vec::new(),
     })
 }
 

@@ -68,7 +68,8 @@ same_enum!(SessionStatus <=> scheduling::SessionStatus {
     Scheduled, Confirmed, Conflicted, InProgress, Completed, Cancelled, CancelledByTeacher
 });
 same_enum!(ConflictKind <=> scheduling::ConflictKind {
-    TeacherDoubleBooked, RoomDoubleBooked, StudentDoubleBooked, TeacherUnavailable, RoomTooSmall
+    TeacherDoubleBooked, RoomDoubleBooked, StudentDoubleBooked, TeacherUnavailable, RoomTooSmall,
+    StaffDoubleBooked, TeacherOnTimeOff, TeacherHasLesson, TeacherBuffer, TeacherNotQualified
 });
 
 /// A class series: the pattern sessions are generated from.
@@ -275,6 +276,17 @@ pub enum ConflictKind {
     TeacherUnavailable,
     /// The room holds fewer people than the session's capacity.
     RoomTooSmall,
+    /// An instructor or assistant is in another overlapping session.
+    StaffDoubleBooked,
+    /// The teacher is on time off then.
+    TeacherOnTimeOff,
+    /// The teacher has a booked 1-on-1 lesson then (`otherSessionId` is null).
+    TeacherHasLesson,
+    /// Too little time between the teacher's lessons for the buffers of
+    /// their booking policy.
+    TeacherBuffer,
+    /// The teacher lacks the teaching role the offering requires.
+    TeacherNotQualified,
 }
 
 /// A scheduling conflict: both sessions and the contested resource.
