@@ -67,6 +67,7 @@ fn main() {
             })
             .collect::<HashMap<_, _>>(),
         room_capacity: (0..ROOMS).map(|r| (id::<RoomId>(r), 8)).collect(),
+        ..Default::default()
     };
 
     let mut expand_times = Vec::new();

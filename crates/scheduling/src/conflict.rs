@@ -128,6 +128,9 @@ pub struct Conflict {
     pub message: String,
 }
 
+/// A time range `[start, end)` in UTC.
+pub type Span = (DateTime<Utc>, DateTime<Utc>);
+
 /// A weekly availability window of a teacher (the kernel's one type).
 pub use kernel::availability::Window as AvailabilityWindow;
 
@@ -140,9 +143,9 @@ pub struct ConflictContext {
     /// Capacity of each room.
     pub room_capacity: HashMap<RoomId, u32>,
     /// Teachers' time off (any overlap conflicts).
-    pub time_off: HashMap<TeacherId, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    pub time_off: HashMap<TeacherId, Vec<Span>>,
     /// Teachers' booked 1-on-1 lessons (they are not sessions).
-    pub lessons: HashMap<TeacherId, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    pub lessons: HashMap<TeacherId, Vec<Span>>,
     /// The free time a teacher's booking policy keeps around each lesson
     /// (before, after). Two lessons of the teacher need the larger of the
     /// two between them: a buffer may not overlap another lesson, but two
@@ -258,7 +261,8 @@ pub fn detect(planned: &[Slot], existing: &[Slot], ctx: &ConflictContext) -> Vec
     // `Side::Planned(i)` indexes `planned`; existing slots need no index. A
     // teacher's slots count as ending their buffer gap later, so lessons
     // closer than the gap overlap.
-    let mut buckets: HashMap<Resource, Vec<(Side, &Slot, DateTime<Utc>)>> = HashMap::new();
+    type Entry<'a> = (Side, &'a Slot, DateTime<Utc>);
+    let mut buckets: HashMap<Resource, Vec<Entry>> = HashMap::new();
     let sides = planned
         .iter()
         .enumerate()
@@ -277,7 +281,7 @@ pub fn detect(planned: &[Slot], existing: &[Slot], ctx: &ConflictContext) -> Vec
         entries.sort_by_key(|(_, s, end)| (s.starts_at, *end));
         // Slots still running at the sweep position. Kept small: a slot
         // leaves as soon as a later start passes its (buffered) end.
-        let mut active: Vec<(Side, &Slot, DateTime<Utc>)> = Vec::new();
+        let mut active: Vec<Entry> = Vec::new();
         for (side, slot, end) in entries {
             active.retain(|(_, _, e)| *e > slot.starts_at);
             for &(other_side, other, _) in &active {

@@ -211,6 +211,9 @@ pub enum EditError {
     Session(#[from] crate::session::SessionError),
 }
 
+/// A hand-edited session's new start and end; `None` where it keeps its own.
+pub type NewTimes = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// The new start and end of one session edited by hand (scope THIS), from
 /// schedule changes: a new local start time on the session's own local
 /// date keeps its length unless a length or end time is given too. `None`
@@ -220,7 +223,7 @@ pub fn one_session(
     zone: kernel::TimeZone,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
-) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), EditError> {
+) -> Result<NewTimes, EditError> {
     let pattern = changes.rrule.is_some()
         || changes.days_of_week.is_some()
         || changes.interval_weeks.is_some()

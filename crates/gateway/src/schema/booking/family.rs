@@ -13,7 +13,7 @@ use chrono::Duration;
 use infra::entity::{booking as booking_row, enrolment, waitlist_entry};
 use infra::scheduling::{BrowseFilter, CalendarFilter as Filter, LessonsOf};
 use kernel::policy::{Action, CalendarOf};
-use kernel::{LocationId, StudentId, TeacherId, UserId};
+use kernel::{LocationId, StudentId, TeacherId};
 
 use super::inputs::BookingPayload;
 use super::objects::{AttendanceStatus, Booking, BookingStatus, WaitlistEntry};
@@ -364,13 +364,11 @@ impl FamilyQuery {
                 ),
             ));
         }
-        let location = match &filter.location_id {
-            // An id of another type or school matches nothing.
-            Some(id) => Some(LocationId::from_uuid(
-                decode(Kind::Location, id).unwrap_or_default(),
-            )),
-            None => None,
-        };
+        // An id of another type or school matches nothing.
+        let location = filter
+            .location_id
+            .as_ref()
+            .map(|id| LocationId::from_uuid(decode(Kind::Location, id).unwrap_or_default()));
         let browse = BrowseFilter {
             kind: filter
                 .offering_kind
@@ -523,7 +521,7 @@ impl FamilyMutation {
                 viewer.school,
                 id,
                 input.from.0,
-                UserId::from(viewer.user),
+                viewer.user,
                 now,
             )
             .await
