@@ -405,3 +405,106 @@ async fn family_lists_cost_constant_statements() {
     let inbox = app.ok(office, INBOX, json!({})).await;
     assert_eq!(inbox["totalCount"], 7);
 }
+
+#[tokio::test]
+async fn the_office_pauses_resumes_and_drops_a_standing_place() {
+    let app = spawn_app().await;
+    let c = cast(&app, "pause.example").await;
+    let s = &c.school;
+    let office = &s.token;
+    let weekly = app
+        .create_series(
+            office,
+            json!({"offeringId": s.offering, "teacherId": s.bob, "locationId": s.location, "startDate": "2026-03-04",
+                   "startTime": "18:00", "daysOfWeek": [3], "capacity": 6}),
+        )
+        .await;
+    app.ok(
+        office,
+        GENERATE,
+        json!({"input": {"seriesId": weekly, "through": "2026-03-15"}}),
+    )
+    .await;
+    app.ok(
+        &c.parent,
+        "mutation($i: RegisterInput!) { register(input: $i) { registration { id } userErrors { code message } } }",
+        json!({"i": {"seriesId": weekly, "studentId": s.student, "type": "FULL_SCHEDULE"}}),
+    )
+    .await;
+    let enrolment = app
+        .ok(
+            office,
+            "query($s: ID!) { node(id: $s) { ... on Student { enrolments { id } } } }",
+            json!({"s": s.student}),
+        )
+        .await["enrolments"][0]["id"]
+        .clone();
+    const SET: &str = "mutation($i: SetEnrolmentStatusInput!) { setEnrolmentStatus(input: $i) { enrolment { status endsOn } cancelledBookings { id } userErrors { code message } } }";
+    let count_in = async |through: &str| -> usize {
+        let generated = app
+            .ok(
+                office,
+                GENERATE,
+                json!({"input": {"seriesId": weekly, "through": through}}),
+            )
+            .await;
+        let ids: Vec<Value> = generated["created"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].clone())
+            .collect();
+        let mut booked = 0;
+        for id in ids {
+            let roster = app
+                .ok(
+                    office,
+                    "query($id: ID!) { node(id: $id) { ... on Session { roster { student { firstName } } } } }",
+                    json!({"id": id}),
+                )
+                .await;
+            booked += roster["roster"].as_array().unwrap().len();
+        }
+        booked
+    };
+    // Paused: the next sessions leave Lily out.
+    let paused = app
+        .ok(
+            office,
+            SET,
+            json!({"i": {"enrolmentId": enrolment, "status": "PAUSED"}}),
+        )
+        .await;
+    assert_eq!(paused["enrolment"]["status"], "PAUSED");
+    assert_eq!(count_in("2026-03-22").await, 0);
+    // Resumed: they include her again.
+    app.ok(
+        office,
+        SET,
+        json!({"i": {"enrolmentId": enrolment, "status": "ACTIVE"}}),
+    )
+    .await;
+    assert_eq!(count_in("2026-03-29").await, 1);
+    // Dropped from 20 March: her bookings from then on are cancelled.
+    let dropped = app
+        .ok(
+            office,
+            SET,
+            json!({"i": {"enrolmentId": enrolment, "status": "DROPPED", "from": "2026-03-20"}}),
+        )
+        .await;
+    assert_eq!(dropped["enrolment"]["status"], "DROPPED");
+    assert_eq!(dropped["enrolment"]["endsOn"], "2026-03-20");
+    assert_eq!(dropped["cancelledBookings"].as_array().unwrap().len(), 1);
+    let again = app
+        .gql(
+            Some(office),
+            SET,
+            json!({"i": {"enrolmentId": enrolment, "status": "ACTIVE"}}),
+        )
+        .await;
+    assert_eq!(
+        again["data"]["setEnrolmentStatus"]["userErrors"][0]["code"],
+        "INVALID_STATE"
+    );
+}

@@ -344,6 +344,8 @@ async fn no_id_of_school_a_works_for_school_b() {
               json!({"l": s.location})),
             m("leaveWaitlist", "mutation($i: LeaveWaitlistInput!) { leaveWaitlist(input: $i) { entry { id } userErrors { code } } }",
               json!({"i": {"entryId": a.sam_entry}})),
+            m("setEnrolmentStatus", "mutation($i: SetEnrolmentStatusInput!) { setEnrolmentStatus(input: $i) { enrolment { id } userErrors { code } } }",
+              json!({"i": {"enrolmentId": a_enrolment, "status": "DROPPED"}})),
             m("unenrol", "mutation($i: UnenrolInput!) { unenrol(input: $i) { enrolment { id } userErrors { code } } }",
               json!({"i": {"enrolmentId": a_enrolment, "from": "2026-03-01"}})),
             m("recordLessonAttendance", "mutation($i: RecordLessonAttendanceInput!) { recordLessonAttendance(input: $i) { booking { id } userErrors { code } } }",

@@ -682,6 +682,12 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             &[Admin, Staff],
         ),
         (
+            "setEnrolmentStatus(Lily's)*",
+            "mutation($i: SetEnrolmentStatusInput!) { setEnrolmentStatus(input: $i) { enrolment { id } userErrors { code } } }",
+            json!({"i": {"enrolmentId": lily_enrolment, "status": "PAUSED"}}),
+            &[Admin, Staff],
+        ),
+        (
             "unenrol(Lily's)*",
             "mutation($i: UnenrolInput!) { unenrol(input: $i) { enrolment { id } userErrors { code } } }",
             json!({"i": {"enrolmentId": lily_enrolment, "from": "2026-03-01"}}),

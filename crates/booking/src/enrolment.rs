@@ -63,6 +63,38 @@ pub fn unenrol(status: EnrolmentStatus) -> Result<EnrolmentStatus, BookingError>
     }
 }
 
+/// What an enrolment status change does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub struct Change {
+    /// The new status.
+    pub status: EnrolmentStatus,
+    /// The place ends: the student's bookings from the chosen date on are
+    /// cancelled.
+    pub ends_place: bool,
+}
+
+/// The office pausing, resuming or dropping a place (and a family leaving
+/// it): ACTIVE ⇄ PAUSED; ACTIVE or PAUSED → UNENROLLED or DROPPED, which end
+/// it. COMPLETED comes with the series, never by hand.
+pub fn change(from: EnrolmentStatus, to: EnrolmentStatus) -> Result<Change, BookingError> {
+    use EnrolmentStatus::*;
+    match (from, to) {
+        (Active, Paused) | (Paused, Active) => Ok(Change {
+            status: to,
+            ends_place: false,
+        }),
+        (Active | Paused, Unenrolled | Dropped) => Ok(Change {
+            status: to,
+            ends_place: true,
+        }),
+        _ => Err(BookingError::EnrolmentStep {
+            from: from.as_str(),
+            to: to.as_str(),
+        }),
+    }
+}
+
 /// Whether an enrolment places its student in a session on `date`: active,
 /// and not ended before it.
 pub fn includes(status: EnrolmentStatus, ends_on: Option<NaiveDate>, date: NaiveDate) -> bool {
@@ -86,6 +118,22 @@ mod tests {
             assert_eq!(unenrol(from), left, "{from:?}");
             assert_eq!(from.places_in_new_sessions(), places, "{from:?}");
             assert_eq!(EnrolmentStatus::parse(from.as_str()), Some(from));
+        }
+        for (from, to, expect) in [
+            (Active, Paused, Ok(false)),
+            (Paused, Active, Ok(false)),
+            (Active, Dropped, Ok(true)),
+            (Paused, Unenrolled, Ok(true)),
+            (Dropped, Active, Err(())),
+            (Completed, Paused, Err(())),
+            (Active, Completed, Err(())),
+            (Active, Active, Err(())),
+        ] {
+            assert_eq!(
+                change(from, to).map(|c| c.ends_place).map_err(|_| ()),
+                expect,
+                "{from:?} -> {to:?}"
+            );
         }
         let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert!(includes(Active, None, d("2026-04-01")));

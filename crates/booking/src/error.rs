@@ -155,6 +155,16 @@ pub enum BookingError {
     /// The waitlist offer is gone.
     #[error("this waitlist offer has expired or was already answered")]
     OfferClosed,
+    /// An enrolment status change the lifecycle refuses.
+    #[error(
+        "an enrolment cannot go from {from} to {to}; a place is paused or resumed while active, and ends as UNENROLLED or DROPPED"
+    )]
+    EnrolmentStep {
+        /// The current status.
+        from: &'static str,
+        /// The status asked for.
+        to: &'static str,
+    },
     /// The entry already left the line.
     #[error(
         "this waitlist entry is no longer in line: it was accepted, expired, withdrawn or its session was cancelled"

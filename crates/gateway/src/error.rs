@@ -415,6 +415,7 @@ impl From<BookingError> for UserError {
             E::Transition(_) => ("bookingId", Code::InvalidState),
             E::OfferClosed | E::NotInLine => ("entryId", Code::InvalidState),
             E::NotEnrolled => ("studentId", Code::InvalidState),
+            E::EnrolmentStep { .. } => ("status", Code::InvalidState),
             E::Registration(_) => ("sessionIds", Code::Invalid),
             E::Rule(r) => (
                 match r {

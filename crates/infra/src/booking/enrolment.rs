@@ -147,6 +147,30 @@ pub async fn unenrol(
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<Outcome<(enrolment::Model, Vec<booking_row::Model>)>> {
+    change(
+        tx,
+        school,
+        enrolment_id,
+        EnrolmentStatus::Unenrolled,
+        from,
+        by,
+        now,
+    )
+    .await
+}
+
+/// Changes a standing place's status (`booking::enrolment::change`): a
+/// pause or resume only changes which new sessions include the student; an
+/// end (UNENROLLED, DROPPED) also cancels their bookings from `from` on.
+pub async fn change(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    enrolment_id: Uuid,
+    to: EnrolmentStatus,
+    from: NaiveDate,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<Outcome<(enrolment::Model, Vec<booking_row::Model>)>> {
     let Some(e) = crate::repo::find::<enrolment::Entity>(tx, school, enrolment_id).await? else {
         return Ok(Err(booking::BookingError::NotFound(
             booking::Missing::Enrolment,
@@ -163,9 +187,28 @@ pub async fn unenrol(
         )));
     };
     let status = crate::stored("enrolments", &e.status, EnrolmentStatus::parse)?;
-    let left = match rules::unenrol(status) {
-        Ok(s) => s,
+    let decided = if to == EnrolmentStatus::Unenrolled {
+        rules::unenrol(status).map(|status| rules::Change {
+            status,
+            ends_place: true,
+        })
+    } else {
+        rules::change(status, to)
+    };
+    let decided = match decided {
+        Ok(d) => d,
         Err(err) => return Ok(Err(err)),
+    };
+    if !decided.ends_place {
+        let mut row: enrolment::ActiveModel = e.into();
+        row.status = Set(decided.status.as_str().to_owned());
+        return Ok(Ok((row.update(tx).await?, Vec::new())));
+    }
+    let left = decided.status;
+    let why = if left == EnrolmentStatus::Dropped {
+        "dropped from the series by the school"
+    } else {
+        "left the series (unenrolled)"
     };
     let sessions: Vec<session::Model> = session::Entity::find()
         .filter(session::Column::SchoolId.eq(school.uuid()))
@@ -189,10 +232,7 @@ pub async fn unenrol(
             .col_expr(booking_row::Column::Status, Expr::value("CANCELLED"))
             .col_expr(booking_row::Column::CancelledAt, Expr::value(now))
             .col_expr(booking_row::Column::CancelledBy, Expr::value(by.uuid()))
-            .col_expr(
-                booking_row::Column::CancelReason,
-                Expr::value("left the series (unenrolled)"),
-            )
+            .col_expr(booking_row::Column::CancelReason, Expr::value(why))
             .filter(booking_row::Column::Id.eq(b.id))
             .exec(tx)
             .await?;
@@ -202,7 +242,7 @@ pub async fn unenrol(
             status: "CANCELLED".into(),
             cancelled_at: Some(now),
             cancelled_by: Some(by.uuid()),
-            cancel_reason: Some("left the series (unenrolled)".into()),
+            cancel_reason: Some(why.into()),
             ..b
         });
     }

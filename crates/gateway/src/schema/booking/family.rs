@@ -457,6 +457,20 @@ pub struct UnenrolPayload {
     pub user_errors: Vec<UserError>,
 }
 
+/// Input of `setEnrolmentStatus`.
+#[derive(InputObject, Debug)]
+pub struct SetEnrolmentStatusInput {
+    /// The enrolment.
+    pub enrolment_id: ID,
+    /// PAUSED (new sessions leave the student out), ACTIVE (resume) or
+    /// DROPPED (the school ends the place; bookings from `from` are
+    /// cancelled).
+    pub status: EnrolmentStatus,
+    /// For DROPPED: the first local date the student no longer attends
+    /// (default: today in the school's zone).
+    pub from: Option<LocalDate>,
+}
+
 /// Input of `leaveWaitlist`.
 #[derive(InputObject, Debug)]
 pub struct LeaveWaitlistInput {
@@ -521,6 +535,62 @@ impl FamilyMutation {
                 viewer.school,
                 id,
                 input.from.0,
+                viewer.user,
+                now,
+            )
+            .await
+            .map_err(internal)?
+            {
+                Err(e) => Ok(Done::refuse(e)),
+                Ok((e, cancelled)) => {
+                    let mut targets = vec![(Kind::Enrolment, e.id)];
+                    targets.extend(cancelled.iter().map(|b| (Kind::Booking, b.id)));
+                    Ok(Done::Commit(
+                        UnenrolPayload {
+                            enrolment: Some(Enrolment(e)),
+                            cancelled_bookings: cancelled.into_iter().map(Booking).collect(),
+                            user_errors: vec![],
+                        },
+                        targets,
+                    ))
+                }
+            }
+        })
+        .await
+    }
+
+    /// The office pauses, resumes or drops a standing place.
+    async fn set_enrolment_status(
+        &self,
+        ctx: &Context<'_>,
+        input: SetEnrolmentStatusInput,
+    ) -> Result<UnenrolPayload> {
+        authorize(ctx, Action::ManageSchool)?;
+        let Some(id) = decode(Kind::Enrolment, &input.enrolment_id) else {
+            return refused(FieldError::not_found("enrolmentId", "enrolment"));
+        };
+        mutation(ctx, async |tx, viewer| {
+            let now = app(ctx).clock.now();
+            let from = match input.from {
+                Some(d) => d.0,
+                None => infra::booking::school_zone(tx, viewer.school)
+                    .await
+                    .map_err(internal)?
+                    .local_date(now),
+            };
+            let to = match input.status {
+                EnrolmentStatus::Active => booking::enrolment::EnrolmentStatus::Active,
+                EnrolmentStatus::Paused => booking::enrolment::EnrolmentStatus::Paused,
+                EnrolmentStatus::Dropped => booking::enrolment::EnrolmentStatus::Dropped,
+                EnrolmentStatus::Completed => booking::enrolment::EnrolmentStatus::Completed,
+                EnrolmentStatus::Unenrolled => booking::enrolment::EnrolmentStatus::Unenrolled,
+            };
+            match infra::booking::enrolment::change(
+                tx,
+                viewer.school,
+                id,
+                to,
+                from,
                 viewer.user,
                 now,
             )

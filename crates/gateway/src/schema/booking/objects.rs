@@ -337,6 +337,22 @@ impl WaitlistEntry {
     async fn offer_expires_at(&self) -> Option<DateTime> {
         self.0.offer_expires_at.map(DateTime)
     }
+    /// When the line reached this entry with an offer.
+    async fn offered_at(&self) -> Option<DateTime> {
+        self.0.offered_at.map(DateTime)
+    }
+    /// When the offer was accepted.
+    async fn accepted_at(&self) -> Option<DateTime> {
+        self.0.accepted_at.map(DateTime)
+    }
+    /// When the offer ran out.
+    async fn expired_at(&self) -> Option<DateTime> {
+        self.0.expired_at.map(DateTime)
+    }
+    /// When the student left the line.
+    async fn withdrawn_at(&self) -> Option<DateTime> {
+        self.0.withdrawn_at.map(DateTime)
+    }
     /// The student.
     async fn student(&self, ctx: &Context<'_>) -> Result<Option<Student>> {
         Ok(load(&loaders(ctx)?.students, self.0.student_id)
