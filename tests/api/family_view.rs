@@ -334,7 +334,23 @@ async fn family_lists_cost_constant_statements() {
             .await,
             count(&c.parent, CAL, json!({"s": s.student})).await,
             count(office, INBOX, json!({})).await,
+            count(&c.teacher, INBOX, json!({})).await,
         )
+    };
+    // Ada approves 1-on-1 requests; Lily asks for lessons.
+    app.ok(
+        office,
+        "mutation($t: ID!) { setBookingPolicy(input: {teacherId: $t, requiresApprovalOneOnOne: true}) { userErrors { code } } }",
+        json!({"t": s.ada}),
+    )
+    .await;
+    let lesson = async |day: u32| {
+        app.ok(
+            &c.parent,
+            "mutation($i: BookOneOnOneInput!) { bookOneOnOne(input: $i) { booking { status } userErrors { code message } } }",
+            json!({"i": {"teacherId": s.ada, "studentId": s.student, "startsAt": format!("2026-04-{day:02}T16:00:00Z"), "durationMinutes": 30}}),
+        )
+        .await;
     };
     // One of each kind first: a session with a room for Lily, a pending
     // group request, so every related table is touched in both runs.
@@ -393,17 +409,26 @@ async fn family_lists_cost_constant_statements() {
     };
     add(9, json!([1]), Some(1)).await;
     requests("2026-03-10", 1).await;
+    lesson(1).await;
     let small = measure().await;
     // Many more sessions, enrolments and requests.
     for hour in [11, 13] {
         add(hour, json!([1, 2, 3, 4, 5]), None).await;
     }
     requests("2026-03-17", 6).await;
+    for day in [2, 3, 6, 7] {
+        lesson(day).await;
+    }
     let large = measure().await;
-    assert_eq!(small, large, "(browser, calendar, inbox) statements");
+    assert_eq!(
+        small, large,
+        "(browser, calendar, office inbox, teacher inbox) statements"
+    );
     // And the larger run really had more to show.
     let inbox = app.ok(office, INBOX, json!({})).await;
-    assert_eq!(inbox["totalCount"], 7);
+    assert_eq!(inbox["totalCount"], 12);
+    let ada = app.ok(&c.teacher, INBOX, json!({})).await;
+    assert_eq!(ada["totalCount"], 5);
 }
 
 #[tokio::test]
@@ -507,4 +532,66 @@ async fn the_office_pauses_resumes_and_drops_a_standing_place() {
         again["data"]["setEnrolmentStatus"]["userErrors"][0]["code"],
         "INVALID_STATE"
     );
+}
+
+#[tokio::test]
+async fn students_a_new_session_has_no_seat_for_are_reported_and_ending_completes_places() {
+    let app = spawn_app().await;
+    let c = cast(&app, "unplaced.example").await;
+    let s = &c.school;
+    let office = &s.token;
+    let weekly = app
+        .create_series(
+            office,
+            json!({"offeringId": s.offering, "teacherId": s.bob, "locationId": s.location, "startDate": "2026-03-04",
+                   "startTime": "18:00", "daysOfWeek": [3], "capacity": 2}),
+        )
+        .await;
+    app.ok(
+        office,
+        GENERATE,
+        json!({"input": {"seriesId": weekly, "through": "2026-03-08"}}),
+    )
+    .await;
+    for kid in [s.student.clone(), c.sam.clone()] {
+        app.ok(
+            office,
+            "mutation($i: RegisterInput!) { register(input: $i) { registration { id } userErrors { code message } } }",
+            json!({"i": {"seriesId": weekly, "studentId": kid, "type": "FULL_SCHEDULE"}}),
+        )
+        .await;
+    }
+    // After the first lesson, the class shrinks to one seat.
+    app.clock.advance(chrono::Duration::days(4));
+    app.ok(
+        office,
+        "mutation($i: UpdateClassSeriesInput!) { updateClassSeries(input: $i) { series { capacity } userErrors { code message } } }",
+        json!({"i": {"seriesId": weekly, "scope": "ALL", "changes": {"capacity": 1}}}),
+    )
+    .await;
+    let next = app
+        .ok(
+            office,
+            "mutation($input: GenerateSessionsInput!) { generateSessions(input: $input) { created { id seatsTaken } unplaced { sessionId studentId } userErrors { code } } }",
+            json!({"input": {"seriesId": weekly, "through": "2026-03-15"}}),
+        )
+        .await;
+    assert_eq!(next["created"][0]["seatsTaken"], 1);
+    assert_eq!(next["unplaced"].as_array().unwrap().len(), 1, "{next}");
+    assert_eq!(next["unplaced"][0]["sessionId"], next["created"][0]["id"]);
+    // Ending the series completes the standing places.
+    app.ok(
+        office,
+        "mutation($i: SetClassSeriesStatusInput!) { setClassSeriesStatus(input: $i) { series { status } userErrors { code } } }",
+        json!({"i": {"seriesId": weekly, "status": "ENDED"}}),
+    )
+    .await;
+    let places = app
+        .ok(
+            office,
+            "query($s: ID!) { node(id: $s) { ... on Student { enrolments { status } } } }",
+            json!({"s": s.student}),
+        )
+        .await;
+    assert_eq!(places["enrolments"], json!([{"status": "COMPLETED"}]));
 }

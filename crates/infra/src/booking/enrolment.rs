@@ -358,3 +358,21 @@ pub async fn carry_over(
     }
     Ok(())
 }
+
+/// Marks a series' ACTIVE and PAUSED places COMPLETED (the series ended).
+pub async fn complete_all(tx: &impl ConnectionTrait, school: SchoolId, series: Uuid) -> Result<()> {
+    enrolment::Entity::update_many()
+        .col_expr(
+            enrolment::Column::Status,
+            Expr::value(EnrolmentStatus::Completed.as_str()),
+        )
+        .filter(enrolment::Column::SchoolId.eq(school.uuid()))
+        .filter(enrolment::Column::SeriesId.eq(series))
+        .filter(enrolment::Column::Status.is_in([
+            EnrolmentStatus::Active.as_str(),
+            EnrolmentStatus::Paused.as_str(),
+        ]))
+        .exec(tx)
+        .await?;
+    Ok(())
+}

@@ -304,6 +304,16 @@ pub async fn generate(
     crate::staff::copy_series_staff(tx, school, series.id, &created).await?;
     let placement =
         crate::booking::enrolment::place_enrolled(tx, school, &series, &created, now).await?;
+    // The rows returned are what is stored: count the seats just given.
+    let mut created = created;
+    for s in &mut created {
+        s.seats_taken += placement
+            .booked
+            .iter()
+            .filter(|b| b.session_id == Some(s.id))
+            .map(|b| b.seats)
+            .sum::<i32>();
+    }
     let watermark = series
         .last_generated_through
         .map_or(through, |w| w.max(through));
@@ -436,6 +446,10 @@ pub async fn set_status(
             .exec(tx)
             .await?
             .rows_affected;
+    }
+    if change.cancel_future_sessions {
+        // The series is over: its standing places are complete.
+        crate::booking::enrolment::complete_all(tx, school, series.id).await?;
     }
     let mut active: class_series::ActiveModel = series.into();
     active.status = Set(change.status.as_str().to_owned());

@@ -123,8 +123,20 @@ pub struct GenerateSessionsPayload {
     pub conflicts: Vec<Conflict>,
     /// The series, with its new `lastGeneratedThrough`.
     pub series: Option<ClassSeries>,
+    /// Enrolled students the new sessions had no seat left for: the office
+    /// raises the capacity or settles it with the families.
+    pub unplaced: Vec<Unplaced>,
     /// What was wrong.
     pub user_errors: Vec<UserError>,
+}
+
+/// An enrolled student a new session had no seat for.
+#[derive(SimpleObject)]
+pub struct Unplaced {
+    /// The session.
+    pub session_id: ID,
+    /// The student.
+    pub student_id: ID,
 }
 
 /// Input of `setClassSeriesStatus`.
@@ -305,6 +317,15 @@ impl SeriesMutation {
                     conflicts: to_conflicts(&generated.conflicts, &ghosts, true),
                     created: generated.created.into_iter().map(Session).collect(),
                     skipped_dates: generated.skipped.into_iter().map(LocalDate).collect(),
+                    unplaced: generated
+                        .placement
+                        .unplaced
+                        .iter()
+                        .map(|(session, student)| Unplaced {
+                            session_id: crate::ids::encode(Kind::Session, *session),
+                            student_id: crate::ids::encode(Kind::Student, *student),
+                        })
+                        .collect(),
                     series: Some(ClassSeries(generated.series)),
                     user_errors: vec![],
                 },
