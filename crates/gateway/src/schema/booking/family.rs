@@ -500,6 +500,23 @@ pub struct RecordLessonAttendanceInput {
 
 payloads!(UnenrolPayload, LeaveWaitlistPayload);
 
+/// The answer to a changed standing place: the enrolment and the bookings
+/// it cancelled, all audited.
+fn place_changed(
+    (e, cancelled): (enrolment::Model, Vec<booking_row::Model>),
+) -> Done<UnenrolPayload> {
+    let mut targets = vec![(Kind::Enrolment, e.id)];
+    targets.extend(cancelled.iter().map(|b| (Kind::Booking, b.id)));
+    Done::Commit(
+        UnenrolPayload {
+            enrolment: Some(Enrolment(e)),
+            cancelled_bookings: cancelled.into_iter().map(Booking).collect(),
+            user_errors: vec![],
+        },
+        targets,
+    )
+}
+
 #[derive(Default)]
 pub struct FamilyMutation;
 
@@ -542,18 +559,7 @@ impl FamilyMutation {
             .map_err(internal)?
             {
                 Err(e) => Ok(Done::refuse(e)),
-                Ok((e, cancelled)) => {
-                    let mut targets = vec![(Kind::Enrolment, e.id)];
-                    targets.extend(cancelled.iter().map(|b| (Kind::Booking, b.id)));
-                    Ok(Done::Commit(
-                        UnenrolPayload {
-                            enrolment: Some(Enrolment(e)),
-                            cancelled_bookings: cancelled.into_iter().map(Booking).collect(),
-                            user_errors: vec![],
-                        },
-                        targets,
-                    ))
-                }
+                Ok(changed) => Ok(place_changed(changed)),
             }
         })
         .await
@@ -598,18 +604,7 @@ impl FamilyMutation {
             .map_err(internal)?
             {
                 Err(e) => Ok(Done::refuse(e)),
-                Ok((e, cancelled)) => {
-                    let mut targets = vec![(Kind::Enrolment, e.id)];
-                    targets.extend(cancelled.iter().map(|b| (Kind::Booking, b.id)));
-                    Ok(Done::Commit(
-                        UnenrolPayload {
-                            enrolment: Some(Enrolment(e)),
-                            cancelled_bookings: cancelled.into_iter().map(Booking).collect(),
-                            user_errors: vec![],
-                        },
-                        targets,
-                    ))
-                }
+                Ok(changed) => Ok(place_changed(changed)),
             }
         })
         .await

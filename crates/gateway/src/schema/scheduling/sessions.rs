@@ -263,18 +263,7 @@ impl SessionMutation {
                 .map_err(internal)?
             {
                 Err(e) => Ok(Done::Answer(refusal(e))),
-                Ok(s) => {
-                    let conflicts = stored_conflicts(&s)?;
-                    let id = s.id;
-                    Ok(Done::Commit(
-                        SessionPayload {
-                            session: Some(Session(s)),
-                            conflicts,
-                            user_errors: vec![],
-                        },
-                        vec![(Kind::Session, id)],
-                    ))
-                }
+                Ok(s) => saved(s),
             }
         })
         .await
@@ -335,18 +324,7 @@ impl SessionMutation {
             {
                 None => Ok(Done::Refuse(session_not_found())),
                 Some(Err(e)) => Ok(Done::Answer(refusal(e))),
-                Some(Ok(s)) => {
-                    let conflicts = stored_conflicts(&s)?;
-                    let id = s.id;
-                    Ok(Done::Commit(
-                        SessionPayload {
-                            session: Some(Session(s)),
-                            conflicts,
-                            user_errors: vec![],
-                        },
-                        vec![(Kind::Session, id)],
-                    ))
-                }
+                Some(Ok(s)) => saved(s),
             }
         })
         .await
@@ -454,6 +432,20 @@ impl SessionMutation {
         })
         .await
     }
+}
+
+/// The answer to a saved session: it, and the conflicts it was saved with.
+fn saved(s: session::Model) -> Result<Done<SessionPayload>> {
+    let conflicts = stored_conflicts(&s)?;
+    let id = s.id;
+    Ok(Done::Commit(
+        SessionPayload {
+            session: Some(Session(s)),
+            conflicts,
+            user_errors: vec![],
+        },
+        vec![(Kind::Session, id)],
+    ))
 }
 
 /// The conflicts stored on a session (those it was saved with as CONFLICTED).
