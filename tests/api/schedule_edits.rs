@@ -1043,3 +1043,105 @@ async fn generation_sees_time_off_lessons_buffers_staff_and_roles() {
         json!([{"kind": "TEACHER_NOT_QUALIFIED"}])
     );
 }
+
+/// Bookings racing series edits: every seat counted stays a booking, every
+/// booking keeps its seat and its session's time, whatever the
+/// interleaving (the edit locks the sessions it plans over; both databases).
+#[tokio::test]
+async fn bookings_racing_series_edits_lose_no_seat_and_leave_no_booking_at_a_stale_time() {
+    let app = spawn_app().await;
+    let s = school(&app, "race-edit@example.org").await;
+    let t = &s.token;
+    let series = app
+        .create_series(
+            t,
+            json!({"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
+                   "startDate": "2026-03-02", "count": 8, "startTime": "10:00",
+                   "durationMinutes": 60, "daysOfWeek": [1, 3], "capacity": 20}),
+        )
+        .await;
+    let generated = app
+        .ok(
+            t,
+            GENERATE,
+            json!({"input": {"seriesId": series, "through": "2026-04-30"}}),
+        )
+        .await;
+    let sessions: Vec<String> = generated["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    let mut kids = Vec::new();
+    for n in 0..16 {
+        kids.push(student(&app, t, &format!("Racer{n}")).await);
+    }
+    // 16 bookings and 6 edits (10:00 ⇄ 11:00), all at once.
+    let mut tasks = Vec::new();
+    for (n, kid) in kids.iter().enumerate() {
+        let vars = json!({"i": {"sessionId": sessions[n % sessions.len()], "studentId": kid}});
+        let (url, client, token) = (app.url.clone(), app.client.clone(), t.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(format!("{url}/graphql"))
+                .bearer_auth(token)
+                .json(&json!({"query": BOOK, "variables": vars}))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }));
+    }
+    for n in 0..6 {
+        let time = if n % 2 == 0 { "11:00" } else { "10:00" };
+        let vars =
+            json!({"i": {"seriesId": series, "scope": "ALL", "changes": {"startTime": time}}});
+        let (url, client, token) = (app.url.clone(), app.client.clone(), t.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(format!("{url}/graphql"))
+                .bearer_auth(token)
+                .json(&json!({"query": UPDATE, "variables": vars}))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }));
+    }
+    for task in tasks {
+        let body = task.await.unwrap();
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    // Every session's counter equals its bookings, and every booking
+    // carries its session's time.
+    let mut booked = 0;
+    for id in &sessions {
+        let body = app
+            .ok(
+                t,
+                "query($id: ID!) { node(id: $id) { ... on Session { startsAt seatsTaken roster { student { id } } } } }",
+                json!({"id": id}),
+            )
+            .await;
+        let roster = body["roster"].as_array().unwrap().len();
+        assert_eq!(body["seatsTaken"], roster, "{id}: {body}");
+        booked += roster;
+    }
+    assert_eq!(booked, 16);
+    for kid in &kids {
+        let body = app
+            .ok(
+                t,
+                "query($s: ID!) { node(id: $s) { ... on Student { bookings(first: 1) { edges { node { startsAt session { startsAt } } } } } } }",
+                json!({"s": kid}),
+            )
+            .await;
+        let node = &body["bookings"]["edges"][0]["node"];
+        assert_eq!(node["startsAt"], node["session"]["startsAt"], "{body}");
+    }
+}
