@@ -99,6 +99,7 @@ fn main() {
                     students: vec![id::<StudentId>(i)],
                     capacity: 6,
                     staff: Vec::new(),
+                    offering: None,
                 }
             })
             .collect();

@@ -16,7 +16,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
-use kernel::{Availability, Booker, RoomId, SessionId, StudentId, TeacherId, TimeZone};
+use kernel::{Availability, Booker, OfferingId, RoomId, SessionId, StudentId, TeacherId, TimeZone};
 
 /// A session as conflict detection sees it: time, place and people.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,8 @@ pub struct Slot {
     pub capacity: u32,
     /// Instructors and assistants beside the teacher.
     pub staff: Vec<TeacherId>,
+    /// What is taught (for the teaching role it requires).
+    pub offering: Option<OfferingId>,
 }
 
 /// A resource two sessions can compete for.
@@ -151,8 +153,8 @@ pub struct ConflictContext {
     /// two between them: a buffer may not overlap another lesson, but two
     /// buffers may overlap each other (as slot search reads them).
     pub buffers: HashMap<TeacherId, (Duration, Duration)>,
-    /// Teachers who lack the teaching role the offering requires.
-    pub unqualified: HashSet<TeacherId>,
+    /// Teachers who lack the teaching role an offering requires.
+    pub unqualified: HashSet<(TeacherId, OfferingId)>,
 }
 
 impl ConflictContext {
@@ -208,7 +210,10 @@ pub fn detect(planned: &[Slot], existing: &[Slot], ctx: &ConflictContext) -> Vec
         let Some(teacher) = slot.teacher else {
             continue;
         };
-        if ctx.unqualified.contains(&teacher) {
+        if slot
+            .offering
+            .is_some_and(|o| ctx.unqualified.contains(&(teacher, o)))
+        {
             found[i].push(Conflict {
                 kind: ConflictKind::TeacherNotQualified,
                 session: slot.id,
@@ -419,6 +424,7 @@ mod tests {
             students: vec![],
             capacity: 4,
             staff: vec![],
+            offering: None,
         }
     }
 
@@ -534,6 +540,7 @@ mod tests {
         // 18:10 and keeps 15 minutes between lessons, and lacks the role.
         let planned = Slot {
             staff: vec![id(101)],
+            offering: Some(id(500)),
             ..slot(2, (17, 0), (18, 0))
         };
         let bobs = Slot {
@@ -545,7 +552,7 @@ mod tests {
             time_off: HashMap::from([(id(100), vec![(at(16, 0), at(17, 15))])]),
             lessons: HashMap::from([(id(100), vec![(at(18, 10), at(18, 40))])]),
             buffers: HashMap::from([(id(100), (Duration::minutes(15), Duration::minutes(5)))]),
-            unqualified: HashSet::from([id(100)]),
+            unqualified: HashSet::from([(id(100), id(500))]),
             ..Default::default()
         };
         let found = detect(&[planned], &[bobs, earlier], &ctx);
@@ -611,6 +618,7 @@ mod tests {
                     students: vec![],
                     capacity: 1,
                     staff: vec![],
+                    offering: None,
                 }, *planned)
             }).collect();
             let planned: Vec<Slot> = slots.iter().filter(|(_, p)| *p).map(|(s, _)| s.clone()).collect();

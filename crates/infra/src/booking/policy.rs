@@ -40,6 +40,44 @@ async fn saved(
         .await?)
 }
 
+/// The buffers (before, after) that apply to each teacher of `pairs`
+/// (teacher, offering), from one statement; a teacher listed with several
+/// offerings keeps the largest of each. Teachers without buffers are left
+/// out.
+pub async fn buffers_of(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    pairs: &[(uuid::Uuid, Option<uuid::Uuid>)],
+) -> Result<std::collections::HashMap<uuid::Uuid, (Duration, Duration)>> {
+    let mut out: std::collections::HashMap<uuid::Uuid, (Duration, Duration)> =
+        std::collections::HashMap::new();
+    if pairs.is_empty() {
+        return Ok(out);
+    }
+    let rows = booking_policy::Entity::find()
+        .filter(booking_policy::Column::SchoolId.eq(school.uuid()))
+        .filter(booking_policy::Column::TeacherId.is_in(pairs.iter().map(|(t, _)| *t)))
+        .all(conn)
+        .await?;
+    for (teacher, offering) in pairs {
+        let mine: Vec<&booking_policy::Model> =
+            rows.iter().filter(|r| r.teacher_id == *teacher).collect();
+        let Some(row) = pick(&mine, *offering, |r| r.offering_id) else {
+            continue;
+        };
+        let p = policy_of(row);
+        if p.buffer_before.is_zero() && p.buffer_after.is_zero() {
+            continue;
+        }
+        let gap = out
+            .entry(*teacher)
+            .or_insert((Duration::zero(), Duration::zero()));
+        gap.0 = gap.0.max(p.buffer_before);
+        gap.1 = gap.1.max(p.buffer_after);
+    }
+    Ok(out)
+}
+
 /// The saved policy row that applies to a teacher (and offering), if any.
 pub async fn applicable_policy(
     conn: &impl ConnectionTrait,

@@ -48,6 +48,7 @@ impl Involved {
 
     /// The planned-slot fields these people fill.
     pub fn fill(&self, slot: &mut Slot) {
+        slot.offering = self.offering.map(OfferingId::from_uuid);
         slot.staff = self
             .staff
             .iter()
@@ -64,15 +65,25 @@ impl Involved {
 }
 
 /// The stored sessions (as slots, without `exclude`) and the context that
-/// planned sessions within `(from, to)` involving `who` are checked against.
+/// planned sessions within `(from, to)` involving any of `whos` are checked
+/// against: one set of statements however many series or sessions.
 pub(crate) async fn load(
     conn: &impl ConnectionTrait,
     school: SchoolId,
-    who: &Involved,
+    whos: &[Involved],
     (from, to): (DateTime<Utc>, DateTime<Utc>),
     exclude: &HashSet<Uuid>,
 ) -> Result<(Vec<Slot>, ConflictContext)> {
-    let teachers = who.teachers();
+    let union = |f: &dyn Fn(&Involved) -> Vec<Uuid>| -> Vec<Uuid> {
+        let mut all: Vec<Uuid> = whos.iter().flat_map(f).collect();
+        all.sort();
+        all.dedup();
+        all
+    };
+    let teachers = union(&|w| w.teachers());
+    let mains = union(&|w| w.teacher.into_iter().collect());
+    let rooms = union(&|w| w.room.into_iter().collect());
+    let students = union(&|w| w.students.clone());
     // 1. Overlapping live sessions that share a teacher (as teacher or
     //    staff), the room or a student (1-on-1 or booked).
     let mut shares = Condition::any();
@@ -91,19 +102,19 @@ pub(crate) async fn load(
                 ),
             );
     }
-    if let Some(room) = who.room {
-        shares = shares.add(session::Column::RoomId.eq(room));
+    if !rooms.is_empty() {
+        shares = shares.add(session::Column::RoomId.is_in(rooms.clone()));
     }
-    if !who.students.is_empty() {
+    if !students.is_empty() {
         shares = shares
-            .add(session::Column::StudentId.is_in(who.students.clone()))
+            .add(session::Column::StudentId.is_in(students.clone()))
             .add(
                 session::Column::Id.in_subquery(
                     Query::select()
                         .column(booking_row::Column::SessionId)
                         .from(booking_row::Entity)
                         .and_where(booking_row::Column::SchoolId.eq(school.uuid()))
-                        .and_where(booking_row::Column::StudentId.is_in(who.students.clone()))
+                        .and_where(booking_row::Column::StudentId.is_in(students.clone()))
                         .and_where(
                             booking_row::Column::Status.is_in(crate::booking::rows::active()),
                         )
@@ -185,14 +196,15 @@ pub(crate) async fn load(
     }
 
     let mut ctx = ConflictContext {
-        availability: people::availabilities(conn, school, who.teacher).await?,
-        room_capacity: match who.room {
-            Some(room_id) => repo::by_ids::<room::Entity>(conn, school, [room_id])
+        availability: people::availabilities(conn, school, mains.clone()).await?,
+        room_capacity: if rooms.is_empty() {
+            HashMap::new()
+        } else {
+            repo::by_ids::<room::Entity>(conn, school, rooms.clone())
                 .await?
                 .into_values()
                 .map(|r| (RoomId::from_uuid(r.id), r.capacity.max(0) as u32))
-                .collect(),
-            None => HashMap::new(),
+                .collect()
         },
         ..ConflictContext::default()
     };
@@ -236,36 +248,37 @@ pub(crate) async fn load(
                 .push((s, e));
         }
     }
-    // Buffers of the teacher's policy (the offering's, if it has one).
-    if let Some(t) = who.teacher {
-        let policy = crate::booking::policy_for(
-            conn,
-            school,
-            Some(TeacherId::from_uuid(t)),
-            who.offering.map(OfferingId::from_uuid),
-        )
-        .await?;
-        if policy.buffer_before > chrono::Duration::zero()
-            || policy.buffer_after > chrono::Duration::zero()
-        {
-            ctx.buffers.insert(
-                TeacherId::from_uuid(t),
-                (policy.buffer_before, policy.buffer_after),
-            );
-        }
+    // Buffers of each teacher's policy (the offering's, if it has one;
+    // a teacher teaching several offerings keeps the largest).
+    let pairs: Vec<(Uuid, Option<Uuid>)> = whos
+        .iter()
+        .filter_map(|w| w.teacher.map(|t| (t, w.offering)))
+        .collect();
+    for (t, gap) in crate::booking::policy::buffers_of(conn, school, &pairs).await? {
+        ctx.buffers.insert(TeacherId::from_uuid(t), gap);
     }
-    // The offering's teaching role, held or not.
-    let required = match who.offering {
-        Some(o) => repo::find::<offering::Entity>(conn, school, o)
+    // The offerings' teaching roles, held or not.
+    let offerings = union(&|w| w.offering.into_iter().collect());
+    let required: HashMap<Uuid, Uuid> = if offerings.is_empty() {
+        HashMap::new()
+    } else {
+        repo::by_ids::<offering::Entity>(conn, school, offerings)
             .await?
-            .and_then(|o| o.required_role_id),
-        None => None,
+            .into_values()
+            .filter_map(|o| o.required_role_id.map(|r| (o.id, r)))
+            .collect()
     };
-    if let Some(role) = required {
-        let held = crate::staff::roles_of(conn, school, teachers.clone()).await?;
-        for t in &teachers {
-            if !held.get(t).is_some_and(|r| r.contains(&role)) {
-                ctx.unqualified.insert(TeacherId::from_uuid(*t));
+    if !required.is_empty() {
+        let held = crate::staff::roles_of(conn, school, mains.clone()).await?;
+        for w in whos {
+            let (Some(t), Some(o)) = (w.teacher, w.offering) else {
+                continue;
+            };
+            if let Some(role) = required.get(&o)
+                && !held.get(&t).is_some_and(|r| r.contains(role))
+            {
+                ctx.unqualified
+                    .insert((TeacherId::from_uuid(t), OfferingId::from_uuid(o)));
             }
         }
     }

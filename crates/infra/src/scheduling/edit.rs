@@ -237,6 +237,7 @@ async fn plan_locked(
             .collect(),
         capacity: target.capacity.max(0) as u32,
         staff: Vec::new(),
+        offering: None,
     };
     let mut students: Vec<Uuid> = target.student_id.into_iter().collect();
     students.extend(super::context::enrolled(conn, school, series.id).await?);
@@ -281,7 +282,8 @@ async fn plan_locked(
             .chain(regen.cancelled.iter().map(|id| id.uuid()))
             .collect();
         let (existing, context) =
-            super::context::load(conn, school, &who, window, &changing).await?;
+            super::context::load(conn, school, std::slice::from_ref(&who), window, &changing)
+                .await?;
         conflict::detect(&planned, &existing, &context)
     };
     let mut conflicts = conflicts.into_iter();

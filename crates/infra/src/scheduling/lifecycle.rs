@@ -210,6 +210,7 @@ pub async fn update_session(
         students: s.student_id.map(StudentId::from_uuid).into_iter().collect(),
         capacity,
         staff: Vec::new(),
+        offering: None,
     };
     // Who the session involves: its staff and the students holding places.
     let mut students: Vec<uuid::Uuid> = s.student_id.into_iter().collect();
@@ -348,6 +349,7 @@ pub async fn create_session(
         students: Vec::new(),
         capacity: new.capacity,
         staff: Vec::new(),
+        offering: None,
     };
     let who = Involved {
         teacher: new.teacher.map(TeacherId::uuid),

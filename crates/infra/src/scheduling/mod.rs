@@ -597,7 +597,14 @@ async fn plan_with_conflicts(
         students,
         offering: Some(series.offering_id),
     };
-    let (existing, context) = context::load(conn, school, &who, window, &HashSet::new()).await?;
+    let (existing, context) = context::load(
+        conn,
+        school,
+        std::slice::from_ref(&who),
+        window,
+        &HashSet::new(),
+    )
+    .await?;
     let zone = schedule.zone();
     let planned: Vec<(SessionId, Occurrence)> =
         occurrences.into_iter().map(|o| (new_id(), o)).collect();
@@ -617,6 +624,7 @@ async fn plan_with_conflicts(
                 .collect(),
             capacity: series.capacity.max(0) as u32,
             staff: Vec::new(),
+            offering: None,
         })
         .map(|mut slot| {
             who.fill(&mut slot);
@@ -638,8 +646,14 @@ pub(crate) async fn conflicts_of_slot(
     let mut slot = slot.clone();
     who.fill(&mut slot);
     let itself = HashSet::from([slot.id.uuid()]);
-    let (existing, context) =
-        context::load(conn, school, who, (slot.starts_at, slot.ends_at), &itself).await?;
+    let (existing, context) = context::load(
+        conn,
+        school,
+        std::slice::from_ref(who),
+        (slot.starts_at, slot.ends_at),
+        &itself,
+    )
+    .await?;
     Ok(
         conflict::detect(std::slice::from_ref(&slot), &existing, &context)
             .pop()
@@ -660,6 +674,7 @@ pub(crate) fn slot_of(s: &session::Model) -> Result<Slot> {
         students: s.student_id.map(StudentId::from_uuid).into_iter().collect(),
         capacity: s.capacity.max(0) as u32,
         staff: Vec::new(),
+        offering: None,
     })
 }
 
