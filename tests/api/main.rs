@@ -16,4 +16,5 @@ mod scheduling_flow;
 mod schema_drift;
 mod staff_and_hybrid;
 mod statement_count;
+mod term;
 mod tidy;

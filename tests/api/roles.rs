@@ -622,6 +622,18 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             &[Admin, Staff],
         ),
         (
+            "previewTerm",
+            "{ previewTerm(through: \"2026-03-31\") { sessionCount } }",
+            json!({}),
+            &[Admin, Staff],
+        ),
+        (
+            "generateTerm*",
+            "mutation { generateTerm(input: {through: \"2026-03-31\"}) { sessionCount userErrors { code } } }",
+            json!({}),
+            &[Admin, Staff],
+        ),
+        (
             "previewSeriesUpdate",
             "query($i: UpdateClassSeriesInput!) { previewSeriesUpdate(input: $i) { moved { previousStartsAt } } }",
             json!({"i": {"seriesId": c.lily_series, "scope": "ALL", "changes": {"startTime": "10:15"}}}),

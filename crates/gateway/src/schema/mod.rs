@@ -54,6 +54,7 @@ pub struct Query(
     scheduling::calendar::CalendarQuery,
     scheduling::edit::EditQuery,
     scheduling::series::SeriesQuery,
+    scheduling::term::TermQuery,
     school::setup::SetupQuery,
     staff::StaffQuery,
 );
@@ -69,6 +70,7 @@ pub struct Mutation(
     scheduling::series::SeriesMutation,
     scheduling::edit::EditMutation,
     scheduling::sessions::SessionMutation,
+    scheduling::term::TermMutation,
     staff::StaffMutation,
 );
 

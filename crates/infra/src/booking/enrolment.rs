@@ -76,18 +76,46 @@ pub async fn place_enrolled(
     sessions: &[session::Model],
     now: DateTime<Utc>,
 ) -> Result<Placement> {
-    let mut out = Placement::default();
     if sessions.is_empty() {
-        return Ok(out);
+        return Ok(Placement::default());
     }
-    let enrolled = enrolment::Entity::find()
+    let enrolled = active_places(tx, school, &[series.id]).await?;
+    place(tx, school, series, sessions, &enrolled, now).await
+}
+
+/// The ACTIVE places of these series, oldest first: one statement.
+pub async fn active_places(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    series: &[Uuid],
+) -> Result<Vec<enrolment::Model>> {
+    if series.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(enrolment::Entity::find()
         .filter(enrolment::Column::SchoolId.eq(school.uuid()))
-        .filter(enrolment::Column::SeriesId.eq(series.id))
+        .filter(enrolment::Column::SeriesId.is_in(series.to_vec()))
         .filter(enrolment::Column::Status.eq(EnrolmentStatus::Active.as_str()))
         .order_by_asc(enrolment::Column::EnrolledAt)
-        .all(tx)
-        .await?;
-    if enrolled.is_empty() {
+        .order_by_asc(enrolment::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// [`place_enrolled`] with the series' places already loaded (those of
+/// other series are ignored): nothing is read when nobody is enrolled.
+pub async fn place(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    series: &class_series::Model,
+    sessions: &[session::Model],
+    places: &[enrolment::Model],
+    now: DateTime<Utc>,
+) -> Result<Placement> {
+    let mut out = Placement::default();
+    let enrolled: Vec<&enrolment::Model> =
+        places.iter().filter(|e| e.series_id == series.id).collect();
+    if sessions.is_empty() || enrolled.is_empty() {
         return Ok(out);
     }
     let unit = rows::unit_price(
@@ -99,7 +127,7 @@ pub async fn place_enrolled(
     )
     .await?;
     for s in sessions {
-        for e in &enrolled {
+        for e in enrolled.iter().copied() {
             let status = crate::stored("enrolments", &e.status, EnrolmentStatus::parse)?;
             if !rules::includes(status, e.ends_on, s.occurrence_date) {
                 continue;

@@ -37,6 +37,7 @@ mod context;
 pub(crate) use context::Involved;
 pub mod edit;
 pub mod lifecycle;
+pub mod term;
 use crate::{InfraError, Result, new_id};
 
 /// A validated new series; ids were checked to belong to the school.

@@ -7,3 +7,4 @@ pub mod edit;
 pub mod objects;
 pub mod series;
 pub mod sessions;
+pub mod term;
