@@ -97,8 +97,13 @@ pub async fn generate_term(
         .iter()
         .flat_map(|s| s.sessions.iter().cloned())
         .collect();
-    // Chunked under SQLite's bound-parameter limit (~40 columns a row).
-    for chunk in created.chunks(400) {
+    // Rows a statement within the backend's bound-parameter limit (32,766
+    // on SQLite, 65,535 on PostgreSQL) at up to 40 columns a row (27 now).
+    let per_statement = match tx.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => 1_600,
+        _ => 800,
+    };
+    for chunk in created.chunks(per_statement) {
         session::Entity::insert_many(
             chunk
                 .iter()
