@@ -152,3 +152,56 @@ async fn rosters_cost_the_same_statements_however_many_bookings() {
         "statements for {many} sessions with 308 bookings vs {seven}"
     );
 }
+
+/// `availableSlots` without a teacher reads every qualified teacher's
+/// policy, availability, lessons and busy time at once: the same
+/// statements for 3 teachers as for 12.
+#[tokio::test]
+async fn slot_search_over_every_teacher_costs_the_same_statements_for_3_and_12() {
+    let app = spawn_app().await;
+    let s = school(&app, "slots@count.example").await;
+    let add = async |from: usize, to: usize| {
+        for i in from..to {
+            let teacher = app
+                .ok(
+                    &s.token,
+                    "mutation($e: String!) { createTeacher(input: {email: $e, firstName: \"T\", lastName: \"T\", availability: [{dayOfWeek: 2, startTime: \"09:00\", endTime: \"12:00\"}]}) { teacher { id } userErrors { code } } }",
+                    json!({"e": format!("slot{i}@count.example")}),
+                )
+                .await["teacher"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            // Each teacher has a policy and a lesson, so every table is read.
+            let kid = crate::booking_flow::student(&app, &s.token, &format!("Kid{i}")).await;
+            app.ok(
+                &s.token,
+                "mutation($t: ID!) { setBookingPolicy(input: {teacherId: $t, bufferAfterMinutes: 15}) { userErrors { code } } }",
+                json!({"t": teacher}),
+            )
+            .await;
+            app.ok(
+                &s.token,
+                "mutation($t: ID!, $s: ID!) { bookOneOnOne(input: {teacherId: $t, studentId: $s, startsAt: \"2026-03-03T09:00:00Z\", durationMinutes: 30}) { booking { id } userErrors { code message } } }",
+                json!({"t": teacher, "s": kid}),
+            )
+            .await;
+        }
+    };
+    const SLOTS: &str = "{ availableSlots(from: \"2026-03-02T00:00:00Z\", to: \"2026-03-09T00:00:00Z\", durationMinutes: 30) { startsAt teacher { id } } }";
+    let count = async || {
+        let before = app.db.statements();
+        let body = app.gql(Some(&s.token), SLOTS, json!({})).await;
+        let slots = body["data"]["availableSlots"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .len();
+        (app.db.statements() - before, slots)
+    };
+    add(0, 3).await;
+    let (small, few) = count().await;
+    add(3, 12).await;
+    let (large, many) = count().await;
+    assert!(many > few, "{few} then {many} slots");
+    assert_eq!(small, large, "statements for 3 teachers and for 12");
+}

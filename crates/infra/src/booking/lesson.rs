@@ -1,7 +1,7 @@
 //! 1-on-1 lessons: booking with the teacher locked, slot search, recurring
 //! booking series and teacher time off.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use booking::lesson::{self as core, LessonSnapshot};
 use booking::policy::local_day;
@@ -23,6 +23,7 @@ use crate::entity::{
 };
 use crate::repo::people;
 use crate::{Result, new_id};
+use uuid::Uuid;
 
 /// A 1-on-1 lesson request.
 #[derive(Debug, Clone)]
@@ -58,9 +59,40 @@ pub async fn busy_of(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    Ok(busy_of_many(conn, school, &[teacher.uuid()], from, to)
+        .await?
+        .busy
+        .remove(&teacher.uuid())
+        .unwrap_or_default())
+}
+
+/// Busy time of many teachers, and their 1-on-1 lessons, in three
+/// statements whatever the number of teachers.
+pub struct Busy {
+    /// Per teacher: sessions, lessons and time off overlapping the window.
+    pub busy: HashMap<Uuid, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    /// Per teacher: the starts of their active 1-on-1 lessons in the window.
+    pub lessons: HashMap<Uuid, Vec<DateTime<Utc>>>,
+}
+
+/// [`busy_of`] for many teachers at once.
+pub async fn busy_of_many(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    teachers: &[Uuid],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Busy> {
+    let mut out = Busy {
+        busy: HashMap::new(),
+        lessons: HashMap::new(),
+    };
+    if teachers.is_empty() {
+        return Ok(out);
+    }
     let sessions = session::Entity::find()
         .filter(session::Column::SchoolId.eq(school.uuid()))
-        .filter(session::Column::TeacherId.eq(teacher.uuid()))
+        .filter(session::Column::TeacherId.is_in(teachers.to_vec()))
         .filter(session::Column::Status.is_not_in(rows::CANCELLED))
         .filter(session::Column::StartsAt.lt(to))
         .filter(session::Column::EndsAt.gt(from))
@@ -68,7 +100,7 @@ pub async fn busy_of(
         .await?;
     let bookings = booking_row::Entity::find()
         .filter(booking_row::Column::SchoolId.eq(school.uuid()))
-        .filter(booking_row::Column::TeacherId.eq(teacher.uuid()))
+        .filter(booking_row::Column::TeacherId.is_in(teachers.to_vec()))
         .filter(booking_row::Column::Kind.eq(BookingKind::OneOnOne.as_str()))
         .filter(booking_row::Column::Status.is_in(rows::active()))
         .filter(booking_row::Column::StartsAt.lt(to))
@@ -77,17 +109,35 @@ pub async fn busy_of(
         .await?;
     let time_off = teacher_time_off::Entity::find()
         .filter(teacher_time_off::Column::SchoolId.eq(school.uuid()))
-        .filter(teacher_time_off::Column::TeacherId.eq(teacher.uuid()))
+        .filter(teacher_time_off::Column::TeacherId.is_in(teachers.to_vec()))
         .filter(teacher_time_off::Column::StartsAt.lt(to))
         .filter(teacher_time_off::Column::EndsAt.gt(from))
         .all(conn)
         .await?;
-    Ok(sessions
-        .iter()
-        .map(|s| (s.starts_at, s.ends_at))
-        .chain(bookings.iter().map(|b| (b.starts_at, b.ends_at)))
-        .chain(time_off.iter().map(|t| (t.starts_at, t.ends_at)))
-        .collect())
+    for s in &sessions {
+        if let Some(t) = s.teacher_id {
+            out.busy
+                .entry(t)
+                .or_default()
+                .push((s.starts_at, s.ends_at));
+        }
+    }
+    for b in &bookings {
+        if let Some(t) = b.teacher_id {
+            out.busy
+                .entry(t)
+                .or_default()
+                .push((b.starts_at, b.ends_at));
+            out.lessons.entry(t).or_default().push(b.starts_at);
+        }
+    }
+    for o in &time_off {
+        out.busy
+            .entry(o.teacher_id)
+            .or_default()
+            .push((o.starts_at, o.ends_at));
+    }
+    Ok(out)
 }
 
 /// Books a 1-on-1 lesson after the core re-checked notice, horizon, the
@@ -230,40 +280,62 @@ pub async fn available_slots(
     search: SlotSearch,
     now: DateTime<Utc>,
 ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
-    let zone = rows::school_zone(conn, school).await?;
-    let policy = super::policy_for(conn, school, Some(teacher), search.offering).await?;
-    let availability = people::availabilities(conn, school, [teacher.uuid()])
+    Ok(available_slots_many(conn, school, &[teacher], search, now)
         .await?
         .remove(&teacher)
-        .unwrap_or_default();
-    let (from, to) = (search.from, search.to);
-    let margin = policy.buffer_before + policy.buffer_after + Duration::days(1);
-    let busy = busy_of(conn, school, teacher, from - margin, to + margin).await?;
-    let mut per_day: BTreeMap<chrono::NaiveDate, u32> = BTreeMap::new();
-    let bookings = booking_row::Entity::find()
-        .filter(booking_row::Column::SchoolId.eq(school.uuid()))
-        .filter(booking_row::Column::TeacherId.eq(teacher.uuid()))
-        .filter(booking_row::Column::Kind.eq(BookingKind::OneOnOne.as_str()))
-        .filter(booking_row::Column::Status.is_in(rows::active()))
-        .filter(booking_row::Column::StartsAt.gte(from - Duration::days(1)))
-        .filter(booking_row::Column::StartsAt.lt(to + Duration::days(1)))
-        .all(conn)
-        .await?;
-    for b in &bookings {
-        *per_day.entry(local_day(zone, b.starts_at)).or_default() += 1;
+        .unwrap_or_default())
+}
+
+/// Free slots of many teachers (any qualified teacher): the same rules as
+/// [`available_slots`], read in a constant number of statements (the
+/// school's zone, the teachers' policies, availability, busy time and
+/// lessons) whatever the number of teachers.
+pub async fn available_slots_many(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    teachers: &[TeacherId],
+    search: SlotSearch,
+    now: DateTime<Utc>,
+) -> Result<HashMap<TeacherId, Vec<(DateTime<Utc>, DateTime<Utc>)>>> {
+    if teachers.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(booking::free_slots(&booking::SlotQuery {
-        zone,
-        from,
-        to,
-        duration: search.duration,
-        grid: search.grid,
-        availability,
-        busy,
-        per_day,
-        policy,
-        now,
-    }))
+    let ids: Vec<Uuid> = teachers.iter().map(|t| t.uuid()).collect();
+    let zone = rows::school_zone(conn, school).await?;
+    let policies = super::policy::policies_for(conn, school, &ids, search.offering).await?;
+    let mut availability = people::availabilities(conn, school, ids.iter().copied()).await?;
+    let (from, to) = (search.from, search.to);
+    // One window for everyone: wide enough for the largest buffers.
+    let widest = policies
+        .values()
+        .map(|p| p.buffer_before + p.buffer_after)
+        .max()
+        .unwrap_or_else(Duration::zero);
+    let margin = widest + Duration::days(1);
+    let mut busy = busy_of_many(conn, school, &ids, from - margin, to + margin).await?;
+    let mut out = HashMap::new();
+    for teacher in teachers {
+        let mut per_day: BTreeMap<chrono::NaiveDate, u32> = BTreeMap::new();
+        for start in busy.lessons.get(&teacher.uuid()).into_iter().flatten() {
+            if *start >= from - Duration::days(1) && *start < to + Duration::days(1) {
+                *per_day.entry(local_day(zone, *start)).or_default() += 1;
+            }
+        }
+        let slots = booking::free_slots(&booking::SlotQuery {
+            zone,
+            from,
+            to,
+            duration: search.duration,
+            grid: search.grid,
+            availability: availability.remove(teacher).unwrap_or_default(),
+            busy: busy.busy.remove(&teacher.uuid()).unwrap_or_default(),
+            per_day,
+            policy: policies.get(&teacher.uuid()).copied().unwrap_or_default(),
+            now,
+        });
+        out.insert(*teacher, slots);
+    }
+    Ok(out)
 }
 
 /// A recurring 1-on-1 booking request.

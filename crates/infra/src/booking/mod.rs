@@ -38,7 +38,7 @@ pub use attendance::{record_attendance, record_lesson_attendance};
 pub use hybrid::{book_hybrid_slot, hybrid_slots};
 pub use lesson::{
     BookingSeriesRequest, LessonRequest, SeriesOutcome, add_time_off, available_slots,
-    book_one_on_one, busy_of, create_booking_series, slot_teachers,
+    available_slots_many, book_one_on_one, busy_of, create_booking_series, slot_teachers,
 };
 pub use policy::{applicable_policy, policy_for, set_policy};
 pub use rows::{school_zone, status_of};

@@ -40,6 +40,35 @@ async fn saved(
         .await?)
 }
 
+/// The policy that applies to each of `teachers` (with `offering`), from
+/// one statement; the default for a teacher without a saved one.
+pub async fn policies_for(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    teachers: &[uuid::Uuid],
+    offering: Option<OfferingId>,
+) -> Result<std::collections::HashMap<uuid::Uuid, BookingPolicy>> {
+    let rows = if teachers.is_empty() {
+        Vec::new()
+    } else {
+        booking_policy::Entity::find()
+            .filter(booking_policy::Column::SchoolId.eq(school.uuid()))
+            .filter(booking_policy::Column::TeacherId.is_in(teachers.to_vec()))
+            .all(conn)
+            .await?
+    };
+    Ok(teachers
+        .iter()
+        .map(|t| {
+            let mine: Vec<&booking_policy::Model> =
+                rows.iter().filter(|r| r.teacher_id == *t).collect();
+            let policy = pick(&mine, offering.map(OfferingId::uuid), |r| r.offering_id)
+                .map_or_else(BookingPolicy::default, |r| policy_of(r));
+            (*t, policy)
+        })
+        .collect())
+}
+
 /// The buffers (before, after) that apply to each teacher of `pairs`
 /// (teacher, offering), from one statement; a teacher listed with several
 /// offerings keeps the largest of each. Teachers without buffers are left
