@@ -70,7 +70,7 @@ pub async fn busy_of(
 /// statements whatever the number of teachers.
 pub struct Busy {
     /// Per teacher: sessions, lessons and time off overlapping the window.
-    pub busy: HashMap<Uuid, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    pub busy: HashMap<Uuid, Vec<scheduling::conflict::Span>>,
     /// Per teacher: the starts of their active 1-on-1 lessons in the window.
     pub lessons: HashMap<Uuid, Vec<DateTime<Utc>>>,
 }
