@@ -112,8 +112,11 @@ async fn lock_fresh(
     let Some(s) = rows::lock_session(tx, school, id).await? else {
         return Ok(None);
     };
-    waitlist::expire_offers(tx, school, &s, now).await?;
-    rows::session(tx, school, id).await
+    // Re-read only when lapsed offers changed the seat counter.
+    if waitlist::expire_offers(tx, school, &s, now).await? {
+        return rows::session(tx, school, id).await;
+    }
+    Ok(Some(s))
 }
 
 fn row_for(

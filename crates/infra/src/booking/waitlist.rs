@@ -105,16 +105,17 @@ pub(super) async fn join_locked(
 
 /// Expires the session's lapsed offers, releasing their seats, then offers
 /// every free seat to the next in line. Call with the session row locked.
+/// Returns whether anything changed (the session row then needs a re-read).
 pub async fn expire_offers(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     s: &session::Model,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<bool> {
     let entries = entries_of(tx, school, s.id).await?;
     let lapsed = waitlist::expired(&domain_entries(&entries)?, now);
     if lapsed.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     waitlist_entry::Entity::update_many()
         .col_expr(
@@ -127,7 +128,8 @@ pub async fn expire_offers(
         .await?;
     let id = rows::session_id(s);
     rows::release_seats(tx, id, lapsed.len() as u32).await?;
-    offer_free_seats(tx, school, id, now).await
+    offer_free_seats(tx, school, id, now).await?;
+    Ok(true)
 }
 
 /// Offers free seats to the waitlist, first in line first, skipping
