@@ -476,10 +476,12 @@ fn with_schedule(mut series: class_series::Model, schedule: &Schedule) -> class_
 
 /// Writes a planned edit in the caller's transaction (the series row was
 /// locked by [`plan`] in the same transaction).
+/// The report's created sessions come back with the seats their enrolled
+/// students were given.
 pub async fn apply(
     tx: &impl ConnectionTrait,
     school: SchoolId,
-    report: &EditReport,
+    report: &mut EditReport,
     now: DateTime<Utc>,
 ) -> Result<()> {
     match &report.split_from {
@@ -590,8 +592,17 @@ pub async fn apply(
         .map(|s| SessionId::from_uuid(s.id))
         .collect();
     crate::booking::enrolment::cancel_in_sessions(tx, school, &cancelled, now).await?;
-    crate::booking::enrolment::place_enrolled(tx, school, &report.series, &report.created, now)
-        .await?;
+    let placed =
+        crate::booking::enrolment::place_enrolled(tx, school, &report.series, &report.created, now)
+            .await?;
+    for s in &mut report.created {
+        s.seats_taken += placed
+            .booked
+            .iter()
+            .filter(|b| b.session_id == Some(s.id))
+            .map(|b| b.seats)
+            .sum::<i32>();
+    }
     Ok(())
 }
 

@@ -431,7 +431,8 @@ impl EditMutation {
                         }
                         Some(Ok(report)) => report,
                     };
-                    match service::apply(tx, viewer.school, &report, now).await {
+                    let mut report = report;
+                    match service::apply(tx, viewer.school, &mut report, now).await {
                         Ok(()) => {}
                         // The database saw an overlap the plan could not:
                         // a conflict for the office, not a fault.
