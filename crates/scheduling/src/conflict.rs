@@ -151,17 +151,20 @@ pub struct ConflictContext {
     /// The free time a teacher's booking policy keeps around each lesson
     /// (before, after). Two lessons of the teacher need the larger of the
     /// two between them: a buffer may not overlap another lesson, but two
-    /// buffers may overlap each other (as slot search reads them).
-    pub buffers: HashMap<TeacherId, (Duration, Duration)>,
+    /// buffers may overlap each other (as slot search reads them). Keyed by
+    /// teacher and offering (an offering's own policy wins), with `None`
+    /// for the teacher's general policy, which stored sessions use.
+    pub buffers: HashMap<(TeacherId, Option<OfferingId>), (Duration, Duration)>,
     /// Teachers who lack the teaching role an offering requires.
     pub unqualified: HashSet<(TeacherId, OfferingId)>,
 }
 
 impl ConflictContext {
     /// The gap a teacher needs between two lessons.
-    fn gap(&self, teacher: TeacherId) -> Duration {
-        self.buffers
-            .get(&teacher)
+    fn gap(&self, teacher: TeacherId, offering: Option<OfferingId>) -> Duration {
+        offering
+            .and_then(|o| self.buffers.get(&(teacher, Some(o))))
+            .or_else(|| self.buffers.get(&(teacher, None)))
             .map_or(Duration::zero(), |(before, after)| (*before).max(*after))
     }
 }
@@ -238,7 +241,7 @@ pub fn detect(planned: &[Slot], existing: &[Slot], ctx: &ConflictContext) -> Vec
                 });
             }
         }
-        let gap = ctx.gap(teacher);
+        let gap = ctx.gap(teacher, slot.offering);
         for &(from, to) in ctx.lessons.get(&teacher).into_iter().flatten() {
             if from < slot.ends_at + gap && slot.starts_at < to + gap {
                 found[i].push(Conflict {
@@ -276,7 +279,7 @@ pub fn detect(planned: &[Slot], existing: &[Slot], ctx: &ConflictContext) -> Vec
     for (side, slot) in sides {
         for resource in slot.resources() {
             let end = match resource {
-                Resource::Teacher(t) => slot.ends_at + ctx.gap(t),
+                Resource::Teacher(t) => slot.ends_at + ctx.gap(t, slot.offering),
                 _ => slot.ends_at,
             };
             buckets.entry(resource).or_default().push((side, slot, end));
@@ -376,7 +379,7 @@ fn double_booking(
     {
         message = format!(
             "the teacher keeps {} minutes free between lessons (booking policy), and session {} runs from {} to {} ({}) on {}",
-            ctx.gap(t).num_minutes(),
+            ctx.gap(t, slot.offering).num_minutes(),
             other.id,
             other.zone.local(other.starts_at).format("%H:%M"),
             other.zone.local(other.ends_at).format("%H:%M"),
@@ -551,7 +554,10 @@ mod tests {
         let ctx = ConflictContext {
             time_off: HashMap::from([(id(100), vec![(at(16, 0), at(17, 15))])]),
             lessons: HashMap::from([(id(100), vec![(at(18, 10), at(18, 40))])]),
-            buffers: HashMap::from([(id(100), (Duration::minutes(15), Duration::minutes(5)))]),
+            buffers: HashMap::from([(
+                (id(100), None),
+                (Duration::minutes(15), Duration::minutes(5)),
+            )]),
             unqualified: HashSet::from([(id(100), id(500))]),
             ..Default::default()
         };

@@ -69,17 +69,16 @@ pub async fn policies_for(
         .collect())
 }
 
-/// The buffers (before, after) that apply to each teacher of `pairs`
-/// (teacher, offering), from one statement; a teacher listed with several
-/// offerings keeps the largest of each. Teachers without buffers are left
-/// out.
+/// The buffers (before, after) of each (teacher, offering) of `pairs`, and
+/// of each teacher's general policy (offering `None`, what their stored
+/// sessions are held to), from one statement. Pairs without buffers are
+/// left out.
 pub async fn buffers_of(
     conn: &impl ConnectionTrait,
     school: SchoolId,
     pairs: &[(uuid::Uuid, Option<uuid::Uuid>)],
-) -> Result<std::collections::HashMap<uuid::Uuid, (Duration, Duration)>> {
-    let mut out: std::collections::HashMap<uuid::Uuid, (Duration, Duration)> =
-        std::collections::HashMap::new();
+) -> Result<std::collections::HashMap<(uuid::Uuid, Option<uuid::Uuid>), (Duration, Duration)>> {
+    let mut out = std::collections::HashMap::new();
     if pairs.is_empty() {
         return Ok(out);
     }
@@ -88,21 +87,17 @@ pub async fn buffers_of(
         .filter(booking_policy::Column::TeacherId.is_in(pairs.iter().map(|(t, _)| *t)))
         .all(conn)
         .await?;
-    for (teacher, offering) in pairs {
+    let general = pairs.iter().map(|(t, _)| (*t, None));
+    for (teacher, offering) in pairs.iter().copied().chain(general) {
         let mine: Vec<&booking_policy::Model> =
-            rows.iter().filter(|r| r.teacher_id == *teacher).collect();
-        let Some(row) = pick(&mine, *offering, |r| r.offering_id) else {
+            rows.iter().filter(|r| r.teacher_id == teacher).collect();
+        let Some(row) = pick(&mine, offering, |r| r.offering_id) else {
             continue;
         };
         let p = policy_of(row);
-        if p.buffer_before.is_zero() && p.buffer_after.is_zero() {
-            continue;
+        if !(p.buffer_before.is_zero() && p.buffer_after.is_zero()) {
+            out.insert((teacher, offering), (p.buffer_before, p.buffer_after));
         }
-        let gap = out
-            .entry(*teacher)
-            .or_insert((Duration::zero(), Duration::zero()));
-        gap.0 = gap.0.max(p.buffer_before);
-        gap.1 = gap.1.max(p.buffer_after);
     }
     Ok(out)
 }

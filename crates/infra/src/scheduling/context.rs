@@ -248,14 +248,15 @@ pub(crate) async fn load(
                 .push((s, e));
         }
     }
-    // Buffers of each teacher's policy (the offering's, if it has one;
-    // a teacher teaching several offerings keeps the largest).
+    // Buffers of each teacher's policy for each offering (the offering's
+    // own, if it has one), and their general one for stored sessions.
     let pairs: Vec<(Uuid, Option<Uuid>)> = whos
         .iter()
         .filter_map(|w| w.teacher.map(|t| (t, w.offering)))
         .collect();
-    for (t, gap) in crate::booking::policy::buffers_of(conn, school, &pairs).await? {
-        ctx.buffers.insert(TeacherId::from_uuid(t), gap);
+    for ((t, o), gap) in crate::booking::policy::buffers_of(conn, school, &pairs).await? {
+        ctx.buffers
+            .insert((TeacherId::from_uuid(t), o.map(OfferingId::from_uuid)), gap);
     }
     // The offerings' teaching roles, held or not.
     let offerings = union(&|w| w.offering.into_iter().collect());

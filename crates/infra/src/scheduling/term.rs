@@ -42,6 +42,8 @@ pub struct TermSeries {
     /// Why the series generated nothing (not active, beyond the horizon, a
     /// rule that cannot expand, conflicts under FAIL).
     pub refused: Option<GenerationError>,
+    /// (session, student) pairs of enrolled students who found no seat.
+    pub unplaced: Vec<(Uuid, Uuid)>,
 }
 
 /// A term's generation (or its preview).
@@ -66,32 +68,38 @@ pub enum TermScope {
     Only(Vec<ClassSeriesId>),
 }
 
-/// Plans the term without writing: what `generate_term` would create.
+/// Plans the term without writing (or locking): what `generate_term` would
+/// create. `Ok(None)` when a listed series is not the school's.
 pub async fn preview_term(
     conn: &impl ConnectionTrait,
     school: SchoolId,
     scope: TermScope,
     through: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<Term> {
-    let (mut term, _) = plan(conn, school, scope, through, now).await?;
+) -> Result<Option<Term>> {
+    let Some((mut term, _)) = plan(conn, school, scope, through, now, false).await? else {
+        return Ok(None);
+    };
     for s in &term.series {
         term.not_stored
             .extend(s.sessions.iter().map(|x| SessionId::from_uuid(x.id)));
     }
-    Ok(term)
+    Ok(Some(term))
 }
 
 /// Generates the term in `tx`; the series rows are locked (PostgreSQL), in
-/// id order, like every other generation.
+/// id order, like every other generation. `Ok(None)` when a listed series
+/// is not the school's (nothing is planned then).
 pub async fn generate_term(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     scope: TermScope,
     through: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<Term> {
-    let (mut term, places) = plan(tx, school, scope, through, now).await?;
+) -> Result<Option<Term>> {
+    let Some((mut term, places)) = plan(tx, school, scope, through, now, true).await? else {
+        return Ok(None);
+    };
     let created: Vec<session::Model> = term
         .series
         .iter()
@@ -148,6 +156,7 @@ pub async fn generate_term(
         let placed =
             crate::booking::enrolment::place(tx, school, &s.series, &s.sessions, &places, now)
                 .await?;
+        s.unplaced = placed.unplaced.clone();
         for session in &mut s.sessions {
             session.seats_taken += placed
                 .booked
@@ -184,7 +193,7 @@ pub async fn generate_term(
             }
         }
     }
-    Ok(term)
+    Ok(Some(term))
 }
 
 /// Loads and decides the term; returns it with the standing places read.
@@ -194,7 +203,8 @@ async fn plan(
     scope: TermScope,
     through: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<(Term, Vec<enrolment::Model>)> {
+    lock: bool,
+) -> Result<Option<(Term, Vec<enrolment::Model>)>> {
     let mut find =
         class_series::Entity::find().filter(class_series::Column::SchoolId.eq(school.uuid()));
     find = match &scope {
@@ -208,11 +218,33 @@ async fn plan(
             find.filter(class_series::Column::Id.is_in(ids.iter().map(|i| i.uuid())))
         }
     };
-    let all: Vec<class_series::Model> = find
-        .order_by_asc(class_series::Column::Id)
-        .lock_exclusive()
-        .all(conn)
-        .await?;
+    let find = find.order_by_asc(class_series::Column::Id);
+    let found: Vec<class_series::Model> = if lock {
+        find.lock_exclusive().all(conn).await?
+    } else {
+        find.all(conn).await?
+    };
+    if let TermScope::Only(ids) = &scope {
+        let got: HashSet<Uuid> = found.iter().map(|s| s.id).collect();
+        if ids.iter().any(|id| !got.contains(&id.uuid())) {
+            return Ok(None);
+        }
+    }
+    // A series whose stored row does not parse is left out and logged, so
+    // one corrupt row does not stop the school's whole term.
+    let mut all = Vec::with_capacity(found.len());
+    for series in found {
+        let ok = schedule_of(&series)
+            .and_then(|_| status_of(&series))
+            .and_then(|_| policy_of(&series))
+            .and_then(|_| hybrid_of(&series));
+        match ok {
+            Ok(_) => all.push(series),
+            Err(e) => {
+                tracing::error!(series = %series.id, error = %e, "series with a corrupt row left out of the term")
+            }
+        }
+    }
     let ids: Vec<Uuid> = all.iter().map(|s| s.id).collect();
     let existing = existing_dates(conn, school, &ids).await?;
     let places = crate::booking::enrolment::active_places(conn, school, &ids).await?;
@@ -266,10 +298,11 @@ async fn plan(
             sessions: Vec::new(),
             skipped: Vec::new(),
             refused,
+            unplaced: Vec::new(),
         });
     }
     if planned.is_empty() {
-        return Ok((term, places));
+        return Ok(Some((term, places)));
     }
 
     // One sweep over every planned session of the term.
@@ -308,8 +341,12 @@ async fn plan(
         .collect();
     let found = conflict::detect(&slots, &stored, &ctx);
 
-    // Each series' policy decides over its own occurrences.
-    // Per series: its planned occurrences and, in the same order, their conflicts.
+    // Each series' policy decides over its own occurrences, in id order, as
+    // if the series were generated one after another: a series sees the
+    // sessions earlier series of the term created, never ones they left out
+    // or later series may still leave out (so nothing stored names a
+    // session that will not exist).
+    let owner: HashMap<SessionId, usize> = planned.iter().map(|(i, id, _)| (*id, *i)).collect();
     type Planned = (Vec<(SessionId, Occurrence)>, Vec<Vec<Conflict>>);
     let mut by_series: Vec<Planned> = vec![(Vec::new(), Vec::new()); all.len()];
     for ((i, id, o), conflicts) in planned.into_iter().zip(found) {
@@ -317,11 +354,27 @@ async fn plan(
         by_series[i].0.push((id, o));
         by_series[i].1.push(conflicts);
     }
+    let mut accepted: HashSet<SessionId> = HashSet::new();
     for (i, (occurrences, conflicts)) in by_series.into_iter().enumerate() {
         let entry = &mut term.series[i];
         if entry.refused.is_some() || occurrences.is_empty() {
             continue;
         }
+        let conflicts: Vec<Vec<Conflict>> = conflicts
+            .into_iter()
+            .map(|found| {
+                found
+                    .into_iter()
+                    .filter(
+                        |c| match c.other.and_then(|o| owner.get(&o).map(|j| (o, *j))) {
+                            None => true,
+                            Some((_, j)) if j == i => true,
+                            Some((o, j)) => j < i && accepted.contains(&o),
+                        },
+                    )
+                    .collect()
+            })
+            .collect();
         let policy: ConflictPolicy = policy_of(&entry.series)?;
         match generation::apply_policy(policy, occurrences, conflicts) {
             Err(e) => {
@@ -336,6 +389,7 @@ async fn plan(
                 let hybrid = hybrid_of(&entry.series)?;
                 for decided in outcome.create {
                     term.not_stored.remove(&decided.id);
+                    accepted.insert(decided.id);
                     entry.sessions.push(session_row(
                         &entry.series,
                         decided.id,
@@ -348,7 +402,7 @@ async fn plan(
             }
         }
     }
-    Ok((term, places))
+    Ok(Some((term, places)))
 }
 
 /// The occurrence dates each series already has: one statement.

@@ -36,6 +36,8 @@ pub struct TermSeries {
     pub skipped_dates: Vec<LocalDate>,
     /// Why this series generated nothing (its other series still did).
     pub refusal: Option<UserError>,
+    /// Enrolled students its new sessions had no seat left for.
+    pub unplaced: Vec<super::series::Unplaced>,
 }
 
 /// Result of `generateTerm`.
@@ -73,21 +75,14 @@ fn scope(ids: Option<&Vec<ID>>) -> std::result::Result<TermScope, UserError> {
         .map(|id| {
             decode(Kind::ClassSeries, id)
                 .map(ClassSeriesId::from_uuid)
-                .ok_or_else(|| FieldError::not_found("seriesIds", "class series").into())
+                .ok_or_else(unknown_series)
         })
         .collect::<std::result::Result<_, _>>()
         .map(TermScope::Only)
 }
 
-/// Every listed series must be the school's (an unknown one is NOT_FOUND).
-fn all_found(asked: &TermScope, term: &Term) -> std::result::Result<(), UserError> {
-    if let TermScope::Only(ids) = asked {
-        let found: HashSet<uuid::Uuid> = term.series.iter().map(|s| s.series.id).collect();
-        if ids.iter().any(|id| !found.contains(&id.uuid())) {
-            return Err(FieldError::not_found("seriesIds", "class series").into());
-        }
-    }
-    Ok(())
+fn unknown_series() -> UserError {
+    FieldError::not_found("seriesIds", "class series").into()
 }
 
 fn per_series(term: &Term) -> (Vec<TermSeries>, i32, Vec<Conflict>) {
@@ -100,6 +95,14 @@ fn per_series(term: &Term) -> (Vec<TermSeries>, i32, Vec<Conflict>) {
             session_count: i32::try_from(s.sessions.len()).unwrap_or(i32::MAX),
             skipped_dates: s.skipped.iter().copied().map(LocalDate).collect(),
             refusal: s.refused.clone().map(UserError::from),
+            unplaced: s
+                .unplaced
+                .iter()
+                .map(|(session, student)| super::series::Unplaced {
+                    session_id: crate::ids::encode(Kind::Session, *session),
+                    student_id: crate::ids::encode(Kind::Student, *student),
+                })
+                .collect(),
         })
         .collect();
     let total = term.series.iter().map(|s| s.sessions.len()).sum::<usize>();
@@ -142,15 +145,13 @@ impl TermMutation {
             )
             .await
             {
-                Ok(term) => term,
+                Ok(Some(term)) => term,
+                Ok(None) => return Ok(Done::Refuse(unknown_series())),
                 Err(e) if e.is_overlap() => {
                     return Ok(Done::refuse(scheduling::SessionError::Overlap));
                 }
                 Err(e) => return Err(internal(e)),
             };
-            if let Err(e) = all_found(&asked, &term) {
-                return Ok(Done::Refuse(e));
-            }
             let (series, session_count, conflicts) = per_series(&term);
             let targets = term
                 .series
@@ -196,8 +197,8 @@ impl TermQuery {
             app.clock.now(),
         )
         .await
-        .map_err(internal)?;
-        all_found(&asked, &term).map_err(refusal)?;
+        .map_err(internal)?
+        .ok_or_else(|| refusal(unknown_series()))?;
         let (series, session_count, conflicts) = per_series(&term);
         Ok(TermPreview {
             series,
