@@ -256,23 +256,18 @@ pub async fn change(
         else {
             continue;
         };
-        booking_row::Entity::update_many()
-            .col_expr(booking_row::Column::Status, Expr::value("CANCELLED"))
-            .col_expr(booking_row::Column::CancelledAt, Expr::value(now))
-            .col_expr(booking_row::Column::CancelledBy, Expr::value(by.uuid()))
-            .col_expr(booking_row::Column::CancelReason, Expr::value(why))
-            .filter(booking_row::Column::Id.eq(b.id))
-            .exec(tx)
-            .await?;
+        rows::cancel_active(
+            tx,
+            school,
+            booking_row::Column::Id.eq(b.id).into(),
+            Some(by),
+            why,
+            now,
+        )
+        .await?;
         rows::release_seats(tx, id, b.seats.max(0) as u32).await?;
         super::waitlist::offer_free_seats(tx, school, id, now).await?;
-        cancelled.push(booking_row::Model {
-            status: "CANCELLED".into(),
-            cancelled_at: Some(now),
-            cancelled_by: Some(by.uuid()),
-            cancel_reason: Some(why.into()),
-            ..b
-        });
+        cancelled.push(rows::as_cancelled(b, Some(by), why, now));
     }
     let mut row: enrolment::ActiveModel = e.into();
     row.status = Set(left.as_str().to_owned());
@@ -326,18 +321,17 @@ pub async fn cancel_in_sessions(
     if sessions.is_empty() {
         return Ok(());
     }
-    booking_row::Entity::update_many()
-        .col_expr(booking_row::Column::Status, Expr::value("CANCELLED"))
-        .col_expr(booking_row::Column::CancelledAt, Expr::value(now))
-        .col_expr(
-            booking_row::Column::CancelReason,
-            Expr::value("the session was removed by a change of the series' schedule"),
-        )
-        .filter(booking_row::Column::SchoolId.eq(school.uuid()))
-        .filter(booking_row::Column::SessionId.is_in(sessions.iter().map(|s| s.uuid())))
-        .filter(booking_row::Column::Status.is_in(rows::active()))
-        .exec(tx)
-        .await?;
+    rows::cancel_active(
+        tx,
+        school,
+        booking_row::Column::SessionId
+            .is_in(sessions.iter().map(|s| s.uuid()))
+            .into(),
+        None,
+        "the session was removed by a change of the series' schedule",
+        now,
+    )
+    .await?;
     session::Entity::update_many()
         .col_expr(session::Column::SeatsTaken, Expr::value(0))
         .filter(session::Column::Id.is_in(sessions.iter().map(|s| s.uuid())))

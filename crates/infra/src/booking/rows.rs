@@ -147,6 +147,53 @@ pub fn on_roster_or_pending() -> Vec<&'static str> {
         .collect()
 }
 
+/// Cancels the active (PENDING or CONFIRMED) bookings of the school that
+/// `which` selects, saying who (if anyone) and why, in one UPDATE: every
+/// active status may become CANCELLED (`BookingStatus::transition`). The
+/// caller frees their seats.
+pub async fn cancel_active(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    which: Condition,
+    by: Option<UserId>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    booking_row::Entity::update_many()
+        .col_expr(
+            booking_row::Column::Status,
+            Expr::value(BookingStatus::Cancelled.as_str()),
+        )
+        .col_expr(booking_row::Column::CancelledAt, Expr::value(now))
+        .col_expr(
+            booking_row::Column::CancelledBy,
+            Expr::value(by.map(UserId::uuid)),
+        )
+        .col_expr(booking_row::Column::CancelReason, Expr::value(reason))
+        .filter(booking_row::Column::SchoolId.eq(school.uuid()))
+        .filter(booking_row::Column::Status.is_in(active()))
+        .filter(which)
+        .exec(tx)
+        .await?;
+    Ok(())
+}
+
+/// A booking as [`cancel_active`] leaves it, for the answer.
+pub fn as_cancelled(
+    b: booking_row::Model,
+    by: Option<UserId>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> booking_row::Model {
+    booking_row::Model {
+        status: BookingStatus::Cancelled.as_str().to_owned(),
+        cancelled_at: Some(now),
+        cancelled_by: by.map(UserId::uuid),
+        cancel_reason: Some(reason.to_owned()),
+        ..b
+    }
+}
+
 /// Session statuses that free their time.
 pub const CANCELLED: [&str; 2] = ["CANCELLED", "CANCELLED_BY_TEACHER"];
 

@@ -63,14 +63,17 @@ pub async fn cancel_session(
     let why = reason
         .clone()
         .unwrap_or_else(|| "the session was cancelled".to_owned());
-    booking::Entity::update_many()
-        .col_expr(booking::Column::Status, Expr::value("CANCELLED"))
-        .col_expr(booking::Column::CancelledAt, Expr::value(now))
-        .col_expr(booking::Column::CancelledBy, Expr::value(by.uuid()))
-        .col_expr(booking::Column::CancelReason, Expr::value(why.clone()))
-        .filter(booking::Column::Id.is_in(active.iter().map(|b| b.id)))
-        .exec(tx)
-        .await?;
+    rows::cancel_active(
+        tx,
+        school,
+        booking::Column::Id
+            .is_in(active.iter().map(|b| b.id))
+            .into(),
+        Some(by),
+        &why,
+        now,
+    )
+    .await?;
     let closed = waitlist_entry::Entity::update_many()
         .col_expr(waitlist_entry::Column::Status, Expr::value("CLOSED"))
         .col_expr(
@@ -104,13 +107,7 @@ pub async fn cancel_session(
     let session = row.update(tx).await?;
     let bookings = active
         .into_iter()
-        .map(|b| booking::Model {
-            status: "CANCELLED".to_owned(),
-            cancelled_at: Some(now),
-            cancelled_by: Some(by.uuid()),
-            cancel_reason: Some(why.clone()),
-            ..b
-        })
+        .map(|b| rows::as_cancelled(b, Some(by), &why, now))
         .collect();
     Ok(Some(Ok(Cancelled {
         session,
