@@ -22,6 +22,7 @@ mod m20261125_000008_create_staff_and_hybrid;
 mod m20261125_000009_create_teacher_time_off;
 mod m20261129_000010_link_rescheduled_bookings;
 mod m20261129_000011_schedule_edits;
+mod m20261129_000012_create_equipment;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000009_create_teacher_time_off::Migration),
             Box::new(m20261129_000010_link_rescheduled_bookings::Migration),
             Box::new(m20261129_000011_schedule_edits::Migration),
+            Box::new(m20261129_000012_create_equipment::Migration),
         ]
     }
 }

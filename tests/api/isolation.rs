@@ -81,6 +81,8 @@ async fn snapshot(app: &TestApp, a: &Cast) -> Value {
               locations { nodes { id name rooms { id name capacity } } }
               teachers { nodes { id availability { dayOfWeek startTime endTime } teachingRoles { id } timeOff { startsAt } } }
               students { totalCount }
+              equipment { id name quantity }
+              offerings { nodes { id requirements { perStudent } } }
               users { nodes { id email roles } }
               classSeries { nodes { id status lastGeneratedThrough } }
               family: node(id: $family) { ... on Family { students { id } members { id } } }
@@ -117,6 +119,7 @@ async fn no_id_of_school_a_works_for_school_b() {
         ("Family", a.family.as_str()),
         ("Booking", a.lily_booking.as_str()),
         ("WaitlistEntry", a.sam_entry.as_str()),
+        ("Equipment", a.wheels.as_str()),
     ]
     .into();
     let a_ids: Vec<&str> = ids.values().copied().collect();
@@ -189,6 +192,46 @@ async fn no_id_of_school_a_works_for_school_b() {
         ("calendar", CAL, cal(json!({"teacherId": s.ada}))),
         ("calendar", CAL, cal(json!({"roomId": s.room_a}))),
         ("calendar", CAL, cal(json!({"studentId": s.student}))),
+        (
+            "createEquipment",
+            "mutation($i: CreateEquipmentInput!) { createEquipment(input: $i) { equipment { id } userErrors { code } } }",
+            json!({"i": {"locationId": s.location, "name": "Intruder", "quantity": 3}}),
+        ),
+        (
+            "setOfferingRequirements",
+            "mutation($i: SetOfferingRequirementsInput!) { setOfferingRequirements(input: $i) { offering { id } userErrors { code } } }",
+            json!({"i": {"offeringId": s.offering, "items": []}}),
+        ),
+        (
+            "setOfferingRequirements",
+            "mutation($i: SetOfferingRequirementsInput!) { setOfferingRequirements(input: $i) { offering { id } userErrors { code } } }",
+            json!({"i": {"offeringId": b.school.offering, "items": [{"equipmentId": a.wheels, "perStudent": 1}]}}),
+        ),
+        (
+            "addMaintenanceBlock",
+            "mutation($i: AddMaintenanceBlockInput!) { addMaintenanceBlock(input: $i) { block { quantity } userErrors { code } } }",
+            json!({"i": {"equipmentId": a.wheels, "quantity": 4, "from": "2026-03-04T00:00:00Z", "to": "2026-03-05T00:00:00Z"}}),
+        ),
+        (
+            "changeBookingEquipment",
+            "mutation($i: ChangeBookingEquipmentInput!) { changeBookingEquipment(input: $i) { booking { id } userErrors { code } } }",
+            json!({"i": {"bookingId": a.lily_booking, "items": [{"equipmentId": b.wheels, "quantity": 1}]}}),
+        ),
+        (
+            "changeBookingEquipment",
+            "mutation($i: ChangeBookingEquipmentInput!) { changeBookingEquipment(input: $i) { booking { id } userErrors { code } } }",
+            json!({"i": {"bookingId": b.lily_booking, "items": [{"equipmentId": a.wheels, "quantity": 1}]}}),
+        ),
+        (
+            "equipment",
+            "query($l: ID!) { equipment(locationId: $l) { id } }",
+            json!({"l": s.location}),
+        ),
+        (
+            "equipmentAvailability",
+            "query($l: ID!) { equipmentAvailability(locationId: $l, from: \"2026-03-01T00:00:00Z\", to: \"2026-03-08T00:00:00Z\") { equipment { id } } }",
+            json!({"l": s.location}),
+        ),
         (
             "createRoom",
             "mutation($input: CreateRoomInput!) { createRoom(input: $input) { room { id } userErrors { code } } }",

@@ -34,6 +34,8 @@ pub struct Cast {
     pub sam_entry: String,
     /// A teaching role ("Choir leader").
     pub role: String,
+    /// A pool of 4 potter's wheels at the school's location.
+    pub wheels: String,
 }
 
 const CREATE_USER: &str = "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { field code message } } }";
@@ -195,8 +197,19 @@ pub async fn cast(app: &TestApp, domain: &str) -> Cast {
         .as_str()
         .unwrap()
         .to_owned();
+    let wheels = app
+        .ok(
+            &s.token,
+            "mutation($i: CreateEquipmentInput!) { createEquipment(input: $i) { equipment { id } userErrors { code } } }",
+            json!({"i": {"locationId": s.location, "name": "Potter's wheel", "quantity": 4}}),
+        )
+        .await["equipment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     Cast {
         role,
+        wheels,
         group_session,
         lily_booking,
         sam_entry,
@@ -716,6 +729,37 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             "rescheduleBooking(Lily's booking)*",
             "mutation($i: RescheduleBookingInput!) { rescheduleBooking(input: $i) { booking { id } userErrors { code } } }",
             json!({"i": {"bookingId": c.lily_booking, "sessionId": c.group_session}}),
+            &[Admin, Staff, Parent, Student],
+        ),
+        (
+            "createEquipment",
+            "mutation($i: CreateEquipmentInput!) { createEquipment(input: $i) { equipment { id } userErrors { code } } }",
+            json!({"i": {"locationId": s.location, "name": "Clay", "quantity": 50, "consumable": true, "unit": "kg"}}),
+            &[Admin, Staff],
+        ),
+        (
+            "setOfferingRequirements",
+            "mutation($i: SetOfferingRequirementsInput!) { setOfferingRequirements(input: $i) { offering { id } userErrors { code } } }",
+            json!({"i": {"offeringId": s.offering, "items": []}}),
+            &[Admin, Staff],
+        ),
+        (
+            "addMaintenanceBlock*",
+            "mutation($i: AddMaintenanceBlockInput!) { addMaintenanceBlock(input: $i) { block { quantity } userErrors { code } } }",
+            json!({"i": {"equipmentId": c.wheels, "quantity": 1, "from": "2026-07-01T09:00:00Z", "to": "2026-07-01T10:00:00Z"}}),
+            &[Admin, Staff],
+        ),
+        ("equipment", "{ equipment { id name } }", json!({}), &ALL),
+        (
+            "equipmentAvailability",
+            "query($l: ID!) { equipmentAvailability(locationId: $l, from: \"2026-03-01T00:00:00Z\", to: \"2026-03-08T00:00:00Z\") { equipment { id } timeline { available } } }",
+            json!({"l": s.location}),
+            &ALL,
+        ),
+        (
+            "changeBookingEquipment(Lily's booking)*",
+            "mutation($i: ChangeBookingEquipmentInput!) { changeBookingEquipment(input: $i) { booking { id } userErrors { code } } }",
+            json!({"i": {"bookingId": c.lily_booking, "items": [{"equipmentId": c.wheels, "quantity": 1}]}}),
             &[Admin, Staff, Parent, Student],
         ),
         (

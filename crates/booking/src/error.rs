@@ -181,4 +181,7 @@ pub enum BookingError {
     /// A recurring booking rule that cannot be built.
     #[error("{0}")]
     Rule(#[from] RuleError),
+    /// Not enough equipment free at that time for every seat.
+    #[error("{0}")]
+    Equipment(#[from] resources::Shortage),
 }

@@ -14,7 +14,7 @@
 use async_graphql::{Enum, ErrorExtensions, SimpleObject};
 use booking::series_rule::RuleError;
 use booking::{BookingError, Missing, PolicyError, PolicyRule, PolicyViolation};
-use resources::RoomError;
+use resources::{EquipmentError, MaintenanceError, RequirementError, RoomError};
 use scheduling::generation::GenerationError;
 use scheduling::hybrid::HybridError;
 use scheduling::{OfferingError, ScheduleError, SchedulePart, SeriesError, WindowError};
@@ -65,6 +65,9 @@ pub enum Code {
     NotQualified,
     /// Your role does not allow this.
     Forbidden,
+    /// Not enough equipment free at that time (the message names the
+    /// equipment, the units needed and the units available).
+    EquipmentUnavailable,
 }
 
 /// An expected failure, reported in a payload.
@@ -212,6 +215,56 @@ impl From<RoomError> for FieldError {
             RoomError::Capacity(_) => "capacity",
         };
         Self::invalid(field, e.to_string())
+    }
+}
+
+impl From<EquipmentError> for FieldError {
+    fn from(e: EquipmentError) -> Self {
+        let field = match e {
+            EquipmentError::Name(_) => "name",
+            EquipmentError::Unit(_) => "unit",
+            EquipmentError::Quantity(_) => "quantity",
+        };
+        Self::invalid(field, e.to_string())
+    }
+}
+
+impl From<MaintenanceError> for FieldError {
+    fn from(e: MaintenanceError) -> Self {
+        let field = match e {
+            MaintenanceError::Quantity { .. } => "quantity",
+            MaintenanceError::EndsBeforeStart => "to",
+        };
+        Self::invalid(field, e.to_string())
+    }
+}
+
+/// A refused list of equipment items; `quantity` names the items' number
+/// field (`perStudent` for requirements, `quantity` for a booking's).
+pub fn items_error(e: RequirementError, quantity: &str) -> UserError {
+    let at = |index: usize, leaf: &str| {
+        Some(vec![
+            "input".to_owned(),
+            "items".to_owned(),
+            index.to_string(),
+            leaf.to_owned(),
+        ])
+    };
+    let field = match e {
+        RequirementError::PerStudent { index, .. } => at(index, quantity),
+        RequirementError::Repeated { index } => at(index, "equipmentId"),
+        RequirementError::TooMany => Some(vec!["input".to_owned(), "items".to_owned()]),
+    };
+    UserError {
+        field,
+        message: format!("{quantity}: {e}"),
+        code: Code::Invalid,
+    }
+}
+
+impl From<resources::Shortage> for UserError {
+    fn from(e: resources::Shortage) -> Self {
+        Self::input("quantity", Code::EquipmentUnavailable, e.to_string())
     }
 }
 
@@ -402,6 +455,7 @@ impl From<BookingError> for UserError {
                 }
             },
             E::Full(_) => ("seats", Code::SessionFull),
+            E::Equipment(_) => ("seats", Code::EquipmentUnavailable),
             E::AlreadyBooked(_) => ("studentId", Code::AlreadyBooked),
             E::NotBookable(booking::NotBookable::NothingLeft) => ("seriesId", Code::InvalidState),
             E::NotBookable(_) => ("sessionId", Code::InvalidState),

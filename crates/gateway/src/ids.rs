@@ -45,10 +45,14 @@ pub enum Kind {
     TeachingRole,
     /// A student's standing place in a series.
     Enrolment,
+    /// A pool of equipment.
+    Equipment,
+    /// A learning material.
+    Material,
 }
 
 impl Kind {
-    const ALL: [Kind; 16] = [
+    const ALL: [Kind; 18] = [
         Kind::School,
         Kind::User,
         Kind::Location,
@@ -65,6 +69,8 @@ impl Kind {
         Kind::BookingSeries,
         Kind::TeachingRole,
         Kind::Enrolment,
+        Kind::Equipment,
+        Kind::Material,
     ];
 
     /// The GraphQL type name.
@@ -86,6 +92,8 @@ impl Kind {
             Kind::BookingSeries => "BookingSeries",
             Kind::TeachingRole => "TeachingRole",
             Kind::Enrolment => "Enrolment",
+            Kind::Equipment => "Equipment",
+            Kind::Material => "Material",
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod booking;
 pub mod clock;
 pub mod db;
 pub mod entity;
+pub mod equipment;
 pub mod error;
 pub mod repo;
 pub mod scheduling;

@@ -86,6 +86,10 @@ define_id! {
     RegistrationId,
     /// A recurring 1-on-1 booking series.
     BookingSeriesId,
+    /// A pool of identical equipment at a location (8 wheels, 50 kg clay).
+    EquipmentId,
+    /// A learning material (a score, a backing track).
+    MaterialId,
 }
 
 #[cfg(test)]

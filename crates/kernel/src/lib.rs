@@ -17,8 +17,9 @@ pub mod time;
 
 pub use availability::{Availability, Booker, Window};
 pub use id::{
-    BookingId, BookingSeriesId, ClassSeriesId, FamilyId, LocationId, OfferingId, RegistrationId,
-    RoomId, SchoolId, SessionId, StudentId, TeacherId, TeachingRoleId, UserId, WaitlistEntryId,
+    BookingId, BookingSeriesId, ClassSeriesId, EquipmentId, FamilyId, LocationId, MaterialId,
+    OfferingId, RegistrationId, RoomId, SchoolId, SessionId, StudentId, TeacherId, TeachingRoleId,
+    UserId, WaitlistEntryId,
 };
 pub use money::{Currency, CurrencyError, Money};
 pub use policy::{Action, Actor, Denied, Role};

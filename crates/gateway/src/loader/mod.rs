@@ -5,6 +5,7 @@
 mod availability;
 mod by_id;
 mod by_session;
+mod equipment;
 mod replacements;
 mod roles_by_teacher;
 mod rooms_by_location;
@@ -14,6 +15,7 @@ mod time_off;
 pub use availability::AvailabilityByTeacher;
 pub use by_id::ById;
 pub use by_session::BySession;
+pub use equipment::{AllocationsByBooking, EquipmentOutlook, RequirementsByOffering};
 pub use replacements::Replacements;
 pub use roles_by_teacher::RolesByTeacher;
 pub use rooms_by_location::RoomsByLocation;
@@ -23,8 +25,8 @@ pub use time_off::TimeOffByTeacher;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use infra::Db;
 use infra::entity::{
-    attendance, booking, class_series, location, offering, room, session, staff_assignment,
-    student, teacher, teaching_role, user, waitlist_entry,
+    attendance, booking, class_series, equipment as equipment_row, location, offering, room,
+    session, staff_assignment, student, teacher, teaching_role, user, waitlist_entry,
 };
 use kernel::SchoolId;
 use uuid::Uuid;
@@ -71,6 +73,14 @@ pub struct Loaders {
     pub staff_by_series: DataLoader<StaffBySeries, HashMapCache>,
     /// The booking that replaced a rescheduled one, by the old booking's id.
     pub replacements: DataLoader<Replacements, HashMapCache>,
+    /// Equipment pools by id.
+    pub equipment: DataLoader<ById<equipment_row::Entity>, HashMapCache>,
+    /// Offerings' equipment requirements.
+    pub requirements: DataLoader<RequirementsByOffering, HashMapCache>,
+    /// Bookings' equipment allocations.
+    pub allocations: DataLoader<AllocationsByBooking, HashMapCache>,
+    /// Sessions' equipment needs and units left.
+    pub outlook: DataLoader<EquipmentOutlook, HashMapCache>,
 }
 
 impl Loaders {
@@ -121,6 +131,23 @@ impl Loaders {
                 db: db.clone(),
                 school,
             }),
+            equipment: dl(ById::new(db, school)),
+            requirements: dl(RequirementsByOffering {
+                db: db.clone(),
+                school,
+            }),
+            allocations: dl(AllocationsByBooking {
+                db: db.clone(),
+                school,
+            }),
+            outlook: DataLoader::with_cache(
+                EquipmentOutlook {
+                    db: db.clone(),
+                    school,
+                },
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
         }
     }
 }

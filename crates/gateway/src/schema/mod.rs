@@ -11,6 +11,7 @@ mod idempotency;
 mod identity;
 mod node;
 mod page;
+mod resources;
 mod scheduling;
 mod school;
 mod staff;
@@ -51,6 +52,7 @@ pub struct Query(
     booking::FamilyQuery,
     identity::users::IdentityQuery,
     node::NodeQuery,
+    resources::EquipmentQuery,
     scheduling::calendar::CalendarQuery,
     scheduling::edit::EditQuery,
     scheduling::series::SeriesQuery,
@@ -66,6 +68,7 @@ pub struct Mutation(
     booking::BookingMutation,
     booking::FamilyMutation,
     identity::users::IdentityMutation,
+    resources::EquipmentMutation,
     school::setup::SetupMutation,
     scheduling::series::SeriesMutation,
     scheduling::edit::EditMutation,

@@ -2,8 +2,8 @@
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 use infra::entity::{
-    booking, class_series, family, location, offering, room, session, student, teacher, user,
-    waitlist_entry,
+    booking, class_series, equipment, family, location, offering, room, session, student, teacher,
+    user, waitlist_entry,
 };
 use infra::repo;
 use kernel::policy::{Action, Lesson};
@@ -43,6 +43,8 @@ pub enum Node {
     Booking(Booking),
     /// A waitlist entry.
     WaitlistEntry(WaitlistEntry),
+    /// A pool of equipment.
+    Equipment(super::resources::Equipment),
 }
 
 #[derive(Default)]
@@ -157,7 +159,12 @@ impl NodeQuery {
                 )?;
                 Node::WaitlistEntry(WaitlistEntry(found))
             }
+            Kind::Equipment => {
+                allow(viewer, Action::ReadCatalogue)?;
+                Node::Equipment(super::resources::Equipment(get!(equipment)))
+            }
             Kind::School
+            | Kind::Material
             | Kind::Registration
             | Kind::BookingSeries
             | Kind::TeachingRole

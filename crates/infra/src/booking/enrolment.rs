@@ -11,6 +11,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use uuid::Uuid;
 
 use super::Outcome;
@@ -126,13 +128,29 @@ pub async fn place(
             .and_then(|o| o.price_minor),
     )
     .await?;
+    // Equipment as for any booking: a student the equipment cannot serve
+    // is reported unplaced, like one a full session cannot seat.
+    let offering = Some(OfferingId::from_uuid(series.offering_id));
+    let mut stocks: HashMap<Uuid, resources::Stock> = HashMap::new();
+    let (from, to) = super::seats::span_of(sessions.iter());
     for s in sessions {
         for e in enrolled.iter().copied() {
             let status = crate::stored("enrolments", &e.status, EnrolmentStatus::parse)?;
             if !rules::includes(status, e.ends_on, s.occurrence_date) {
                 continue;
             }
+            let stock = match stocks.entry(s.location_id) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => {
+                    let demand = super::seats::demand(s, offering);
+                    e.insert(crate::equipment::stock(tx, school, demand, from, to).await?)
+                }
+            };
             let id = rows::session_id(s);
+            let Ok(held) = stock.take(1, s.starts_at, s.ends_at) else {
+                out.unplaced.push((s.id, e.student_id));
+                continue;
+            };
             if !rows::take_seats(tx, id, 1).await? {
                 out.unplaced.push((s.id, e.student_id));
                 continue;
@@ -157,8 +175,9 @@ pub async fn place(
                 status: BookingStatus::Confirmed,
                 price: unit,
             };
-            out.booked
-                .push(rows::insert_booking(tx, school, row, decided, now).await?);
+            let b = rows::insert_booking(tx, school, row, decided, now).await?;
+            crate::equipment::write(tx, school, b.id, &held, now).await?;
+            out.booked.push(b);
         }
     }
     Ok(out)

@@ -197,6 +197,17 @@ pub async fn book_one_on_one(
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };
+    // A lesson has no location of its own: it needs every pool its
+    // offering requires, wherever that pool is.
+    let demand = crate::equipment::Demand {
+        offering: request.offering.map(OfferingId::uuid),
+        location: None,
+    };
+    let mut stock = crate::equipment::stock(tx, school, demand, start, end).await?;
+    let held = match stock.take(decided.seats, start, end) {
+        Ok(h) => h,
+        Err(short) => return Ok(Err(short.into())),
+    };
     let row = NewRow {
         session: None,
         teacher: Some(request.teacher),
@@ -211,9 +222,9 @@ pub async fn book_one_on_one(
         series: request.series,
         rescheduled_from: request.rescheduled_from,
     };
-    Ok(Ok(
-        rows::insert_booking(tx, school, row, decided, now).await?
-    ))
+    let b = rows::insert_booking(tx, school, row, decided, now).await?;
+    crate::equipment::write(tx, school, b.id, &held, now).await?;
+    Ok(Ok(b))
 }
 
 /// The teachers a slot search covers: the one asked for, or every teacher

@@ -19,7 +19,9 @@ use super::lesson::{self, LessonRequest};
 use super::rows::{self, NewRow};
 use super::waitlist;
 use crate::entity::{booking as booking_row, registration, session, waitlist_entry};
-use crate::{Result, new_id};
+use crate::{Result, equipment, new_id};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// What a group booking request ended as.
 #[derive(Debug, Clone)]
@@ -140,6 +142,14 @@ fn row_for(
     })
 }
 
+/// Where a group session's bookings take their equipment from.
+pub(crate) fn demand(s: &session::Model, offering: Option<OfferingId>) -> equipment::Demand {
+    equipment::Demand {
+        offering: offering.map(OfferingId::uuid),
+        location: Some(s.location_id),
+    }
+}
+
 /// Books seats in a group session (or the waitlist, when full and asked).
 pub async fn book_session(
     tx: &impl ConnectionTrait,
@@ -161,11 +171,21 @@ pub async fn book_session(
             .await?
             .map(GroupOutcome::Waitlisted)),
         Ok(SeatDecision::Take(decided)) => {
+            // Equipment is decided before anything is written, so a
+            // refusal leaves nothing behind even where the caller commits
+            // (lapsed offers expired on the way).
+            let mut stock =
+                equipment::stock(tx, school, demand(&s, offering), s.starts_at, s.ends_at).await?;
+            let held = match stock.take(decided.seats, s.starts_at, s.ends_at) {
+                Ok(h) => h,
+                Err(short) => return Ok(Err(short.into())),
+            };
             if !rows::take_seats(tx, request.session, decided.seats).await? {
                 return Ok(Err(seats::lost_race(&snap, ask)));
             }
             let row = row_for(&s, &request, offering)?;
             let b = rows::insert_booking(tx, school, row, decided, now).await?;
+            equipment::write(tx, school, b.id, &held, now).await?;
             Ok(Ok(GroupOutcome::Booked(b)))
         }
     }
@@ -225,7 +245,7 @@ pub async fn register(
     // opposite orders.
     let mut lock_order = chosen.clone();
     lock_order.sort();
-    let mut loaded = std::collections::HashMap::new();
+    let mut loaded = HashMap::new();
     for id in lock_order {
         let Some(s) = lock_fresh(tx, school, id, now).await? else {
             return Ok(Err(BookingError::NotFound(Missing::SessionOfSeries)));
@@ -238,6 +258,24 @@ pub async fn register(
         Ok(d) => d,
         Err((_, e)) => return Ok(Err(e)),
     };
+    // One stock per location for the whole registration, so every session
+    // counts the clay the earlier ones use.
+    let mut stocks: HashMap<Uuid, resources::Stock> = HashMap::new();
+    let mut equipment_of = Vec::with_capacity(chosen.len());
+    for id in &chosen {
+        let (s, (_, offering)) = &loaded[id];
+        let stock = match stocks.entry(s.location_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let (from, to) = span_of(chosen.iter().map(|c| &loaded[c].0));
+                e.insert(equipment::stock(tx, school, demand(s, *offering), from, to).await?)
+            }
+        };
+        match stock.take(seats, s.starts_at, s.ends_at) {
+            Ok(held) => equipment_of.push(held),
+            Err(short) => return Ok(Err(short.into())),
+        }
+    }
     let reg = registration::ActiveModel {
         id: Set(new_id()),
         school_id: Set(school.uuid()),
@@ -261,7 +299,7 @@ pub async fn register(
         .await?;
     }
     let mut booked = Vec::new();
-    for (id, decided) in chosen.iter().zip(decisions) {
+    for ((id, decided), held) in chosen.iter().zip(decisions).zip(equipment_of) {
         let (s, (snap, offering)) = &loaded[id];
         let request = SeatRequest {
             session: *id,
@@ -281,9 +319,25 @@ pub async fn register(
             return Ok(Err(seats::lost_race(snap, ask)));
         }
         let row = row_for(s, &request, *offering)?;
-        booked.push(rows::insert_booking(tx, school, row, decided, now).await?);
+        let b = rows::insert_booking(tx, school, row, decided, now).await?;
+        equipment::write(tx, school, b.id, &held, now).await?;
+        booked.push(b);
     }
     Ok(Ok((reg, booked)))
+}
+
+/// The earliest start and latest end of some sessions.
+pub(crate) fn span_of<'a>(
+    sessions: impl Iterator<Item = &'a session::Model>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let mut span: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
+    for s in sessions {
+        span = Some(match span {
+            None => (s.starts_at, s.ends_at),
+            Some((a, b)) => (a.min(s.starts_at), b.max(s.ends_at)),
+        });
+    }
+    span.unwrap_or((DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MIN_UTC))
 }
 
 /// Who is changing a booking, for the checks that depend on it.

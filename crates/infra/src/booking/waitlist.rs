@@ -244,10 +244,23 @@ pub async fn accept_offer(
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };
+    let offering = offering.map(|o| OfferingId::from_uuid(o.id));
+    let mut stock = crate::equipment::stock(
+        tx,
+        school,
+        super::seats::demand(&s, offering),
+        s.starts_at,
+        s.ends_at,
+    )
+    .await?;
+    let held = match stock.take(decided.seats, s.starts_at, s.ends_at) {
+        Ok(h) => h,
+        Err(short) => return Ok(Err(short.into())),
+    };
     let row = NewRow {
         session: Some(session_id),
         teacher: s.teacher_id.map(TeacherId::from_uuid),
-        offering: offering.map(|o| OfferingId::from_uuid(o.id)),
+        offering,
         student,
         by,
         starts_at: s.starts_at,
@@ -259,6 +272,7 @@ pub async fn accept_offer(
         rescheduled_from: None,
     };
     let b = rows::insert_booking(tx, school, row, decided, now).await?;
+    crate::equipment::write(tx, school, b.id, &held, now).await?;
     waitlist_entry::Entity::update_many()
         .col_expr(
             waitlist_entry::Column::Status,

@@ -70,7 +70,11 @@ tenant!(
     class_series,
     session,
     session_cancellation,
-    enrolment
+    enrolment,
+    equipment,
+    equipment_allocation,
+    maintenance_block,
+    offering_requirement
 );
 
 /// Rows of `E` with these ids in `school`, keyed by id. Ids of other

@@ -218,6 +218,14 @@ impl Booking {
     async fn seats(&self) -> i32 {
         self.0.seats
     }
+    /// Equipment the booking holds (for every seat) while it holds its
+    /// place; cancelling, declining or moving it gives the units back.
+    async fn equipment(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::schema::resources::EquipmentAllocation>> {
+        crate::schema::resources::equipment::allocations(ctx, self.0.id).await
+    }
     /// Start.
     async fn starts_at(&self) -> DateTime {
         DateTime(self.0.starts_at)

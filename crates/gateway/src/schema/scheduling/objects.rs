@@ -445,10 +445,27 @@ impl Session {
     async fn seats_taken(&self) -> i32 {
         self.occupancy().0
     }
-    /// Seats anyone may still book (`capacity - seatsTaken`).
-    /// Zero for a 1-on-1 series' lesson, which belongs to its student.
-    async fn seats_left(&self) -> i32 {
-        self.occupancy().1
+    /// Seats anyone may still book: `capacity - seatsTaken`, or fewer when
+    /// the equipment the offering needs per student runs out first (see
+    /// `equipment`). Zero for a 1-on-1 series' lesson, which belongs to its
+    /// student.
+    async fn seats_left(&self, ctx: &Context<'_>) -> Result<i32> {
+        let seats = self.occupancy().1;
+        Ok(
+            match crate::schema::resources::equipment::seats_equipment_allows(ctx, &self.0).await? {
+                Some(allowed) => seats.min(allowed),
+                None => seats,
+            },
+        )
+    }
+    /// The equipment each student needs at this session's location, with
+    /// the units left over its time (after every overlapping booking and
+    /// maintenance). Empty when the offering needs none.
+    async fn equipment(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::schema::resources::EquipmentNeed>> {
+        crate::schema::resources::equipment::session_needs(ctx, &self.0).await
     }
     /// Students with a confirmed, attended or no-show booking, with their
     /// attendance. The teacher and the office see everyone; families see

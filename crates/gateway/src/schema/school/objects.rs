@@ -369,6 +369,14 @@ impl Offering {
     async fn price_minor(&self) -> Option<i64> {
         self.0.price_minor
     }
+    /// What one student needs of the school's equipment (1 wheel, 2 kg of
+    /// clay): every booking takes it for each seat.
+    async fn requirements(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::schema::resources::OfferingRequirement>> {
+        crate::schema::resources::equipment::requirements(ctx, &self.0).await
+    }
     /// The teaching role its instructors must hold.
     async fn required_role(
         &self,

@@ -1,0 +1,559 @@
+//! Equipment: pools at locations, offerings' requirements, maintenance
+//! blocks, and the shell of the allocation decision.
+//!
+//! The shell locks the pools a booking needs (in id order, after the
+//! session or teacher the booking locks first: the lock order is series →
+//! sessions → equipment → bookings), loads what holds them in a constant
+//! number of statements, asks `resources::Stock` and writes the
+//! allocations it decides. Nothing stores the units left: an allocation
+//! holds units over its booking's time while its booking holds a place
+//! (PENDING, CONFIRMED, ATTENDED, NO_SHOW), so a cancellation, a decline
+//! or a reschedule frees them with no second write, and a session moved
+//! in time moves its bookings' equipment with it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use kernel::{EquipmentId, LocationId, SchoolId};
+use resources::{
+    Allocation, EquipmentSpec, Hold, MaintenanceBlock, Pool, Requirement, Shortage, Stock,
+};
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, Set,
+};
+use uuid::Uuid;
+
+use crate::entity::{
+    booking, equipment, equipment_allocation as allocation, maintenance_block,
+    offering_requirement as requirement,
+};
+use crate::{Result, new_id};
+
+/// Stored booking statuses whose allocations hold units: a place that is
+/// requested, confirmed or was used (clay used by a student who attended
+/// is gone).
+fn holding() -> Vec<&'static str> {
+    crate::booking::rows::on_roster_or_pending()
+}
+
+/// Adds a pool of equipment at a location.
+pub async fn create(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    location: LocationId,
+    spec: EquipmentSpec,
+    now: DateTime<Utc>,
+) -> Result<equipment::Model> {
+    Ok(equipment::ActiveModel {
+        id: Set(new_id()),
+        school_id: Set(school.uuid()),
+        location_id: Set(location.uuid()),
+        name: Set(spec.name),
+        quantity: Set(spec.quantity as i32),
+        consumable: Set(spec.consumable),
+        unit: Set(spec.unit),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?)
+}
+
+/// Replaces an offering's requirements. `Err(i)` when the `i`th item names
+/// equipment that is not the school's (nothing is written).
+pub async fn set_requirements(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    offering: Uuid,
+    items: &[Requirement],
+) -> Result<std::result::Result<Vec<requirement::Model>, usize>> {
+    let known = crate::repo::by_ids::<equipment::Entity>(
+        tx,
+        school,
+        items.iter().map(|r| r.equipment.uuid()),
+    )
+    .await?;
+    if let Some(i) = items
+        .iter()
+        .position(|r| !known.contains_key(&r.equipment.uuid()))
+    {
+        return Ok(Err(i));
+    }
+    requirement::Entity::delete_many()
+        .filter(requirement::Column::SchoolId.eq(school.uuid()))
+        .filter(requirement::Column::OfferingId.eq(offering))
+        .exec(tx)
+        .await?;
+    let rows: Vec<requirement::Model> = items
+        .iter()
+        .map(|r| requirement::Model {
+            id: new_id(),
+            school_id: school.uuid(),
+            offering_id: offering,
+            equipment_id: r.equipment.uuid(),
+            per_student: r.per_student as i32,
+        })
+        .collect();
+    if !rows.is_empty() {
+        requirement::Entity::insert_many(rows.iter().cloned().map(requirement::ActiveModel::from))
+            .exec(tx)
+            .await?;
+    }
+    Ok(Ok(rows))
+}
+
+/// The requirements of these offerings, each list in equipment id order.
+pub async fn requirements_of(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    offerings: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<requirement::Model>>> {
+    let ids: Vec<Uuid> = offerings.into_iter().collect();
+    let mut out: HashMap<Uuid, Vec<requirement::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for r in requirement::Entity::find()
+        .filter(requirement::Column::SchoolId.eq(school.uuid()))
+        .filter(requirement::Column::OfferingId.is_in(ids))
+        .order_by_asc(requirement::Column::EquipmentId)
+        .all(conn)
+        .await?
+    {
+        out.entry(r.offering_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+/// The pools of a location (or of the school), by name.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    location: Option<LocationId>,
+) -> Result<Vec<equipment::Model>> {
+    let mut q = equipment::Entity::find().filter(equipment::Column::SchoolId.eq(school.uuid()));
+    if let Some(l) = location {
+        q = q.filter(equipment::Column::LocationId.eq(l.uuid()));
+    }
+    Ok(q.order_by_asc(equipment::Column::Name)
+        .order_by_asc(equipment::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// Locks pools of the school in id order and reads them afresh.
+async fn lock(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<Vec<equipment::Model>> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(equipment::Entity::find()
+        .filter(equipment::Column::SchoolId.eq(school.uuid()))
+        .filter(equipment::Column::Id.is_in(ids))
+        .order_by_asc(equipment::Column::Id)
+        .lock_exclusive()
+        .all(tx)
+        .await?)
+}
+
+/// What holds these pools from `from` to `to` (for consumable pools, from
+/// `from` on), maintenance and live allocations, in two statements. The
+/// allocations of `except` (a booking whose equipment is being changed)
+/// are left out.
+async fn holds(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    pools: &[equipment::Model],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    except: Option<Uuid>,
+) -> Result<HashMap<Uuid, Vec<Hold>>> {
+    let mut out: HashMap<Uuid, Vec<Hold>> = HashMap::new();
+    if pools.is_empty() {
+        return Ok(out);
+    }
+    let (used_up, returned): (Vec<&equipment::Model>, Vec<&equipment::Model>) =
+        pools.iter().partition(|p| p.consumable);
+    let used_up: Vec<Uuid> = used_up.iter().map(|p| p.id).collect();
+    let returned: Vec<Uuid> = returned.iter().map(|p| p.id).collect();
+    let blocks = maintenance_block::Entity::find()
+        .filter(maintenance_block::Column::SchoolId.eq(school.uuid()))
+        .filter(maintenance_block::Column::EquipmentId.is_in(pools.iter().map(|p| p.id)))
+        .filter(maintenance_block::Column::EndsAt.gt(from))
+        .filter(
+            Condition::any()
+                .add(maintenance_block::Column::EquipmentId.is_in(used_up.clone()))
+                .add(maintenance_block::Column::StartsAt.lt(to)),
+        )
+        .all(conn)
+        .await?;
+    for b in blocks {
+        out.entry(b.equipment_id).or_default().push(Hold {
+            from: b.starts_at,
+            to: Some(b.ends_at),
+            quantity: b.quantity.max(0) as u32,
+        });
+    }
+    let mut live = allocation::Entity::find()
+        .select_only()
+        .column(allocation::Column::EquipmentId)
+        .column(allocation::Column::Quantity)
+        .column_as(booking::Column::StartsAt, "starts_at")
+        .column_as(booking::Column::EndsAt, "ends_at")
+        .join(JoinType::InnerJoin, allocation::Relation::Booking.def())
+        .filter(allocation::Column::SchoolId.eq(school.uuid()))
+        .filter(booking::Column::Status.is_in(holding()))
+        .filter(
+            Condition::any()
+                .add(allocation::Column::EquipmentId.is_in(used_up.clone()))
+                .add(
+                    Condition::all()
+                        .add(allocation::Column::EquipmentId.is_in(returned))
+                        .add(booking::Column::StartsAt.lt(to))
+                        .add(booking::Column::EndsAt.gt(from)),
+                ),
+        );
+    if let Some(b) = except {
+        live = live.filter(allocation::Column::BookingId.ne(b));
+    }
+    let rows: Vec<(Uuid, i32, DateTime<Utc>, DateTime<Utc>)> = live.into_tuple().all(conn).await?;
+    let consumable: std::collections::HashSet<Uuid> = used_up.into_iter().collect();
+    for (pool, quantity, starts, ends) in rows {
+        out.entry(pool).or_default().push(Hold {
+            from: starts,
+            // Clay used is not given back when the class ends.
+            to: (!consumable.contains(&pool)).then_some(ends),
+            quantity: quantity.max(0) as u32,
+        });
+    }
+    Ok(out)
+}
+
+fn pool(row: &equipment::Model, holds: &mut HashMap<Uuid, Vec<Hold>>) -> Pool {
+    Pool {
+        id: EquipmentId::from_uuid(row.id),
+        name: row.name.clone(),
+        total: row.quantity.max(0) as u32,
+        consumable: row.consumable,
+        holds: holds.remove(&row.id).unwrap_or_default(),
+    }
+}
+
+/// What an offering's bookings need, and where: requirements whose pool is
+/// at `location` (a group session's), or all of them for a 1-on-1 lesson,
+/// which has no location of its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Demand {
+    /// The offering taught.
+    pub offering: Option<Uuid>,
+    /// Where, if known.
+    pub location: Option<Uuid>,
+}
+
+/// Locks the pools `demand` needs and loads what holds them from `from`
+/// to `to`: the stock every booking of the transaction is decided against.
+/// One statement when the offering requires nothing; four otherwise.
+pub async fn stock(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    demand: Demand,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Stock> {
+    let Some(offering) = demand.offering else {
+        return Ok(Stock::default());
+    };
+    let needs = requirements_of(tx, school, [offering])
+        .await?
+        .remove(&offering)
+        .unwrap_or_default();
+    if needs.is_empty() {
+        return Ok(Stock::default());
+    }
+    let pools: Vec<equipment::Model> = lock(tx, school, needs.iter().map(|r| r.equipment_id))
+        .await?
+        .into_iter()
+        .filter(|p| demand.location.is_none_or(|l| p.location_id == l))
+        .collect();
+    let mut held = holds(tx, school, &pools, from, to, None).await?;
+    Ok(Stock::new(
+        pools
+            .iter()
+            .filter_map(|p| {
+                let per = needs.iter().find(|r| r.equipment_id == p.id)?.per_student;
+                Some((pool(p, &mut held), per.max(0) as u32))
+            })
+            .collect(),
+    ))
+}
+
+/// Writes the allocations decided for a booking (one statement).
+pub async fn write(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    booking: Uuid,
+    decided: &[Allocation],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let rows: Vec<allocation::ActiveModel> = decided
+        .iter()
+        .filter(|a| a.quantity > 0)
+        .map(|a| allocation::ActiveModel {
+            id: Set(new_id()),
+            school_id: Set(school.uuid()),
+            equipment_id: Set(a.equipment.uuid()),
+            booking_id: Set(booking),
+            quantity: Set(a.quantity as i32),
+            created_at: Set(now),
+        })
+        .collect();
+    if !rows.is_empty() {
+        allocation::Entity::insert_many(rows).exec(tx).await?;
+    }
+    Ok(())
+}
+
+/// Locks a pool of the school.
+pub async fn lock_one(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    id: EquipmentId,
+) -> Result<Option<equipment::Model>> {
+    Ok(lock(tx, school, [id.uuid()]).await?.pop())
+}
+
+/// Takes units out for maintenance, if they are free then (a block never
+/// takes units a booking holds); the pool is locked by the caller.
+pub async fn add_maintenance(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    row: &equipment::Model,
+    block: MaintenanceBlock,
+    note: Option<String>,
+    by: kernel::UserId,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<maintenance_block::Model, Shortage>> {
+    let mut held = holds(
+        tx,
+        school,
+        std::slice::from_ref(row),
+        block.from,
+        block.to,
+        None,
+    )
+    .await?;
+    // A block is returned at its end, even on a consumable pool.
+    let p = Pool {
+        consumable: false,
+        ..pool(row, &mut held)
+    };
+    if let Err(e) = resources::allocation::hold(&p, block.quantity, block.from, block.to) {
+        return Ok(Err(e));
+    }
+    Ok(Ok(maintenance_block::ActiveModel {
+        id: Set(new_id()),
+        school_id: Set(school.uuid()),
+        equipment_id: Set(row.id),
+        quantity: Set(block.quantity as i32),
+        starts_at: Set(block.from),
+        ends_at: Set(block.to),
+        note: Set(note),
+        created_by: Set(Some(by.uuid())),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?))
+}
+
+/// Why a booking's equipment could not be changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeRefused {
+    /// The booking no longer holds a place (cancelled, declined, moved or
+    /// already over).
+    NotLive,
+    /// The `i`th item names a pool that is not the school's, or not at the
+    /// booking's location.
+    Unknown(usize),
+    /// Not enough units free.
+    Short(Shortage),
+}
+
+/// Sets the units a live booking holds of some pools (0 gives them back),
+/// if they are free over its time apart from what it holds now. Locks the
+/// booking's session (or teacher), the booking, then the pools.
+pub async fn change_booking(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    b: &booking::Model,
+    items: &[(EquipmentId, u32)],
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<Vec<allocation::Model>, ChangeRefused>> {
+    let b = crate::booking::rows::lock_booking(tx, school, b).await?;
+    if !crate::booking::rows::status_of(&b)?.holds_seats() {
+        return Ok(Err(ChangeRefused::NotLive));
+    }
+    let location = match b.session_id {
+        Some(sid) => crate::repo::find::<crate::entity::session::Entity>(tx, school, sid)
+            .await?
+            .map(|s| s.location_id),
+        None => None,
+    };
+    let pools = lock(tx, school, items.iter().map(|(id, _)| id.uuid())).await?;
+    for (i, (id, _)) in items.iter().enumerate() {
+        let at_place = pools
+            .iter()
+            .any(|p| p.id == id.uuid() && location.is_none_or(|l| l == p.location_id));
+        if !at_place {
+            return Ok(Err(ChangeRefused::Unknown(i)));
+        }
+    }
+    let mut held = holds(tx, school, &pools, b.starts_at, b.ends_at, Some(b.id)).await?;
+    let mut decided = Vec::with_capacity(items.len());
+    for (id, quantity) in items {
+        let row = pools
+            .iter()
+            .find(|p| p.id == id.uuid())
+            .expect("every item was found above");
+        match resources::allocation::hold(&pool(row, &mut held), *quantity, b.starts_at, b.ends_at)
+        {
+            Ok(a) => decided.push(a),
+            Err(e) => return Ok(Err(ChangeRefused::Short(e))),
+        }
+    }
+    allocation::Entity::delete_many()
+        .filter(allocation::Column::SchoolId.eq(school.uuid()))
+        .filter(allocation::Column::BookingId.eq(b.id))
+        .filter(allocation::Column::EquipmentId.is_in(items.iter().map(|(id, _)| id.uuid())))
+        .exec(tx)
+        .await?;
+    write(tx, school, b.id, &decided, now).await?;
+    Ok(Ok(of_bookings(tx, school, [b.id])
+        .await?
+        .remove(&b.id)
+        .unwrap_or_default()))
+}
+
+/// The allocations of these bookings, by booking.
+pub async fn of_bookings(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    bookings: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<allocation::Model>>> {
+    let ids: Vec<Uuid> = bookings.into_iter().collect();
+    let mut out: HashMap<Uuid, Vec<allocation::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for a in allocation::Entity::find()
+        .filter(allocation::Column::SchoolId.eq(school.uuid()))
+        .filter(allocation::Column::BookingId.is_in(ids))
+        .order_by_asc(allocation::Column::EquipmentId)
+        .all(conn)
+        .await?
+    {
+        out.entry(a.booking_id).or_default().push(a);
+    }
+    Ok(out)
+}
+
+/// A session (or anything booked) whose equipment outlook is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Booked {
+    /// The offering taught.
+    pub offering: Uuid,
+    /// Where.
+    pub location: Uuid,
+    /// Start.
+    pub from: DateTime<Utc>,
+    /// End.
+    pub to: DateTime<Utc>,
+}
+
+/// One requirement of a session as its page shows it.
+#[derive(Debug, Clone)]
+pub struct Outlook {
+    /// The pool.
+    pub equipment: equipment::Model,
+    /// Units one student needs.
+    pub per_student: u32,
+    /// Units free over the session's time.
+    pub available: u32,
+}
+
+/// The equipment outlook of many sessions at once, in at most four
+/// statements whatever their number (requirements, pools, maintenance,
+/// allocations): what rosters, calendars and the class browser show.
+pub async fn outlook(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    asked: &[Booked],
+) -> Result<HashMap<Booked, Vec<Outlook>>> {
+    let mut out: HashMap<Booked, Vec<Outlook>> = HashMap::new();
+    let needs = requirements_of(conn, school, asked.iter().map(|b| b.offering)).await?;
+    if needs.is_empty() {
+        return Ok(out);
+    }
+    let pools = crate::repo::by_ids::<equipment::Entity>(
+        conn,
+        school,
+        needs.values().flatten().map(|r| r.equipment_id),
+    )
+    .await?;
+    let relevant: Vec<&Booked> = asked
+        .iter()
+        .filter(|b| needs.contains_key(&b.offering))
+        .collect();
+    let (Some(from), Some(to)) = (
+        relevant.iter().map(|b| b.from).min(),
+        relevant.iter().map(|b| b.to).max(),
+    ) else {
+        return Ok(out);
+    };
+    let pool_rows: Vec<equipment::Model> = pools.values().cloned().collect();
+    let mut held = holds(conn, school, &pool_rows, from, to, None).await?;
+    let by_id: BTreeMap<Uuid, Pool> = pool_rows
+        .iter()
+        .map(|row| (row.id, pool(row, &mut held)))
+        .collect();
+    for b in relevant {
+        let list = needs[&b.offering]
+            .iter()
+            .filter_map(|r| {
+                let p = by_id.get(&r.equipment_id)?;
+                let row = &pools[&r.equipment_id];
+                (row.location_id == b.location).then(|| Outlook {
+                    equipment: row.clone(),
+                    per_student: r.per_student.max(0) as u32,
+                    available: p.free(b.from, b.to),
+                })
+            })
+            .collect();
+        out.insert(*b, list);
+    }
+    Ok(out)
+}
+
+/// The free units of each pool of a location over `[from, to)`, as spans.
+pub async fn timelines(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    location: LocationId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(equipment::Model, Vec<resources::Span>)>> {
+    let pools = list(conn, school, Some(location)).await?;
+    let mut held = holds(conn, school, &pools, from, to, None).await?;
+    Ok(pools
+        .into_iter()
+        .map(|row| {
+            let p = pool(&row, &mut held);
+            let spans = resources::availability::timeline(p.total, &p.holds, from, to);
+            (row, spans)
+        })
+        .collect())
+}
