@@ -23,6 +23,7 @@ mod m20261125_000009_create_teacher_time_off;
 mod m20261129_000010_link_rescheduled_bookings;
 mod m20261129_000011_schedule_edits;
 mod m20261129_000012_create_equipment;
+mod m20261129_000013_create_materials;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_link_rescheduled_bookings::Migration),
             Box::new(m20261129_000011_schedule_edits::Migration),
             Box::new(m20261129_000012_create_equipment::Migration),
+            Box::new(m20261129_000013_create_materials::Migration),
         ]
     }
 }

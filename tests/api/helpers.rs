@@ -111,6 +111,9 @@ pub fn test_config() -> gateway::Config {
             per_second: 100_000,
             burst: 100_000,
         }),
+        // Materials' files of every test in one scratch directory: keys
+        // are school and material ids, so tests never meet.
+        files_at: gateway::config::FilesAt::Dir(std::env::temp_dir().join("ostinato-test-files")),
         ..gateway::Config::default()
     }
 }
@@ -188,6 +191,57 @@ impl TestApp {
     }
 
     /// Creates a class series from `input` and returns its id.
+    /// Sends `query` as a GraphQL multipart request (the spec SPAs use for
+    /// uploads) with one file at `variables.input.file`; the whole body.
+    pub async fn upload(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+        file: (&str, &str, &[u8]),
+    ) -> Value {
+        let (name, content_type, bytes) = file;
+        let boundary = "ostinato-test-boundary-7d1f";
+        let mut body: Vec<u8> = Vec::new();
+        let mut part = |headers: String, content: &[u8]| {
+            body.extend_from_slice(format!("--{boundary}\r\n{headers}\r\n\r\n").as_bytes());
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        };
+        let operations = json!({"query": query, "variables": variables}).to_string();
+        part(
+            "Content-Disposition: form-data; name=\"operations\"".into(),
+            operations.as_bytes(),
+        );
+        part(
+            "Content-Disposition: form-data; name=\"map\"".into(),
+            br#"{"0": ["variables.input.file"]}"#,
+        );
+        part(
+            format!(
+                "Content-Disposition: form-data; name=\"0\"; filename=\"{name}\"\r\nContent-Type: {content_type}"
+            ),
+            bytes,
+        );
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        serde_json::from_str(&text)
+            .unwrap_or_else(|_| json!({"status": status.as_u16(), "text": text}))
+    }
+
     pub async fn create_series(&self, token: &str, input: Value) -> String {
         self.ok(token, CREATE_SERIES, json!({ "input": input }))
             .await["series"]["id"]
@@ -321,3 +375,14 @@ pub fn uuid_of(global: &str) -> String {
     let text = String::from_utf8(out).expect("utf-8");
     text.split_once(':').expect("Type:uuid").1.to_owned()
 }
+
+/// `uploadMaterial`, selecting what tests look at.
+pub const UPLOAD_MATERIAL: &str = "mutation($input: UploadMaterialInput!) {
+  uploadMaterial(input: $input) {
+    material { id title type visibility fileName contentType sizeBytes releaseAt expiresAt available }
+    userErrors { field message code }
+  }
+}";
+
+/// A one-page PDF's worth of bytes (the check reads only the header).
+pub const SCORE_PDF: &[u8] = b"%PDF-1.7\n% Ode to Joy, first line\n%%EOF\n";

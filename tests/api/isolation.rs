@@ -82,6 +82,7 @@ async fn snapshot(app: &TestApp, a: &Cast) -> Value {
               teachers { nodes { id availability { dayOfWeek startTime endTime } teachingRoles { id } timeOff { startsAt } } }
               students { totalCount }
               equipment { id name quantity }
+              materials { nodes { id title grantedTo { id } accessStats { totalCount } } }
               offerings { nodes { id requirements { perStudent } } }
               users { nodes { id email roles } }
               classSeries { nodes { id status lastGeneratedThrough } }
@@ -120,6 +121,7 @@ async fn no_id_of_school_a_works_for_school_b() {
         ("Booking", a.lily_booking.as_str()),
         ("WaitlistEntry", a.sam_entry.as_str()),
         ("Equipment", a.wheels.as_str()),
+        ("Material", a.material.as_str()),
     ]
     .into();
     let a_ids: Vec<&str> = ids.values().copied().collect();
@@ -221,6 +223,26 @@ async fn no_id_of_school_a_works_for_school_b() {
             "changeBookingEquipment",
             "mutation($i: ChangeBookingEquipmentInput!) { changeBookingEquipment(input: $i) { booking { id } userErrors { code } } }",
             json!({"i": {"bookingId": b.lily_booking, "items": [{"equipmentId": a.wheels, "quantity": 1}]}}),
+        ),
+        (
+            "grantMaterial",
+            "mutation($i: GrantMaterialInput!) { grantMaterial(input: $i) { material { id } userErrors { code } } }",
+            json!({"i": {"materialId": a.material, "studentIds": [b.school.student]}}),
+        ),
+        (
+            "grantMaterial",
+            "mutation($i: GrantMaterialInput!) { grantMaterial(input: $i) { material { id } userErrors { code } } }",
+            json!({"i": {"materialId": b.material, "studentIds": [s.student]}}),
+        ),
+        (
+            "materials",
+            "query($s: ID!) { materials(filter: {seriesId: $s}) { nodes { id } } }",
+            json!({"s": a.lily_series}),
+        ),
+        (
+            "materials",
+            "query($s: ID!) { materials(filter: {studentId: $s}) { nodes { id } } }",
+            json!({"s": s.student}),
         ),
         (
             "equipment",
@@ -400,7 +422,16 @@ async fn no_id_of_school_a_works_for_school_b() {
         ]);
         more
     };
-    let covered: BTreeSet<String> = attacks.iter().map(|(n, _, _)| (*n).to_owned()).collect();
+    // Multipart-only fields are attacked in their own files.
+    let elsewhere = [(
+        "uploadMaterial",
+        "materials.rs uploads_with_another_schools_series_are_refused",
+    )];
+    let covered: BTreeSet<String> = attacks
+        .iter()
+        .map(|(n, _, _)| (*n).to_owned())
+        .chain(elsewhere.iter().map(|(n, _)| (*n).to_owned()))
+        .collect();
     let needed = id_taking_fields(&schema["data"]);
     let missing: Vec<_> = needed.difference(&covered).collect();
     assert!(

@@ -11,6 +11,7 @@ mod hardening;
 mod helpers;
 mod http_contract;
 mod isolation;
+mod materials;
 mod roles;
 mod schedule_edits;
 mod scheduling_flow;

@@ -36,6 +36,8 @@ pub struct Cast {
     pub role: String,
     /// A pool of 4 potter's wheels at the school's location.
     pub wheels: String,
+    /// A PRIVATE score granted to Lily.
+    pub material: String,
 }
 
 const CREATE_USER: &str = "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { field code message } } }";
@@ -207,9 +209,27 @@ pub async fn cast(app: &TestApp, domain: &str) -> Cast {
         .as_str()
         .unwrap()
         .to_owned();
+    let material = app
+        .upload(
+            Some(&s.token),
+            crate::helpers::UPLOAD_MATERIAL,
+            json!({"input": {"file": null, "title": "Scales", "type": "MUSIC_SCORE"}}),
+            ("scales.pdf", "application/pdf", crate::helpers::SCORE_PDF),
+        )
+        .await["data"]["uploadMaterial"]["material"]["id"]
+        .as_str()
+        .expect("the cast's score uploads")
+        .to_owned();
+    app.ok(
+        &s.token,
+        "mutation($i: GrantMaterialInput!) { grantMaterial(input: $i) { material { id } userErrors { code } } }",
+        json!({"i": {"materialId": material, "studentIds": [s.student]}}),
+    )
+    .await;
     Cast {
         role,
         wheels,
+        material,
         group_session,
         lily_booking,
         sam_entry,
@@ -763,6 +783,18 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             &[Admin, Staff, Parent, Student],
         ),
         (
+            "grantMaterial",
+            "mutation($i: GrantMaterialInput!) { grantMaterial(input: $i) { material { id } userErrors { code } } }",
+            json!({"i": {"materialId": c.material, "studentIds": [s.student]}}),
+            &[Admin, Staff, Teacher],
+        ),
+        (
+            "materials",
+            "{ materials(first: 5) { nodes { id } } }",
+            json!({}),
+            &ALL,
+        ),
+        (
             "cancelBooking(Lily's booking)*",
             "mutation($i: CancelBookingInput!) { cancelBooking(input: $i) { cancelled { id } userErrors { code } } }",
             json!({"i": {"bookingId": c.lily_booking}}),
@@ -780,6 +812,10 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
         (
             "revokeAllSessions",
             "self only: hardening.rs token revocation",
+        ),
+        (
+            "uploadMaterial",
+            "multipart only: materials.rs uploads_are_for_teachers_and_the_office",
         ),
     ];
     let schema = app

@@ -13,6 +13,18 @@ pub struct RateLimit {
     pub burst: u32,
 }
 
+/// Where learning materials' files are stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilesAt {
+    /// A local directory (created on first upload).
+    Dir(std::path::PathBuf),
+    /// An object store URL (`s3://bucket/prefix`, `file:///srv/files`).
+    Url(String),
+}
+
+/// The largest upload accepted by default (25 MiB).
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = resources::material::DEFAULT_MAX_FILE_BYTES;
+
 /// What the server exposes and how much it accepts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -26,6 +38,13 @@ pub struct Config {
     pub login_per_account: Limit,
     /// Failed logins allowed per client address.
     pub login_per_address: Limit,
+    /// Where materials' files go.
+    pub files_at: FilesAt,
+    /// Largest material file accepted, in bytes.
+    pub max_upload_bytes: u64,
+    /// Key signing download links; random per process when unset (links
+    /// then work only on the instance that made them).
+    pub download_key: Option<String>,
 }
 
 impl Default for Config {
@@ -45,6 +64,9 @@ impl Default for Config {
                 max_failures: 20,
                 window: Duration::minutes(15),
             },
+            files_at: FilesAt::Dir("ostinato-files".into()),
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            download_key: None,
         }
     }
 }
@@ -52,7 +74,10 @@ impl Default for Config {
 impl Config {
     /// Reads `OSTINATO_INTROSPECTION`, `OSTINATO_GRAPHIQL` (`true`/`false`),
     /// `OSTINATO_RATE_LIMIT_PER_SECOND` and `OSTINATO_RATE_LIMIT_BURST`
-    /// (`0` per second disables the limit) over the defaults.
+    /// (`0` per second disables the limit), `OSTINATO_FILES_DIR` or
+    /// `OSTINATO_FILES_URL` (materials' files), `OSTINATO_MAX_UPLOAD_BYTES`
+    /// and `OSTINATO_DOWNLOAD_KEY` (at least 32 characters) over the
+    /// defaults.
     pub fn from_env() -> Result<Self, String> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -86,6 +111,37 @@ impl Config {
             per_second,
             burst: burst.max(1),
         });
+        let set = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        match (set("OSTINATO_FILES_URL"), set("OSTINATO_FILES_DIR")) {
+            (Some(_), Some(_)) => {
+                return Err("set OSTINATO_FILES_URL or OSTINATO_FILES_DIR, not both".into());
+            }
+            (Some(url), None) => {
+                infra::files::FileStore::from_url(&url).map_err(|e| e.to_string())?;
+                config.files_at = FilesAt::Url(url);
+            }
+            (None, Some(dir)) => config.files_at = FilesAt::Dir(dir.into()),
+            (None, None) => {}
+        }
+        if let Some(raw) = set("OSTINATO_MAX_UPLOAD_BYTES") {
+            config.max_upload_bytes = raw
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=1 << 30).contains(n))
+                .ok_or_else(|| {
+                    format!("OSTINATO_MAX_UPLOAD_BYTES={raw}: use a number of bytes from 1 to 1073741824")
+                })?;
+        }
+        if let Some(key) = set("OSTINATO_DOWNLOAD_KEY") {
+            if key.len() < 32 {
+                return Err("OSTINATO_DOWNLOAD_KEY must be at least 32 characters".into());
+            }
+            config.download_key = Some(key);
+        }
         Ok(config)
     }
 }
@@ -129,6 +185,17 @@ mod tests {
         );
         let off = Config::from_lookup(env(&[("OSTINATO_RATE_LIMIT_PER_SECOND", "0")])).unwrap();
         assert_eq!(off.rate_limit, None);
+    }
+
+    #[test]
+    fn files_go_to_a_directory_or_a_store_url() {
+        let c = Config::from_lookup(env(&[("OSTINATO_FILES_URL", "s3://scores/school")])).unwrap();
+        assert_eq!(c.files_at, FilesAt::Url("s3://scores/school".into()));
+        let c = Config::from_lookup(env(&[("OSTINATO_FILES_DIR", "/srv/files")])).unwrap();
+        assert_eq!(c.files_at, FilesAt::Dir("/srv/files".into()));
+        assert!(Config::from_lookup(env(&[("OSTINATO_FILES_URL", "ftp://x/y")])).is_err());
+        assert!(Config::from_lookup(env(&[("OSTINATO_MAX_UPLOAD_BYTES", "0")])).is_err());
+        assert!(Config::from_lookup(env(&[("OSTINATO_DOWNLOAD_KEY", "short")])).is_err());
     }
 
     #[test]

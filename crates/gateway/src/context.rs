@@ -28,6 +28,10 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     /// Per-address request buckets, if rate limiting is on.
     pub limiter: Option<Limiter>,
+    /// Where materials' files are.
+    pub files: infra::files::FileStore,
+    /// The key that signs download links.
+    pub download_key: Arc<[u8]>,
 }
 
 impl AppState {
@@ -52,6 +56,23 @@ impl AppState {
                 config.login_per_address,
             )),
             limiter: config.rate_limit.map(crate::rate_limit::limiter),
+            files: match &config.files_at {
+                crate::config::FilesAt::Dir(dir) => infra::files::FileStore::local(dir),
+                crate::config::FilesAt::Url(url) => infra::files::FileStore::from_url(url),
+            }
+            .expect("BUG: Config::from_lookup checks the file store location"),
+            download_key: match &config.download_key {
+                Some(key) => Arc::from(key.as_bytes()),
+                // Two v4 UUIDs: 244 random bits from the OS.
+                None => Arc::from(
+                    [
+                        uuid::Uuid::new_v4().into_bytes(),
+                        uuid::Uuid::new_v4().into_bytes(),
+                    ]
+                    .concat()
+                    .as_slice(),
+                ),
+            },
             config: Arc::new(config),
         }
     }

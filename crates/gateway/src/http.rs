@@ -37,9 +37,21 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
+/// The largest `/graphql` body: a multipart upload may carry a file of up
+/// to twice the configured limit (so a file just over it is refused by the
+/// domain with a userError that says the limit, not by the transport),
+/// plus the operations; JSON bodies are still held to [`MAX_BODY_BYTES`].
+fn graphql_body_limit(state: &AppState) -> usize {
+    (state.config.max_upload_bytes as usize)
+        .saturating_mul(2)
+        .saturating_add(MAX_BODY_BYTES)
+}
+
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
-    let mut graphql = Router::new().route("/graphql", get(graphql_get).post(graphql_post));
+    let mut graphql = Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .layer(DefaultBodyLimit::max(graphql_body_limit(&state)));
     if let Some(limiter) = &state.limiter {
         graphql = graphql.route_layer(axum::middleware::from_fn_with_state(
             limiter.clone(),
@@ -53,6 +65,7 @@ pub fn router(state: AppState) -> Router {
             .route("/graphiql/{file}", get(asset));
     }
     router
+        .route("/files/{token}", get(download))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .with_state(state)
@@ -162,11 +175,45 @@ async fn graphql_post(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    if content_type.starts_with("multipart/form-data") {
+        // The GraphQL multipart request spec: `uploadMaterial`'s file.
+        // Per part (the operations part too); the whole body is held to
+        // the route's limit. No file count: async-graphql would turn it
+        // into a whole-stream limit of one file's size, operations included.
+        let options = async_graphql::http::MultipartOptions::default()
+            .max_file_size(graphql_body_limit(&state));
+        let received = async_graphql::http::receive_body(
+            Some(content_type),
+            futures_util::io::Cursor::new(body),
+            options,
+        )
+        .await;
+        return match received {
+            Ok(request) => execute(state, peer, &headers, request).await,
+            Err(async_graphql::ParseRequestError::PayloadTooLarge) => json_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &format!(
+                    "the file is larger than the {} bytes accepted",
+                    state.config.max_upload_bytes
+                ),
+            ),
+            Err(e) => json_error(
+                StatusCode::BAD_REQUEST,
+                &format!("the body is not a GraphQL multipart request: {e}"),
+            ),
+        };
+    }
     if !content_type.starts_with("application/json") && !content_type.starts_with(GRAPHQL_RESPONSE)
     {
         return json_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send the GraphQL request as Content-Type: application/json",
+            "send the GraphQL request as Content-Type: application/json (or multipart/form-data with a file)",
+        );
+    }
+    if body.len() > MAX_BODY_BYTES {
+        return json_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("a GraphQL request may have at most {MAX_BODY_BYTES} bytes"),
         );
     }
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
@@ -179,6 +226,102 @@ async fn graphql_post(
         }
     };
     execute(state, peer, &headers, request).await
+}
+
+/// Serves a material's file for a signed link: the link's signature and
+/// expiry, then the material's release window (unless the link is staff's),
+/// then the access is counted and the file streamed as an attachment.
+async fn download(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    use crate::download::{Ticket, TicketError};
+    let now = state.clock.now();
+    let ticket = match Ticket::verify(&state.download_key, &token, now) {
+        Ok(t) => t,
+        Err(TicketError::Expired) => {
+            return json_error(
+                StatusCode::GONE,
+                "this download link has expired; ask for a new one (Material.downloadUrl)",
+            );
+        }
+        Err(TicketError::Invalid) => {
+            return json_error(StatusCode::FORBIDDEN, "this download link is not valid");
+        }
+    };
+    let fail = |e: &dyn std::fmt::Debug| {
+        let error_id = uuid::Uuid::new_v4();
+        tracing::error!(%error_id, error = ?e, "download failed");
+        json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!("the file cannot be served now; error id {error_id}"),
+        )
+    };
+    let found = infra::repo::find::<infra::entity::material::Entity>(
+        state.db.conn(),
+        ticket.school,
+        ticket.material,
+    )
+    .await;
+    let material = match found {
+        Ok(Some(m)) => m,
+        Ok(None) => return json_error(StatusCode::NOT_FOUND, "this material no longer exists"),
+        Err(e) => return fail(&e),
+    };
+    if !ticket.staff && !resources::material::is_out(material.release_at, material.expires_at, now)
+    {
+        return json_error(
+            StatusCode::GONE,
+            "this material is not available now (not yet released, or expired)",
+        );
+    }
+    let (size, stream) = match state.files.open(&material.storage_key).await {
+        Ok(opened) => opened,
+        Err(e) => return fail(&e),
+    };
+    if let Some(student) = ticket.student {
+        let counted = async {
+            let tx = state.db.begin_write().await?;
+            infra::materials::record_access(&tx, ticket.school, material.id, student, now).await?;
+            tx.commit().await?;
+            Ok::<_, infra::InfraError>(())
+        }
+        .await;
+        if let Err(e) = counted {
+            return fail(&e);
+        }
+    }
+    let disposition = content_disposition(&material.file_name);
+    let headers = [
+        (header::CONTENT_TYPE, material.content_type.clone()),
+        (header::CONTENT_LENGTH, size.to_string()),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+    ];
+    (headers, axum::body::Body::from_stream(stream)).into_response()
+}
+
+/// `attachment` with an ASCII fallback name and the UTF-8 one (RFC 6266).
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 async fn graphql_get(

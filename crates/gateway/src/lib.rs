@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod context;
 pub mod demo;
+pub mod download;
 pub mod error;
 pub mod http;
 pub mod ids;

@@ -18,6 +18,9 @@ pub enum InfraError {
     /// Password hashing failed.
     #[error("password hashing failed: {0}")]
     Hash(String),
+    /// The file store failed.
+    #[error("file store error")]
+    Files(#[from] crate::files::FileStoreError),
 }
 
 /// Whether a statement failed on a unique index: the database, not a

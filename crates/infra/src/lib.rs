@@ -15,6 +15,8 @@ pub mod db;
 pub mod entity;
 pub mod equipment;
 pub mod error;
+pub mod files;
+pub mod materials;
 pub mod repo;
 pub mod scheduling;
 pub mod staff;

@@ -228,6 +228,10 @@ pub enum Action {
     /// Cancel or complete a session taught by this teacher (the office may
     /// do it for any session; a teacher for their own, e.g. when ill).
     RunSession(Option<TeacherId>),
+    /// Upload and grant learning materials, and see every material of the
+    /// school whatever its release, expiry and visibility (the people who
+    /// prepare them).
+    ManageMaterials,
 }
 
 /// Changing roles would leave the school without an admin.
@@ -297,6 +301,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::EditBookingPolicy(teacher) => actor.is_staff() || actor.is_teacher(Some(teacher)),
         Action::ReadRoster(lesson) => actor.is_staff() || actor.is_teacher(lesson.teacher),
         Action::RunSession(teacher) => actor.is_staff() || actor.is_teacher(teacher),
+        Action::ManageMaterials => actor.is_staff() || actor.has(Role::Teacher),
         Action::ManageFamily { admin } => {
             actor.is_staff() || (actor.has(Role::Parent) && actor.user == admin)
         }
@@ -348,6 +353,7 @@ fn denial(action: Action) -> &'static str {
             "only the session's teacher or the office may cancel or complete it"
         }
         Action::ReadUser(_) => "you may only see your own account",
+        Action::ManageMaterials => "only teachers and the office may upload or grant materials",
         Action::ManageFamily { .. } => "only staff or the family's admin parent may change it",
     }
 }
@@ -398,6 +404,7 @@ mod tests {
             (Action::ManageUsers, &[Admin]),
             (Action::ReadAuditLog, &[Admin]),
             (Action::ManageSchool, &[Admin, Staff]),
+            (Action::ManageMaterials, &[Admin, Staff, Teacher]),
             (Action::PreviewSchedule, &[Admin, Staff]),
             (
                 Action::ReadCatalogue,

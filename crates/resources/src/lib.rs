@@ -14,6 +14,7 @@
 pub mod allocation;
 pub mod availability;
 pub mod equipment;
+pub mod material;
 pub mod room;
 
 pub use allocation::{Allocation, Pool, Shortage, Stock};

@@ -1,4 +1,4 @@
-//! Equipment rows grouped by their owner, and the equipment outlook of
+//! Equipment and material rows grouped by their owner, and the equipment outlook of
 //! sessions: each a constant number of statements per batch, so rosters,
 //! calendars and the class browser show equipment left without a query
 //! per session.
@@ -60,6 +60,40 @@ impl Loader<Booked> for EquipmentOutlook {
 
     async fn load(&self, keys: &[Booked]) -> Result<HashMap<Booked, Self::Value>, Self::Error> {
         equipment::outlook(self.db.conn(), self.school, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+/// Loads the access rows of many materials in one statement.
+pub struct AccessesByMaterial {
+    pub(super) db: Db,
+    pub(super) school: SchoolId,
+}
+
+impl Loader<Uuid> for AccessesByMaterial {
+    type Value = Vec<infra::entity::material_access::Model>;
+    type Error = Arc<InfraError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        infra::materials::accesses(self.db.conn(), self.school, keys.iter().copied())
+            .await
+            .map_err(Arc::new)
+    }
+}
+
+/// Loads the grants of many materials in one statement.
+pub struct GrantsByMaterial {
+    pub(super) db: Db,
+    pub(super) school: SchoolId,
+}
+
+impl Loader<Uuid> for GrantsByMaterial {
+    type Value = Vec<infra::entity::material_grant::Model>;
+    type Error = Arc<InfraError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        infra::materials::grants(self.db.conn(), self.school, keys.iter().copied())
             .await
             .map_err(Arc::new)
     }

@@ -15,7 +15,10 @@ mod time_off;
 pub use availability::AvailabilityByTeacher;
 pub use by_id::ById;
 pub use by_session::BySession;
-pub use equipment::{AllocationsByBooking, EquipmentOutlook, RequirementsByOffering};
+pub use equipment::{
+    AccessesByMaterial, AllocationsByBooking, EquipmentOutlook, GrantsByMaterial,
+    RequirementsByOffering,
+};
 pub use replacements::Replacements;
 pub use roles_by_teacher::RolesByTeacher;
 pub use rooms_by_location::RoomsByLocation;
@@ -81,6 +84,10 @@ pub struct Loaders {
     pub allocations: DataLoader<AllocationsByBooking, HashMapCache>,
     /// Sessions' equipment needs and units left.
     pub outlook: DataLoader<EquipmentOutlook, HashMapCache>,
+    /// Materials' access rows.
+    pub material_accesses: DataLoader<AccessesByMaterial, HashMapCache>,
+    /// Materials' grants.
+    pub material_grants: DataLoader<GrantsByMaterial, HashMapCache>,
 }
 
 impl Loaders {
@@ -137,6 +144,14 @@ impl Loaders {
                 school,
             }),
             allocations: dl(AllocationsByBooking {
+                db: db.clone(),
+                school,
+            }),
+            material_accesses: dl(AccessesByMaterial {
+                db: db.clone(),
+                school,
+            }),
+            material_grants: dl(GrantsByMaterial {
                 db: db.clone(),
                 school,
             }),

@@ -2,8 +2,8 @@
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 use infra::entity::{
-    booking, class_series, equipment, family, location, offering, room, session, student, teacher,
-    user, waitlist_entry,
+    booking, class_series, equipment, family, location, material, offering, room, session, student,
+    teacher, user, waitlist_entry,
 };
 use infra::repo;
 use kernel::policy::{Action, Lesson};
@@ -45,6 +45,8 @@ pub enum Node {
     WaitlistEntry(WaitlistEntry),
     /// A pool of equipment.
     Equipment(super::resources::Equipment),
+    /// A learning material.
+    Material(super::resources::Material),
 }
 
 #[derive(Default)]
@@ -163,8 +165,16 @@ impl NodeQuery {
                 allow(viewer, Action::ReadCatalogue)?;
                 Node::Equipment(super::resources::Equipment(get!(equipment)))
             }
+            Kind::Material => {
+                let found = get!(material);
+                // Like the list: what the viewer may not see now does
+                // not exist for them.
+                if !super::resources::materials::may_see(ctx, &found).await? {
+                    return Ok(None);
+                }
+                Node::Material(super::resources::Material(found))
+            }
             Kind::School
-            | Kind::Material
             | Kind::Registration
             | Kind::BookingSeries
             | Kind::TeachingRole

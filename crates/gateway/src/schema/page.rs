@@ -149,6 +149,29 @@ where
     Ok(page)
 }
 
+/// A page of a list already in memory, in its order (for lists filtered
+/// by a rule the database cannot run, like who sees which material).
+pub fn page_of<T: OutputType>(items: Vec<T>, args: &PageArgs) -> Result<Page<T>> {
+    let total = items.len();
+    let Window { start, end } = window(args, total)?;
+    let mut page = Connection::with_additional_fields(
+        start > 0,
+        end < total,
+        Total {
+            total_count: total as i64,
+        },
+    );
+    page.edges.extend(
+        items
+            .into_iter()
+            .enumerate()
+            .skip(start)
+            .take(end - start)
+            .map(|(i, item)| Edge::new(i, item)),
+    );
+    Ok(page)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,6 +74,9 @@ tenant!(
     equipment,
     equipment_allocation,
     maintenance_block,
+    material,
+    material_access,
+    material_grant,
     offering_requirement
 );
 

@@ -2,8 +2,10 @@
 //! maintenance, what sessions and bookings hold, and learning materials.
 
 pub(crate) mod equipment;
+pub(crate) mod materials;
 
 pub use equipment::{
     Equipment, EquipmentAllocation, EquipmentMutation, EquipmentNeed, EquipmentQuery,
     OfferingRequirement,
 };
+pub use materials::{Material, MaterialMutation, MaterialQuery};

@@ -1,0 +1,23 @@
+//! The `material_accesses` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `material_accesses`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "material_accesses")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub material_id: Uuid,
+    pub student_id: Uuid,
+    pub access_count: i32,
+    pub first_accessed_at: DateTimeUtc,
+    pub last_accessed_at: DateTimeUtc,
+}
+
+/// Relations are not modelled: repositories join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

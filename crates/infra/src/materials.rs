@@ -1,0 +1,331 @@
+//! Learning materials: storing a checked upload, grants, the facts that
+//! decide who sees what (`resources::material::visible` decides), and
+//! access tracking.
+
+use std::collections::{HashMap, HashSet};
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use kernel::{MaterialId, SchoolId, StudentId, UserId};
+use resources::material::{CheckedFile, MaterialKind, NewMaterial, Reach};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::entity::{
+    booking, class_series, enrolment, material, material_access, material_grant, session,
+};
+use crate::files::FileStore;
+use crate::{Result, new_id};
+
+/// The store key of a material's file: ids only, never a client's name.
+fn key(school: SchoolId, id: Uuid) -> String {
+    format!("{}/{}", school.uuid(), id)
+}
+
+/// Why a material could not be saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// The series is not the school's.
+    UnknownSeries,
+}
+
+/// A material to store: its description and its checked file.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// What it is and who sees it.
+    pub material: NewMaterial,
+    /// The file's checked facts.
+    pub file: CheckedFile,
+    /// The file's bytes.
+    pub bytes: Bytes,
+}
+
+/// Stores a checked file and its material. The row is written first and
+/// the file second, both inside the caller's transaction: a failed write
+/// of the file rolls the row back (a file left by a commit that then fails
+/// is never served: no row names it).
+pub async fn create(
+    tx: &impl ConnectionTrait,
+    files: &FileStore,
+    school: SchoolId,
+    by: UserId,
+    upload: Upload,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<material::Model, Refused>> {
+    let Upload {
+        material: new,
+        file,
+        bytes,
+    } = upload;
+    if let Some(series) = new.series
+        && crate::repo::find::<class_series::Entity>(tx, school, series.uuid())
+            .await?
+            .is_none()
+    {
+        return Ok(Err(Refused::UnknownSeries));
+    }
+    let id: Uuid = new_id();
+    let row = material::ActiveModel {
+        id: Set(id),
+        school_id: Set(school.uuid()),
+        title: Set(new.title),
+        kind: Set(new.kind.as_str().to_owned()),
+        visibility: Set(new.visibility.as_str().to_owned()),
+        series_id: Set(new.series.map(|s| s.uuid())),
+        file_name: Set(file.name),
+        content_type: Set(file.content_type),
+        size_bytes: Set(file.size as i64),
+        storage_key: Set(key(school, id)),
+        release_at: Set(new.release_at),
+        expires_at: Set(new.expires_at),
+        uploaded_by: Set(by.uuid()),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?;
+    files.put(&row.storage_key, bytes).await?;
+    Ok(Ok(row))
+}
+
+/// Grants a material to students (granting twice is harmless). `Err(i)`
+/// when the `i`th student is not the school's.
+pub async fn grant(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    material: MaterialId,
+    students: &[StudentId],
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<(), usize>> {
+    let known = crate::repo::by_ids::<crate::entity::student::Entity>(
+        tx,
+        school,
+        students.iter().map(|s| s.uuid()),
+    )
+    .await?;
+    if let Some(i) = students.iter().position(|s| !known.contains_key(&s.uuid())) {
+        return Ok(Err(i));
+    }
+    let rows: Vec<material_grant::ActiveModel> = students
+        .iter()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .map(|s| material_grant::ActiveModel {
+            id: Set(new_id()),
+            school_id: Set(school.uuid()),
+            material_id: Set(material.uuid()),
+            student_id: Set(s.uuid()),
+            granted_by: Set(by.uuid()),
+            granted_at: Set(now),
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(Ok(()));
+    }
+    material_grant::Entity::insert_many(rows)
+        .on_conflict_do_nothing_on([
+            material_grant::Column::MaterialId,
+            material_grant::Column::StudentId,
+        ])
+        .exec(tx)
+        .await?;
+    Ok(Ok(()))
+}
+
+/// Which filter a list of materials applies.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    /// Only this series' materials.
+    pub series: Option<Uuid>,
+    /// Only this kind.
+    pub kind: Option<MaterialKind>,
+}
+
+/// The school's materials, newest first.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    filter: Filter,
+) -> Result<Vec<material::Model>> {
+    let mut q = material::Entity::find().filter(material::Column::SchoolId.eq(school.uuid()));
+    if let Some(s) = filter.series {
+        q = q.filter(material::Column::SeriesId.eq(s));
+    }
+    if let Some(k) = filter.kind {
+        q = q.filter(material::Column::Kind.eq(k.as_str()));
+    }
+    Ok(q.order_by_desc(material::Column::CreatedAt)
+        .order_by_desc(material::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// What a family's students are to the school's materials: the materials
+/// granted to one of them, and the series one of them is in (an active or
+/// paused place, a booking in one of its sessions, or its 1-on-1 lessons).
+/// Three statements.
+#[derive(Debug, Clone, Default)]
+pub struct Relations {
+    /// Materials granted to one of the students.
+    pub granted: HashSet<Uuid>,
+    /// Series one of the students is in.
+    pub groups: HashSet<Uuid>,
+}
+
+impl Relations {
+    /// The viewer's reach to one material (`staff`: runs or teaches).
+    pub fn reach(&self, staff: bool, m: &material::Model) -> Reach {
+        Reach {
+            staff,
+            granted: self.granted.contains(&m.id),
+            in_group: m.series_id.is_some_and(|s| self.groups.contains(&s)),
+        }
+    }
+}
+
+/// Loads [`Relations`] for these students.
+pub async fn relations(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    students: &[StudentId],
+) -> Result<Relations> {
+    if students.is_empty() {
+        return Ok(Relations::default());
+    }
+    let ids = || students.iter().map(|s| s.uuid());
+    let granted: Vec<Uuid> = material_grant::Entity::find()
+        .select_only()
+        .column(material_grant::Column::MaterialId)
+        .filter(material_grant::Column::SchoolId.eq(school.uuid()))
+        .filter(material_grant::Column::StudentId.is_in(ids()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let enrolled: Vec<Uuid> = enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::SeriesId)
+        .filter(enrolment::Column::SchoolId.eq(school.uuid()))
+        .filter(enrolment::Column::StudentId.is_in(ids()))
+        .filter(enrolment::Column::Status.is_in(["ACTIVE", "PAUSED"]))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let booked_sessions = Query::select()
+        .column(booking::Column::SessionId)
+        .from(booking::Entity)
+        .and_where(booking::Column::SchoolId.eq(school.uuid()))
+        .and_where(booking::Column::StudentId.is_in(ids()))
+        .and_where(booking::Column::Status.is_in(crate::booking::rows::on_roster_or_pending()))
+        .and_where(booking::Column::SessionId.is_not_null())
+        .to_owned();
+    let booked: Vec<Option<Uuid>> = session::Entity::find()
+        .select_only()
+        .column(session::Column::SeriesId)
+        .distinct()
+        .filter(session::Column::SchoolId.eq(school.uuid()))
+        .filter(
+            Condition::any()
+                .add(session::Column::Id.in_subquery(booked_sessions))
+                // A 1-on-1 series' lessons belong to their student.
+                .add(session::Column::StudentId.is_in(ids())),
+        )
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(Relations {
+        granted: granted.into_iter().collect(),
+        groups: enrolled
+            .into_iter()
+            .chain(booked.into_iter().flatten())
+            .collect(),
+    })
+}
+
+/// Counts one access of a student to a material (an atomic upsert: two
+/// downloads at once count two).
+pub async fn record_access(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    material: Uuid,
+    student: StudentId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    material_access::Entity::insert(material_access::ActiveModel {
+        id: Set(new_id()),
+        school_id: Set(school.uuid()),
+        material_id: Set(material),
+        student_id: Set(student.uuid()),
+        access_count: Set(1),
+        first_accessed_at: Set(now),
+        last_accessed_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            material_access::Column::MaterialId,
+            material_access::Column::StudentId,
+        ])
+        .value(
+            material_access::Column::AccessCount,
+            Expr::col((
+                material_access::Entity,
+                material_access::Column::AccessCount,
+            ))
+            .add(1),
+        )
+        .value(material_access::Column::LastAccessedAt, now)
+        .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Access rows of these materials, most recent first, by material.
+pub async fn accesses(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    materials: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<material_access::Model>>> {
+    let ids: Vec<Uuid> = materials.into_iter().collect();
+    let mut out: HashMap<Uuid, Vec<material_access::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for a in material_access::Entity::find()
+        .filter(material_access::Column::SchoolId.eq(school.uuid()))
+        .filter(material_access::Column::MaterialId.is_in(ids))
+        .order_by_desc(material_access::Column::LastAccessedAt)
+        .all(conn)
+        .await?
+    {
+        out.entry(a.material_id).or_default().push(a);
+    }
+    Ok(out)
+}
+
+/// Grants of these materials, by material.
+pub async fn grants(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    materials: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<material_grant::Model>>> {
+    let ids: Vec<Uuid> = materials.into_iter().collect();
+    let mut out: HashMap<Uuid, Vec<material_grant::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for g in material_grant::Entity::find()
+        .filter(material_grant::Column::SchoolId.eq(school.uuid()))
+        .filter(material_grant::Column::MaterialId.is_in(ids))
+        .order_by_asc(material_grant::Column::GrantedAt)
+        .all(conn)
+        .await?
+    {
+        out.entry(g.material_id).or_default().push(g);
+    }
+    Ok(out)
+}
