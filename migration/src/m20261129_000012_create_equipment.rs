@@ -5,9 +5,10 @@
 //! allocations of live bookings and the maintenance blocks overlapping a
 //! time (SPEC §3.5). An allocation stores no time and no status of its
 //! own: it holds units over its booking's time (from its start on, for a
-//! consumable) while its booking holds its place, so moving, cancelling or
-//! declining a booking moves or frees its equipment with no second write
-//! that could be forgotten.
+//! consumable) while its booking holds its place, so cancelling, declining
+//! or rescheduling a booking frees its equipment with no second write that
+//! could be forgotten (a moved session's bookings are re-checked at their
+//! new time).
 
 use sea_orm_migration::{prelude::*, schema::*};
 

@@ -484,6 +484,11 @@ async fn thirty_clients_racing_for_four_wheels_never_hold_more_than_four() {
     for r in &results {
         if r["booking"].is_object() {
             booked += 1;
+            assert_eq!(
+                r["booking"]["equipment"],
+                json!([{"quantity": 1, "equipment": {"name": "Potter's wheel"}}]),
+                "every place holds its wheel"
+            );
         } else {
             assert_eq!(r["userErrors"][0]["code"], "EQUIPMENT_UNAVAILABLE", "{r}");
         }
@@ -619,5 +624,90 @@ async fn sessions_show_equipment_left_in_constant_statements() {
     assert_eq!(
         few, many,
         "statements for 2 sessions ({few}) and 10 ({many}) must be the same"
+    );
+}
+
+#[tokio::test]
+async fn a_session_cannot_be_moved_onto_wheels_another_holds() {
+    let app = spawn_app().await;
+    let st = studio(&app, "wheel-move@example.org", 4).await;
+    let t = &st.s.token;
+    let morning = session(&app, &st, "09:00", "11:00", 8).await;
+    let noon = session(&app, &st, "12:00", "14:00", 8).await;
+    let (a, b) = (student(&app, t, "Ann").await, student(&app, t, "Bea").await);
+    app.ok(
+        t,
+        BOOK,
+        json!({"i": {"sessionId": morning, "studentId": a, "seats": 3}}),
+    )
+    .await;
+    app.ok(
+        t,
+        BOOK,
+        json!({"i": {"sessionId": noon, "studentId": b, "seats": 2}}),
+    )
+    .await;
+    const MOVE: &str = "mutation($i: UpdateSessionInput!) { updateSession(input: $i) { session { id startsAt } userErrors { field code message } } }";
+    // Noon onto the morning: 3 + 2 wheels of 4.
+    let refused = app
+        .gql(
+            Some(t),
+            MOVE,
+            json!({"i": {"sessionId": noon, "startsAt": "2026-03-07T10:00:00Z"}}),
+        )
+        .await;
+    let e = &refused["data"]["updateSession"]["userErrors"][0];
+    assert_eq!(e["code"], "EQUIPMENT_UNAVAILABLE", "{refused}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 needed, 1 available"),
+        "{e}"
+    );
+    assert_eq!(
+        view(&app, t, &morning).await["equipment"][0]["available"],
+        1,
+        "nothing moved"
+    );
+    // Next to it is fine.
+    let moved = app
+        .ok(
+            t,
+            MOVE,
+            json!({"i": {"sessionId": noon, "startsAt": "2026-03-07T11:00:00Z"}}),
+        )
+        .await;
+    assert_eq!(moved["session"]["startsAt"], "2026-03-07T11:00:00Z");
+}
+
+#[tokio::test]
+async fn families_change_a_bookings_equipment_within_its_share() {
+    let app = spawn_app().await;
+    let c = crate::roles::cast(&app, "share.example").await;
+    let s = &c.school;
+    app.ok(
+        &s.token,
+        REQUIRE,
+        json!({"i": {"offeringId": s.offering, "items": [{"equipmentId": c.wheels, "perStudent": 1}]}}),
+    )
+    .await;
+    let change = |q: i32| json!({"i": {"bookingId": c.lily_booking, "items": [{"equipmentId": c.wheels, "quantity": q}]}});
+    // Lily's one seat needs one wheel: the family may take it, not two.
+    let two = app.gql(Some(&c.parent), CHANGE, change(2)).await;
+    let e = &two["data"]["changeBookingEquipment"]["userErrors"][0];
+    assert_eq!(e["code"], "LIMIT_EXCEEDED", "{two}");
+    assert!(e["message"].as_str().unwrap().contains("at most 1"));
+    let one = app.ok(&c.parent, CHANGE, change(1)).await;
+    assert_eq!(one["equipment"], json!([{"quantity": 1}]));
+    let none = app.ok(&c.student, CHANGE, change(0)).await;
+    assert_eq!(none["equipment"], json!([]));
+    // The office may give more while units are free.
+    let office = app.ok(&s.token, CHANGE, change(3)).await;
+    assert_eq!(office["equipment"], json!([{"quantity": 3}]));
+    let five = app.gql(Some(&s.token), CHANGE, change(5)).await;
+    assert_eq!(
+        five["data"]["changeBookingEquipment"]["userErrors"][0]["code"],
+        "EQUIPMENT_UNAVAILABLE"
     );
 }

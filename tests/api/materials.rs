@@ -302,7 +302,8 @@ async fn bad_uploads_and_links_are_refused_and_nothing_is_stored() {
         json!({ "input": input })
     };
     let big = [SCORE_PDF, &[b' '; 80]].concat();
-    let cases: Vec<(Value, (&str, &str, &[u8]), Value, &str)> = vec![
+    type Case<'a> = (Value, (&'a str, &'a str, &'a [u8]), Value, &'a str);
+    let cases: Vec<Case> = vec![
         (
             score(json!({})),
             ("big.pdf", "application/pdf", &big),
@@ -428,4 +429,84 @@ async fn bad_uploads_and_links_are_refused_and_nothing_is_stored() {
         assert!(got.text().await.unwrap().contains("not valid"));
     }
     assert_eq!(fetch(&app, &url).await.status(), 200);
+}
+
+#[tokio::test]
+async fn teachers_prepare_their_own_materials_not_each_others() {
+    let app = spawn_app().await;
+    let c = cast(&app, "teachers-files.example").await;
+    let s = &c.school;
+    // The office's PRIVATE score (granted to Lily): Ada neither sees nor
+    // grants it.
+    assert!(!ids(&app.ok(&c.teacher, MATERIALS, json!({})).await).contains(&c.material));
+    let grant = app
+        .gql(
+            Some(&c.teacher),
+            GRANT,
+            json!({"i": {"materialId": c.material, "studentIds": [s.student]}}),
+        )
+        .await;
+    assert_eq!(
+        grant["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{grant}"
+    );
+    // A public guide of the office: Ada sees it released, like a student,
+    // without its statistics.
+    let guide = app
+        .upload(
+            Some(&s.token),
+            UPLOAD_MATERIAL,
+            json!({"input": {"file": null, "title": "Guide", "type": "PRACTICE_GUIDE", "visibility": "PUBLIC_SCHOOL"}}),
+            ("guide.txt", "text/plain", b"Slow practice."),
+        )
+        .await["data"]["uploadMaterial"]["material"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stats = app
+        .ok(
+            &c.teacher,
+            "query($id: ID!) { node(id: $id) { ... on Material { accessStats { totalCount } } } }",
+            json!({"id": guide}),
+        )
+        .await;
+    assert_eq!(stats, json!({"accessStats": null}));
+    // A LESSON_GROUP track for Ada's own series: hers to see early.
+    let track = app
+        .upload(
+            Some(&s.token),
+            UPLOAD_MATERIAL,
+            json!({"input": {"file": null, "title": "Track", "type": "BACKING_TRACK", "visibility": "LESSON_GROUP",
+                             "seriesId": c.lily_series, "releaseAt": "2026-04-01T00:00:00Z"}}),
+            ("t.mp3", "audio/mpeg", b"ID3\x04\x00 track"),
+        )
+        .await["data"]["uploadMaterial"]["material"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(ids(&app.ok(&c.teacher, MATERIALS, json!({})).await).contains(&track));
+    assert!(!ids(&app.ok(&c.student, MATERIALS, json!({})).await).contains(&track));
+}
+
+#[tokio::test]
+async fn a_download_is_counted_only_for_a_student_who_may_see_it() {
+    let app = spawn_app().await;
+    let c = cast(&app, "siblings.example").await;
+    let s = &c.school;
+    app.ok(
+        &s.token,
+        "mutation($i: AddFamilyMemberInput!) { addFamilyMember(input: $i) { family { id } userErrors { code } } }",
+        json!({"i": {"familyId": c.family, "studentId": c.sam}}),
+    )
+    .await;
+    const FOR: &str = "query($id: ID!, $s: ID!) { node(id: $id) { ... on Material { downloadUrl(forStudentId: $s) } } }";
+    // The score is granted to Lily, not to her brother Sam.
+    let sam = app
+        .gql(Some(&c.parent), FOR, json!({"id": c.material, "s": c.sam}))
+        .await;
+    assert_eq!(sam["errors"][0]["extensions"]["code"], "FORBIDDEN", "{sam}");
+    let lily = app
+        .ok(&c.parent, FOR, json!({"id": c.material, "s": s.student}))
+        .await;
+    assert!(lily["downloadUrl"].as_str().unwrap().starts_with("/files/"));
 }

@@ -182,6 +182,6 @@ pub enum BookingError {
     #[error("{0}")]
     Rule(#[from] RuleError),
     /// Not enough equipment free at that time for every seat.
-    #[error("{0}")]
+    #[error("{0}; choose another session or fewer seats")]
     Equipment(#[from] resources::Shortage),
 }

@@ -264,7 +264,11 @@ pub fn items_error(e: RequirementError, quantity: &str) -> UserError {
 
 impl From<resources::Shortage> for UserError {
     fn from(e: resources::Shortage) -> Self {
-        Self::input("quantity", Code::EquipmentUnavailable, e.to_string())
+        Self::input(
+            "quantity",
+            Code::EquipmentUnavailable,
+            format!("{e}; choose another time or fewer units"),
+        )
     }
 }
 
@@ -409,6 +413,7 @@ impl From<scheduling::SessionError> for UserError {
             E::EndBeforeStart | E::TooLong => ("endsAt", Code::Invalid),
             E::RoomElsewhere => ("roomId", Code::Invalid),
             E::Conflicts(_) | E::Overlap => ("startsAt", Code::Conflict),
+            E::Equipment(_) => ("startsAt", Code::EquipmentUnavailable),
         };
         Self::input(field, code, e.to_string())
     }

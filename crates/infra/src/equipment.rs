@@ -1,9 +1,9 @@
 //! Equipment: pools at locations, offerings' requirements, maintenance
 //! blocks, and the shell of the allocation decision.
 //!
-//! The shell locks the pools a booking needs (in id order, after the
-//! session or teacher the booking locks first: the lock order is series →
-//! sessions → equipment → bookings), loads what holds them in a constant
+//! The shell locks the pools a booking needs in id order and last: after
+//! the series, the session or teacher, and any booking being changed, so
+//! nothing waits for another lock while holding a pool. It loads what holds them in a constant
 //! number of statements, asks `resources::Stock` and writes the
 //! allocations it decides. Nothing stores the units left: an allocation
 //! holds units over its booking's time while its booking holds a place
@@ -161,19 +161,30 @@ async fn lock(
         .await?)
 }
 
+/// What holds some pools around a time, as loaded: maintenance blocks
+/// (their own span) and live bookings' units (their booking's span; the
+/// pool decides how long a booking holds it).
+#[derive(Debug, Default)]
+struct Held {
+    blocks: HashMap<Uuid, Vec<Hold>>,
+    booked: HashMap<Uuid, Vec<BookedUnits>>,
+}
+
+/// A live booking's units of a pool: its start, end and quantity.
+type BookedUnits = (DateTime<Utc>, DateTime<Utc>, u32);
+
 /// What holds these pools from `from` to `to` (for consumable pools, from
-/// `from` on), maintenance and live allocations, in two statements. The
-/// allocations of `except` (a booking whose equipment is being changed)
-/// are left out.
+/// `from` on), in two statements. The allocations of `except` (bookings
+/// whose equipment is being changed) are left out.
 async fn holds(
     conn: &impl ConnectionTrait,
     school: SchoolId,
     pools: &[equipment::Model],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-    except: Option<Uuid>,
-) -> Result<HashMap<Uuid, Vec<Hold>>> {
-    let mut out: HashMap<Uuid, Vec<Hold>> = HashMap::new();
+    except: &[Uuid],
+) -> Result<Held> {
+    let mut out = Held::default();
     if pools.is_empty() {
         return Ok(out);
     }
@@ -193,7 +204,7 @@ async fn holds(
         .all(conn)
         .await?;
     for b in blocks {
-        out.entry(b.equipment_id).or_default().push(Hold {
+        out.blocks.entry(b.equipment_id).or_default().push(Hold {
             from: b.starts_at,
             to: Some(b.ends_at),
             quantity: b.quantity.max(0) as u32,
@@ -210,7 +221,8 @@ async fn holds(
         .filter(booking::Column::Status.is_in(holding()))
         .filter(
             Condition::any()
-                .add(allocation::Column::EquipmentId.is_in(used_up.clone()))
+                // A consumable used before `from` is still gone.
+                .add(allocation::Column::EquipmentId.is_in(used_up))
                 .add(
                     Condition::all()
                         .add(allocation::Column::EquipmentId.is_in(returned))
@@ -218,30 +230,32 @@ async fn holds(
                         .add(booking::Column::EndsAt.gt(from)),
                 ),
         );
-    if let Some(b) = except {
-        live = live.filter(allocation::Column::BookingId.ne(b));
+    if !except.is_empty() {
+        live = live.filter(allocation::Column::BookingId.is_not_in(except.iter().copied()));
     }
     let rows: Vec<(Uuid, i32, DateTime<Utc>, DateTime<Utc>)> = live.into_tuple().all(conn).await?;
-    let consumable: std::collections::HashSet<Uuid> = used_up.into_iter().collect();
     for (pool, quantity, starts, ends) in rows {
-        out.entry(pool).or_default().push(Hold {
-            from: starts,
-            // Clay used is not given back when the class ends.
-            to: (!consumable.contains(&pool)).then_some(ends),
-            quantity: quantity.max(0) as u32,
-        });
+        out.booked
+            .entry(pool)
+            .or_default()
+            .push((starts, ends, quantity.max(0) as u32));
     }
     Ok(out)
 }
 
-fn pool(row: &equipment::Model, holds: &mut HashMap<Uuid, Vec<Hold>>) -> Pool {
-    Pool {
+fn pool(row: &equipment::Model, held: &mut Held) -> Pool {
+    let mut p = Pool {
         id: EquipmentId::from_uuid(row.id),
         name: row.name.clone(),
         total: row.quantity.max(0) as u32,
         consumable: row.consumable,
-        holds: holds.remove(&row.id).unwrap_or_default(),
+        holds: held.blocks.remove(&row.id).unwrap_or_default(),
+    };
+    for (from, to, quantity) in held.booked.remove(&row.id).unwrap_or_default() {
+        let h = p.booking_hold(from, to, quantity);
+        p.holds.push(h);
     }
+    p
 }
 
 /// What an offering's bookings need, and where: requirements whose pool is
@@ -280,7 +294,7 @@ pub async fn stock(
         .into_iter()
         .filter(|p| demand.location.is_none_or(|l| p.location_id == l))
         .collect();
-    let mut held = holds(tx, school, &pools, from, to, None).await?;
+    let mut held = holds(tx, school, &pools, from, to, &[]).await?;
     Ok(Stock::new(
         pools
             .iter()
@@ -344,15 +358,10 @@ pub async fn add_maintenance(
         std::slice::from_ref(row),
         block.from,
         block.to,
-        None,
+        &[],
     )
     .await?;
-    // A block is returned at its end, even on a consumable pool.
-    let p = Pool {
-        consumable: false,
-        ..pool(row, &mut held)
-    };
-    if let Err(e) = resources::allocation::hold(&p, block.quantity, block.from, block.to) {
+    if let Err(e) = resources::allocation::take_out(&pool(row, &mut held), block) {
         return Ok(Err(e));
     }
     Ok(Ok(maintenance_block::ActiveModel {
@@ -379,18 +388,22 @@ pub enum ChangeRefused {
     /// The `i`th item names a pool that is not the school's, or not at the
     /// booking's location.
     Unknown(usize),
+    /// A family asked for more than the booking's seats need.
+    BeyondShare(resources::allocation::BeyondShare),
     /// Not enough units free.
     Short(Shortage),
 }
 
 /// Sets the units a live booking holds of some pools (0 gives them back),
-/// if they are free over its time apart from what it holds now. Locks the
-/// booking's session (or teacher), the booking, then the pools.
+/// if they are free over its time apart from what it holds now; a family
+/// (`office` false) up to what its seats need. Locks the booking's session
+/// (or teacher) and the booking, then the pools.
 pub async fn change_booking(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     b: &booking::Model,
     items: &[(EquipmentId, u32)],
+    office: bool,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<Vec<allocation::Model>, ChangeRefused>> {
     let b = crate::booking::rows::lock_booking(tx, school, b).await?;
@@ -412,13 +425,28 @@ pub async fn change_booking(
             return Ok(Err(ChangeRefused::Unknown(i)));
         }
     }
-    let mut held = holds(tx, school, &pools, b.starts_at, b.ends_at, Some(b.id)).await?;
+    let needs = match b.offering_id {
+        Some(o) => requirements_of(tx, school, [o])
+            .await?
+            .remove(&o)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let mut held = holds(tx, school, &pools, b.starts_at, b.ends_at, &[b.id]).await?;
     let mut decided = Vec::with_capacity(items.len());
     for (id, quantity) in items {
         let row = pools
             .iter()
             .find(|p| p.id == id.uuid())
             .expect("every item was found above");
+        let per = needs
+            .iter()
+            .find(|r| r.equipment_id == row.id)
+            .map_or(0, |r| r.per_student.max(0) as u32);
+        let share = per.saturating_mul(b.seats.max(0) as u32);
+        if let Err(e) = resources::allocation::may_set(office, &row.name, *quantity, share) {
+            return Ok(Err(ChangeRefused::BeyondShare(e)));
+        }
         match resources::allocation::hold(&pool(row, &mut held), *quantity, b.starts_at, b.ends_at)
         {
             Ok(a) => decided.push(a),
@@ -436,6 +464,77 @@ pub async fn change_booking(
         .await?
         .remove(&b.id)
         .unwrap_or_default()))
+}
+
+/// After sessions moved (their bookings already carry the new times),
+/// checks that what those bookings hold still fits at the new times; the
+/// caller rolls back on a shortage. Locks the pools involved, last.
+pub async fn recheck_moved(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    moved: &[crate::entity::session::Model],
+) -> Result<std::result::Result<(), Shortage>> {
+    if moved.is_empty() {
+        return Ok(Ok(()));
+    }
+    // (session, pool, units) held by the moved sessions' live bookings.
+    let own: Vec<(Option<Uuid>, Uuid, i32)> = allocation::Entity::find()
+        .select_only()
+        .column(booking::Column::SessionId)
+        .column(allocation::Column::EquipmentId)
+        .column(allocation::Column::Quantity)
+        .join(JoinType::InnerJoin, allocation::Relation::Booking.def())
+        .filter(allocation::Column::SchoolId.eq(school.uuid()))
+        .filter(booking::Column::Status.is_in(holding()))
+        .filter(booking::Column::SessionId.is_in(moved.iter().map(|s| s.id)))
+        .into_tuple()
+        .all(tx)
+        .await?;
+    if own.is_empty() {
+        return Ok(Ok(()));
+    }
+    let rows = lock(tx, school, own.iter().map(|(_, p, _)| *p)).await?;
+    let from = moved.iter().map(|s| s.starts_at).min().expect("not empty");
+    let to = moved.iter().map(|s| s.ends_at).max().expect("not empty");
+    let mut held = holds(tx, school, &rows, from, to, &[]).await?;
+    let pools: Vec<Pool> = rows.iter().map(|row| pool(row, &mut held)).collect();
+    for s in moved {
+        for p in &pools {
+            let units: u32 = own
+                .iter()
+                .filter(|(sid, pid, _)| *sid == Some(s.id) && *pid == p.id.uuid())
+                .map(|(.., q)| (*q).max(0) as u32)
+                .sum();
+            if units == 0 {
+                continue;
+            }
+            if let Err(e) = resources::allocation::still_fits(p, units, s.starts_at, s.ends_at) {
+                return Ok(Err(e));
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Locks every pool these offerings require, in id order, before a run
+/// of placements for several series (a term): each series then re-locks
+/// pools it already holds, so the run never takes pools out of order
+/// against a concurrent booking.
+pub async fn lock_for_offerings(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    offerings: impl IntoIterator<Item = Uuid>,
+) -> Result<()> {
+    let needs = requirements_of(tx, school, offerings).await?;
+    let ids: std::collections::BTreeSet<Uuid> =
+        needs.values().flatten().map(|r| r.equipment_id).collect();
+    lock(tx, school, ids).await?;
+    Ok(())
+}
+
+/// The most seats a session's equipment allows one more booking.
+pub fn seats_allowed(outlook: &[Outlook]) -> Option<u32> {
+    resources::allocation::seats_from(outlook.iter().map(|o| (o.available, o.per_student)))
 }
 
 /// The allocations of these bookings, by booking.
@@ -515,7 +614,7 @@ pub async fn outlook(
         return Ok(out);
     };
     let pool_rows: Vec<equipment::Model> = pools.values().cloned().collect();
-    let mut held = holds(conn, school, &pool_rows, from, to, None).await?;
+    let mut held = holds(conn, school, &pool_rows, from, to, &[]).await?;
     let by_id: BTreeMap<Uuid, Pool> = pool_rows
         .iter()
         .map(|row| (row.id, pool(row, &mut held)))
@@ -547,7 +646,7 @@ pub async fn timelines(
     to: DateTime<Utc>,
 ) -> Result<Vec<(equipment::Model, Vec<resources::Span>)>> {
     let pools = list(conn, school, Some(location)).await?;
-    let mut held = holds(conn, school, &pools, from, to, None).await?;
+    let mut held = holds(conn, school, &pools, from, to, &[]).await?;
     Ok(pools
         .into_iter()
         .map(|row| {

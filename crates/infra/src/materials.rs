@@ -4,9 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use ::booking::enrolment::EnrolmentStatus;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use kernel::{MaterialId, SchoolId, StudentId, UserId};
+use kernel::{MaterialId, SchoolId, StudentId, TeacherId, UserId};
 use resources::material::{CheckedFile, MaterialKind, NewMaterial, Reach};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
@@ -22,7 +23,7 @@ use crate::files::FileStore;
 use crate::{Result, new_id};
 
 /// The store key of a material's file: ids only, never a client's name.
-fn key(school: SchoolId, id: Uuid) -> String {
+pub fn key(school: SchoolId, id: Uuid) -> String {
     format!("{}/{}", school.uuid(), id)
 }
 
@@ -33,33 +34,39 @@ pub enum Refused {
     UnknownSeries,
 }
 
-/// A material to store: its description and its checked file.
+/// A material to record: its description and its checked file, already
+/// stored under [`key`]`(school, id)`.
 #[derive(Debug, Clone)]
 pub struct Upload {
+    /// The id its file was stored under.
+    pub id: Uuid,
     /// What it is and who sees it.
     pub material: NewMaterial,
     /// The file's checked facts.
     pub file: CheckedFile,
-    /// The file's bytes.
-    pub bytes: Bytes,
 }
 
-/// Stores a checked file and its material. The row is written first and
-/// the file second, both inside the caller's transaction: a failed write
-/// of the file rolls the row back (a file left by a commit that then fails
-/// is never served: no row names it).
+/// Stores a file under a material's key, before the material's
+/// transaction opens: a write transaction (on SQLite, every writer) never
+/// waits for a file to be written. A failed transaction leaves the file
+/// behind, named by no row; the caller deletes it.
+pub async fn store_file(files: &FileStore, school: SchoolId, id: Uuid, bytes: Bytes) -> Result<()> {
+    files.put(&key(school, id), bytes).await?;
+    Ok(())
+}
+
+/// Records a material whose file is stored.
 pub async fn create(
     tx: &impl ConnectionTrait,
-    files: &FileStore,
     school: SchoolId,
     by: UserId,
     upload: Upload,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<material::Model, Refused>> {
     let Upload {
+        id,
         material: new,
         file,
-        bytes,
     } = upload;
     if let Some(series) = new.series
         && crate::repo::find::<class_series::Entity>(tx, school, series.uuid())
@@ -68,8 +75,7 @@ pub async fn create(
     {
         return Ok(Err(Refused::UnknownSeries));
     }
-    let id: Uuid = new_id();
-    let row = material::ActiveModel {
+    Ok(Ok(material::ActiveModel {
         id: Set(id),
         school_id: Set(school.uuid()),
         title: Set(new.title),
@@ -86,9 +92,7 @@ pub async fn create(
         created_at: Set(now),
     }
     .insert(tx)
-    .await?;
-    files.put(&row.storage_key, bytes).await?;
-    Ok(Ok(row))
+    .await?))
 }
 
 /// Grants a material to students (granting twice is harmless). `Err(i)`
@@ -164,23 +168,28 @@ pub async fn list(
         .await?)
 }
 
-/// What a family's students are to the school's materials: the materials
-/// granted to one of them, and the series one of them is in (an active or
-/// paused place, a booking in one of its sessions, or its 1-on-1 lessons).
-/// Three statements.
+/// What a viewer is to the school's materials: the materials granted to
+/// one of their students, the series one of those students is in (an
+/// active or paused place, a booking in one of its sessions, or its 1-on-1
+/// lessons), and the series they teach. At most four statements.
 #[derive(Debug, Clone, Default)]
 pub struct Relations {
     /// Materials granted to one of the students.
     pub granted: HashSet<Uuid>,
     /// Series one of the students is in.
     pub groups: HashSet<Uuid>,
+    /// Series the viewer teaches.
+    pub taught: HashSet<Uuid>,
 }
 
 impl Relations {
-    /// The viewer's reach to one material (`staff`: runs or teaches).
-    pub fn reach(&self, staff: bool, m: &material::Model) -> Reach {
+    /// The viewer's reach to one material (`office`: admin or staff;
+    /// `user`: the viewer, who may have uploaded it).
+    pub fn reach(&self, office: bool, user: UserId, m: &material::Model) -> Reach {
         Reach {
-            staff,
+            office,
+            uploader: m.uploaded_by == user.uuid(),
+            teaches: m.series_id.is_some_and(|s| self.taught.contains(&s)),
             granted: self.granted.contains(&m.id),
             in_group: m.series_id.is_some_and(|s| self.groups.contains(&s)),
         }
@@ -192,9 +201,26 @@ pub async fn relations(
     conn: &impl ConnectionTrait,
     school: SchoolId,
     students: &[StudentId],
+    teacher: Option<TeacherId>,
 ) -> Result<Relations> {
+    let taught: HashSet<Uuid> = match teacher {
+        Some(t) => class_series::Entity::find()
+            .select_only()
+            .column(class_series::Column::Id)
+            .filter(class_series::Column::SchoolId.eq(school.uuid()))
+            .filter(class_series::Column::TeacherId.eq(t.uuid()))
+            .into_tuple::<Uuid>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect(),
+        None => HashSet::new(),
+    };
     if students.is_empty() {
-        return Ok(Relations::default());
+        return Ok(Relations {
+            taught,
+            ..Relations::default()
+        });
     }
     let ids = || students.iter().map(|s| s.uuid());
     let granted: Vec<Uuid> = material_grant::Entity::find()
@@ -210,7 +236,10 @@ pub async fn relations(
         .column(enrolment::Column::SeriesId)
         .filter(enrolment::Column::SchoolId.eq(school.uuid()))
         .filter(enrolment::Column::StudentId.is_in(ids()))
-        .filter(enrolment::Column::Status.is_in(["ACTIVE", "PAUSED"]))
+        .filter(enrolment::Column::Status.is_in([
+            EnrolmentStatus::Active.as_str(),
+            EnrolmentStatus::Paused.as_str(),
+        ]))
         .into_tuple()
         .all(conn)
         .await?;
@@ -237,6 +266,7 @@ pub async fn relations(
         .all(conn)
         .await?;
     Ok(Relations {
+        taught,
         granted: granted.into_iter().collect(),
         groups: enrolled
             .into_iter()

@@ -4,8 +4,8 @@
 //! A material is released at `release_at` and withdrawn at `expires_at`;
 //! between the two, its visibility says which students see it: PRIVATE
 //! (students granted it), LESSON_GROUP (students of its series) or
-//! PUBLIC_SCHOOL. The school's staff and teachers see every material at any
-//! time (they prepare them). Files are checked before they are stored:
+//! PUBLIC_SCHOOL. Those who prepare a material (the office, its uploader,
+//! its series' teacher) see it at any time. Files are checked before they are stored:
 //! size, a content type from a short list, and for binary types the first
 //! bytes must agree with the declared type, so a renamed executable is not
 //! served to a family as a "score".
@@ -178,12 +178,25 @@ pub fn is_out(
 /// What a viewer is to one material.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Reach {
-    /// Runs the school or teaches in it: sees everything, always.
-    pub staff: bool,
+    /// Runs the school (admin or staff).
+    pub office: bool,
+    /// Uploaded it.
+    pub uploader: bool,
+    /// Teaches its series.
+    pub teaches: bool,
     /// One of the students they act for was granted it.
     pub granted: bool,
     /// One of the students they act for is in its series.
     pub in_group: bool,
+}
+
+impl Reach {
+    /// Prepares it (the office, its uploader, its series' teacher): sees
+    /// it at any time, may grant it and see who downloaded it. Other
+    /// teachers see it as students would.
+    pub fn prepares(&self) -> bool {
+        self.office || self.uploader || self.teaches
+    }
 }
 
 /// Whether a viewer sees a material at `now`.
@@ -194,7 +207,7 @@ pub fn visible(
     reach: Reach,
     now: DateTime<Utc>,
 ) -> bool {
-    if reach.staff {
+    if reach.prepares() {
         return true;
     }
     is_out(release_at, expires_at, now)
@@ -397,18 +410,39 @@ mod tests {
         let family = Reach {
             granted: true,
             in_group: true,
-            staff: false,
-        };
-        let staff = Reach {
-            staff: true,
             ..Reach::default()
         };
+        let preparers = [
+            Reach {
+                office: true,
+                ..Reach::default()
+            },
+            Reach {
+                uploader: true,
+                ..Reach::default()
+            },
+            Reach {
+                teaches: true,
+                ..Reach::default()
+            },
+        ];
         for v in Visibility::ALL {
             assert!(!visible(v, tomorrow, None, family, now()));
             assert!(!visible(v, None, yesterday, family, now()));
-            assert!(visible(v, tomorrow, None, staff, now()));
             assert!(visible(v, yesterday, tomorrow, family, now()));
+            for p in preparers {
+                assert!(visible(v, tomorrow, None, p, now()));
+                assert!(visible(v, None, yesterday, p, now()));
+            }
         }
+        // Another teacher sees a private score as a student would: not.
+        assert!(!visible(
+            Visibility::Private,
+            None,
+            None,
+            Reach::default(),
+            now()
+        ));
         assert!(
             visible(Visibility::Private, Some(now()), None, family, now()),
             "released at this very instant"
@@ -434,9 +468,9 @@ mod tests {
         ];
         for (v, granted, in_group, seen) in table {
             let reach = Reach {
-                staff: false,
                 granted,
                 in_group,
+                ..Reach::default()
             };
             assert_eq!(visible(v, None, None, reach, now()), seen, "{v:?}");
         }

@@ -47,6 +47,10 @@ pub enum SessionError {
         "another session of this teacher or room overlaps this time (it was saved at the same moment); reload the calendar and pick another time"
     )]
     Overlap,
+    /// At its new time the session's bookings would hold more equipment
+    /// than is free; nothing was saved.
+    #[error("{0}; move the session to a time with enough free, or change its bookings' equipment")]
+    Equipment(resources::Shortage),
     /// The change clashes with other sessions; nothing was saved.
     #[error(
         "the session would conflict: {}. Change the time, teacher or room, or save it as CONFLICTED with allowConflicts",

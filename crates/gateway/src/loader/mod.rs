@@ -2,24 +2,29 @@
 //! calendar of 200 sessions asks for its teachers, rooms and series in one
 //! statement each instead of one per session.
 
+mod allocations;
 mod availability;
 mod by_id;
 mod by_session;
-mod equipment;
+mod material_accesses;
+mod material_grants;
+mod outlook;
 mod replacements;
+mod requirements;
 mod roles_by_teacher;
 mod rooms_by_location;
 mod staff_by_series;
 mod time_off;
 
+pub use allocations::AllocationsByBooking;
 pub use availability::AvailabilityByTeacher;
 pub use by_id::ById;
 pub use by_session::BySession;
-pub use equipment::{
-    AccessesByMaterial, AllocationsByBooking, EquipmentOutlook, GrantsByMaterial,
-    RequirementsByOffering,
-};
+pub use material_accesses::AccessesByMaterial;
+pub use material_grants::GrantsByMaterial;
+pub use outlook::EquipmentOutlook;
 pub use replacements::Replacements;
+pub use requirements::RequirementsByOffering;
 pub use roles_by_teacher::RolesByTeacher;
 pub use rooms_by_location::RoomsByLocation;
 pub use staff_by_series::StaffBySeries;

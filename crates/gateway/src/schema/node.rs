@@ -166,13 +166,12 @@ impl NodeQuery {
                 Node::Equipment(super::resources::Equipment(get!(equipment)))
             }
             Kind::Material => {
-                let found = get!(material);
                 // Like the list: what the viewer may not see now does
                 // not exist for them.
-                if !super::resources::materials::may_see(ctx, &found).await? {
-                    return Ok(None);
+                match super::resources::materials::as_seen(ctx, get!(material)).await? {
+                    Some(m) => Node::Material(m),
+                    None => return Ok(None),
                 }
-                Node::Material(super::resources::Material(found))
             }
             Kind::School
             | Kind::Registration

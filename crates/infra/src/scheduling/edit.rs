@@ -483,7 +483,7 @@ pub async fn apply(
     school: SchoolId,
     report: &mut EditReport,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<std::result::Result<(), scheduling::SessionError>> {
     match &report.split_from {
         Some(first) => {
             first
@@ -586,6 +586,9 @@ pub async fn apply(
         .chain(report.updated.iter().cloned())
         .collect();
     crate::booking::enrolment::follow_sessions(tx, school, &moved).await?;
+    if let Err(short) = crate::equipment::recheck_moved(tx, school, &moved).await? {
+        return Ok(Err(scheduling::SessionError::Equipment(short)));
+    }
     let cancelled: Vec<SessionId> = report
         .cancelled
         .iter()
@@ -603,7 +606,7 @@ pub async fn apply(
             .map(|b| b.seats)
             .sum::<i32>();
     }
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// The columns a move rewrites.

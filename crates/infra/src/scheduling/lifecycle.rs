@@ -288,6 +288,13 @@ pub async fn update_session(
             .exec(tx)
             .await?;
     }
+    if moved
+        && let Err(short) =
+            crate::equipment::recheck_moved(tx, school, std::slice::from_ref(&updated)).await?
+    {
+        // The bookings' equipment moved with them and no longer fits.
+        return Ok(Some(Err(SessionError::Equipment(short))));
+    }
     if offers > 0 {
         crate::booking::waitlist::offer_free_seats(tx, school, id, now).await?;
         return Ok(Some(Ok(rows::session(tx, school, id)

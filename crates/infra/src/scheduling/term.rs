@@ -151,7 +151,21 @@ pub async fn generate_term(
             .exec(tx)
             .await?;
     }
-    // Standing places fill the new sessions (only where someone is enrolled).
+    // Standing places fill the new sessions (only where someone is
+    // enrolled). Every pool they may take is locked first, in one id
+    // order, so placing series after series never takes pools out of order
+    // against a concurrent booking.
+    let enrolled: std::collections::HashSet<uuid::Uuid> =
+        places.iter().map(|e| e.series_id).collect();
+    let offerings: std::collections::BTreeSet<uuid::Uuid> = term
+        .series
+        .iter()
+        .filter(|s| enrolled.contains(&s.series.id) && !s.sessions.is_empty())
+        .map(|s| s.series.offering_id)
+        .collect();
+    if !offerings.is_empty() {
+        crate::equipment::lock_for_offerings(tx, school, offerings).await?;
+    }
     for s in &mut term.series {
         let placed =
             crate::booking::enrolment::place(tx, school, &s.series, &s.sessions, &places, now)

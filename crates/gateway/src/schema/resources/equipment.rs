@@ -142,12 +142,7 @@ pub(crate) async fn seats_equipment_allows(
     ctx: &Context<'_>,
     s: &session::Model,
 ) -> Result<Option<i32>> {
-    Ok(session_outlook(ctx, s)
-        .await?
-        .iter()
-        .filter(|o| o.per_student > 0)
-        .map(|o| (o.available / o.per_student) as i32)
-        .min())
+    Ok(infra::equipment::seats_allowed(&session_outlook(ctx, s).await?).map(|n| n as i32))
 }
 
 /// A session's equipment needs as GraphQL objects.
@@ -161,10 +156,8 @@ pub(crate) async fn session_needs(
         .map(|o| EquipmentNeed {
             needed: o.per_student as i32,
             available: o.available as i32,
-            seats_allowed: o
-                .available
-                .checked_div(o.per_student)
-                .map_or(0, |n| n as i32),
+            seats_allowed: infra::equipment::seats_allowed(std::slice::from_ref(&o)).unwrap_or(0)
+                as i32,
             equipment: Equipment(o.equipment),
         })
         .collect())
@@ -685,10 +678,25 @@ impl EquipmentMutation {
                     student: StudentId::from_uuid(b.student_id),
                 },
             )?;
+            // The office and the lesson's teacher may give a booking more
+            // than its share; a family may only give units back and take
+            // them again.
+            let office = kernel::policy::authorize(
+                viewer,
+                Action::DecideBooking(b.teacher_id.map(TeacherId::from_uuid)),
+            )
+            .is_ok();
             let now = app(ctx).clock.now();
-            let held = match infra::equipment::change_booking(tx, viewer.school, &b, &items, now)
-                .await
-                .map_err(internal)?
+            let held = match infra::equipment::change_booking(
+                tx,
+                viewer.school,
+                &b,
+                &items,
+                office,
+                now,
+            )
+            .await
+            .map_err(internal)?
             {
                 Ok(held) => held,
                 Err(ChangeRefused::NotLive) => {
@@ -699,6 +707,13 @@ impl EquipmentMutation {
                     )));
                 }
                 Err(ChangeRefused::Unknown(i)) => return Ok(Done::Refuse(unknown_item(i))),
+                Err(ChangeRefused::BeyondShare(e)) => {
+                    return Ok(Done::refuse(UserError::input(
+                        "items",
+                        Code::LimitExceeded,
+                        e.to_string(),
+                    )));
+                }
                 Err(ChangeRefused::Short(short)) => return Ok(Done::refuse(short)),
             };
             let id = b.id;

@@ -104,13 +104,10 @@ fn visibility_of(m: &material::Model) -> Result<Visibility> {
     infra::stored("materials", &m.visibility, Visibility::parse).map_err(internal)
 }
 
-/// Whether the viewer prepares materials (sees them all, any time).
-fn is_staff(viewer: &infra::repo::organisation::Viewer) -> bool {
-    kernel::policy::authorize(viewer, Action::ManageMaterials).is_ok()
-}
-
-/// A learning material: a score, a backing track, a practice guide.
-pub struct Material(pub material::Model);
+/// A learning material: a score, a backing track, a practice guide; with
+/// whether the viewer prepares it (the office, its uploader, its series'
+/// teacher), decided when it was loaded for them.
+pub struct Material(pub material::Model, pub bool);
 
 /// One student's use of a material.
 pub struct StudentAccess(material_access::Model);
@@ -205,6 +202,7 @@ impl Material {
     /// download is counted for them; a student's own is counted for them.
     async fn download_url(&self, ctx: &Context<'_>, for_student_id: Option<ID>) -> Result<String> {
         let viewer = crate::context::viewer(ctx)?;
+        let prepares = self.1;
         let student = match for_student_id {
             Some(id) => {
                 let Some(uuid) = decode(Kind::Student, &id) else {
@@ -220,9 +218,15 @@ impl Material {
                         "you may only download for yourself or your family's students",
                     ));
                 }
+                // Counted for a student who may see it, not a sibling.
+                if !prepares && !seen_by_student(ctx, &self.0, s).await? {
+                    return Err(forbidden(
+                        "this material is not released to that student; name the student it is for",
+                    ));
+                }
                 Some(s)
             }
-            None if viewer.acts_for.len() == 1 && !is_staff(viewer) => {
+            None if viewer.acts_for.len() == 1 && !prepares => {
                 viewer.acts_for.iter().next().copied()
             }
             None => None,
@@ -232,15 +236,15 @@ impl Material {
             self.0.id,
             viewer.school,
             student,
-            is_staff(viewer),
+            prepares,
             state.clock.now(),
         );
         Ok(format!("/files/{}", ticket.sign(&state.download_key)))
     }
-    /// Who downloaded it and how often (teachers and the office; null for
-    /// families).
+    /// Who downloaded it and how often (for those who prepare it; null
+    /// for families and other teachers).
     async fn access_stats(&self, ctx: &Context<'_>) -> Result<Option<AccessStats>> {
-        if !is_staff(crate::context::viewer(ctx)?) {
+        if !self.1 {
             return Ok(None);
         }
         let rows = loaders(ctx)?
@@ -254,10 +258,10 @@ impl Material {
             students: rows.into_iter().map(StudentAccess).collect(),
         }))
     }
-    /// Students it was granted to (teachers and the office; null for
-    /// families).
+    /// Students it was granted to (for those who prepare it; null for
+    /// families and other teachers).
     async fn granted_to(&self, ctx: &Context<'_>) -> Result<Option<Vec<Student>>> {
-        if !is_staff(crate::context::viewer(ctx)?) {
+        if !self.1 {
             return Ok(None);
         }
         let l = loaders(ctx)?;
@@ -282,30 +286,54 @@ impl Material {
     }
 }
 
-/// Whom a viewer is looking as: every material (staff), or the students
-/// whose materials they see.
+/// What the viewer is to the school's materials: through the students
+/// they act for (`students`) and the series they teach.
 async fn relations_for(ctx: &Context<'_>, students: &[StudentId]) -> Result<Relations> {
     let viewer = crate::context::viewer(ctx)?;
-    infra::materials::relations(app(ctx).db.conn(), viewer.school, students)
+    infra::materials::relations(app(ctx).db.conn(), viewer.school, students, viewer.teacher)
         .await
         .map_err(internal)
 }
 
-/// Whether the viewer sees this material now.
-pub(crate) async fn may_see(ctx: &Context<'_>, m: &material::Model) -> Result<bool> {
+/// A viewer's reach to one material.
+fn reach_of(
+    viewer: &infra::repo::organisation::Viewer,
+    relations: &Relations,
+    m: &material::Model,
+) -> rules::Reach {
+    relations.reach(viewer.is_staff(), viewer.user, m)
+}
+
+/// Whether one student (not the viewer) sees a material now.
+async fn seen_by_student(ctx: &Context<'_>, m: &material::Model, s: StudentId) -> Result<bool> {
     let viewer = crate::context::viewer(ctx)?;
-    if is_staff(viewer) {
-        return Ok(true);
-    }
-    let students: Vec<StudentId> = viewer.acts_for.iter().copied().collect();
-    let relations = relations_for(ctx, &students).await?;
+    let relations = infra::materials::relations(app(ctx).db.conn(), viewer.school, &[s], None)
+        .await
+        .map_err(internal)?;
+    let as_student = relations.reach(false, kernel::UserId::from_uuid(uuid::Uuid::nil()), m);
     Ok(rules::visible(
         visibility_of(m)?,
         m.release_at,
         m.expires_at,
-        relations.reach(false, m),
+        as_student,
         app(ctx).clock.now(),
     ))
+}
+
+/// The material as the viewer sees it now, or `None` when they may not.
+pub(crate) async fn as_seen(ctx: &Context<'_>, m: material::Model) -> Result<Option<Material>> {
+    let viewer = crate::context::viewer(ctx)?;
+    let students: Vec<StudentId> = viewer.acts_for.iter().copied().collect();
+    let relations = relations_for(ctx, &students).await?;
+    let reach = reach_of(viewer, &relations, &m);
+    let seen = rules::visible(
+        visibility_of(&m)?,
+        m.release_at,
+        m.expires_at,
+        reach,
+        app(ctx).clock.now(),
+    );
+    Ok(seen.then(|| Material(m, reach.prepares())))
 }
 
 /// Filter of `materials`.
@@ -326,8 +354,9 @@ pub struct MaterialQuery;
 
 #[Object]
 impl MaterialQuery {
-    /// The materials the viewer may see now, newest first: all of them for
-    /// teachers and the office; for families, those released, not
+    /// The materials the viewer may see now, newest first: every one they
+    /// prepare (the office: all; a teacher: their uploads and their
+    /// series'); otherwise those released, not
     /// expired, and public, granted to one of their students or for one of
     /// their students' series.
     async fn materials(
@@ -356,21 +385,20 @@ impl MaterialQuery {
             None => None,
         };
         // Whose eyes: a named student (whom the viewer may read), else the
-        // viewer's own (all, for staff).
-        let (staff, students) = match &filter.student_id {
+        // viewer's own.
+        let as_student = match &filter.student_id {
             Some(id) => {
                 let Some(uuid) = decode(Kind::Student, id) else {
                     return page_of(Vec::new(), &args);
                 };
                 let s = StudentId::from_uuid(uuid);
                 crate::schema::allow(viewer, Action::ReadStudent(s))?;
-                let known = load(&loaders(ctx)?.students, uuid).await?;
-                if known.is_none() {
+                if load(&loaders(ctx)?.students, uuid).await?.is_none() {
                     return page_of(Vec::new(), &args);
                 }
-                (false, vec![s])
+                Some(s)
             }
-            None => (is_staff(viewer), viewer.acts_for.iter().copied().collect()),
+            None => None,
         };
         let conn = app(ctx).db.conn();
         let rows = infra::materials::list(
@@ -383,22 +411,27 @@ impl MaterialQuery {
         )
         .await
         .map_err(internal)?;
-        let relations = if staff {
-            Relations::default()
-        } else {
-            relations_for(ctx, &students).await?
+        let own: Vec<StudentId> = viewer.acts_for.iter().copied().collect();
+        let mine = relations_for(ctx, &own).await?;
+        let theirs = match as_student {
+            Some(s) => Some(
+                infra::materials::relations(conn, viewer.school, &[s], None)
+                    .await
+                    .map_err(internal)?,
+            ),
+            None => None,
         };
         let now = app(ctx).clock.now();
+        let nobody = kernel::UserId::from_uuid(uuid::Uuid::nil());
         let mut seen = Vec::new();
         for m in rows {
-            if rules::visible(
-                visibility_of(&m)?,
-                m.release_at,
-                m.expires_at,
-                relations.reach(staff, &m),
-                now,
-            ) {
-                seen.push(Material(m));
+            let reach = reach_of(viewer, &mine, &m);
+            let looking = match &theirs {
+                Some(r) => r.reach(false, nobody, &m),
+                None => reach,
+            };
+            if rules::visible(visibility_of(&m)?, m.release_at, m.expires_at, looking, now) {
+                seen.push(Material(m, reach.prepares()));
             }
         }
         page_of(seen, &args)
@@ -515,17 +548,21 @@ impl MaterialMutation {
             Ok(c) => c,
             Err(e) => return refused(file_error(e)),
         };
-        mutation(ctx, async |tx, viewer| {
-            let state = app(ctx);
+        let state = app(ctx);
+        let viewer = crate::context::viewer(ctx)?;
+        let id = uuid::Uuid::now_v7();
+        infra::materials::store_file(&state.files, viewer.school, id, bytes)
+            .await
+            .map_err(internal)?;
+        let answer = mutation(ctx, async |tx, viewer| {
             let saved = infra::materials::create(
                 tx,
-                &state.files,
                 viewer.school,
                 viewer.user,
                 infra::materials::Upload {
+                    id,
                     material: new,
                     file: checked,
-                    bytes,
                 },
                 state.clock.now(),
             )
@@ -543,13 +580,21 @@ impl MaterialMutation {
             let id = row.id;
             Ok(Done::Commit(
                 MaterialPayload {
-                    material: Some(Material(row)),
+                    material: Some(Material(row, true)),
                     user_errors: vec![],
                 },
                 vec![(Kind::Material, id)],
             ))
         })
-        .await
+        .await;
+        if !matches!(&answer, Ok(p) if p.material.is_some()) {
+            // Nothing names the file: take it away again.
+            let key = infra::materials::key(viewer.school, id);
+            if let Err(e) = state.files.delete(&key).await {
+                tracing::warn!(error = %e, %key, "could not remove the file of a refused upload");
+            }
+        }
+        answer
     }
 
     /// Lets students see a PRIVATE material once it is released (granting
@@ -581,6 +626,14 @@ impl MaterialMutation {
                     "material",
                 )));
             };
+            let relations = infra::materials::relations(tx, viewer.school, &[], viewer.teacher)
+                .await
+                .map_err(internal)?;
+            if !reach_of(viewer, &relations, &m).prepares() {
+                return Err(forbidden(
+                    "only the material's uploader, its series' teacher or the office may grant it",
+                ));
+            }
             let now = app(ctx).clock.now();
             if let Err(i) = infra::materials::grant(
                 tx,
@@ -598,7 +651,7 @@ impl MaterialMutation {
             let id = m.id;
             Ok(Done::Commit(
                 MaterialPayload {
-                    material: Some(Material(m)),
+                    material: Some(Material(m, true)),
                     user_errors: vec![],
                 },
                 vec![(Kind::Material, id)],

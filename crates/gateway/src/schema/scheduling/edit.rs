@@ -433,7 +433,10 @@ impl EditMutation {
                     };
                     let mut report = report;
                     match service::apply(tx, viewer.school, &mut report, now).await {
-                        Ok(()) => {}
+                        Ok(Ok(())) => {}
+                        // Booked sessions' equipment does not fit at the
+                        // new times: nothing is saved.
+                        Ok(Err(e)) => return Ok(Done::refuse(e)),
                         // The database saw an overlap the plan could not:
                         // a conflict for the office, not a fault.
                         Err(e) if e.is_overlap() => {
