@@ -1,5 +1,15 @@
-//! Leads, subscriptions and freezes, QR check-ins, families, progression
-//! awards and exam requests (SPEC §3.7).
+//! Leads, subscriptions and freezes, QR check-ins (SPEC §3.7).
 //!
-//! Nothing lives here yet; lead conversion and subscription freezes will be
-//! pure state machines here.
+//! `lead` (the lead lifecycle, validation, duplicate detection by parent
+//! email or phone), `subscription` (freeze arithmetic: the end date and
+//! unpaid installments move by the frozen days; allowance and overlap),
+//! `qr` (the signed token a student's code carries), `checkin` (centre
+//! and session scans; session check-in takes attendance, on time or late).
+//! Pure: no database, no clock, keys and `now` come in as arguments.
+
+#![warn(missing_docs)]
+
+pub mod checkin;
+pub mod lead;
+pub mod qr;
+pub mod subscription;
