@@ -24,6 +24,7 @@ mod m20261129_000010_link_rescheduled_bookings;
 mod m20261129_000011_schedule_edits;
 mod m20261129_000012_create_equipment;
 mod m20261129_000013_create_materials;
+mod m20261129_000014_create_crm;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_schedule_edits::Migration),
             Box::new(m20261129_000012_create_equipment::Migration),
             Box::new(m20261129_000013_create_materials::Migration),
+            Box::new(m20261129_000014_create_crm::Migration),
         ]
     }
 }

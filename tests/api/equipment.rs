@@ -590,14 +590,26 @@ async fn sessions_show_equipment_left_in_constant_statements() {
     let st = studio(&app, "wheel-count@example.org", 6).await;
     let t = &st.s.token;
     const WEEK: &str = "query($l: ID!) { calendar(filter: {locationId: $l}, from: \"2026-03-07T00:00:00Z\", to: \"2026-03-08T00:00:00Z\") { id seatsLeft equipment { available needed equipment { name } } roster { booking { equipment { quantity } } } } }";
+    const BROWSE: &str = "query($l: ID!) { classBrowser(filter: {locationId: $l, from: \"2026-03-07T00:00:00Z\", to: \"2026-03-08T00:00:00Z\"}) { sessions { id seatsLeft equipment { available } } } }";
     let measure = async || {
         let before = app.db.statements();
         let body = app.gql(Some(t), WEEK, json!({"l": st.s.location})).await;
         assert!(body.get("errors").is_none(), "{body}");
-        (
+        let calendar = (
             app.db.statements() - before,
             body["data"]["calendar"].as_array().unwrap().len(),
-        )
+        );
+        let before = app.db.statements();
+        let body = app.gql(Some(t), BROWSE, json!({"l": st.s.location})).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        let browser = (
+            app.db.statements() - before,
+            body["data"]["classBrowser"]["sessions"]
+                .as_array()
+                .unwrap()
+                .len(),
+        );
+        (calendar, browser)
     };
     let mut hour = 8;
     let mut add = async |n: usize| {
@@ -617,13 +629,17 @@ async fn sessions_show_equipment_left_in_constant_statements() {
         }
     };
     add(2).await;
-    let (few, n_few) = measure().await;
+    let ((few, n_few), (few_browse, nb_few)) = measure().await;
     add(8).await;
-    let (many, n_many) = measure().await;
-    assert_eq!((n_few, n_many), (2, 10));
+    let ((many, n_many), (many_browse, nb_many)) = measure().await;
+    assert_eq!((n_few, n_many, nb_few, nb_many), (2, 10, 2, 10));
     assert_eq!(
         few, many,
-        "statements for 2 sessions ({few}) and 10 ({many}) must be the same"
+        "calendar: statements for 2 sessions ({few}) and 10 ({many}) must be the same"
+    );
+    assert_eq!(
+        few_browse, many_browse,
+        "class browser: statements for 2 sessions ({few_browse}) and 10 ({many_browse}) must be the same"
     );
 }
 

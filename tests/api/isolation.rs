@@ -82,6 +82,7 @@ async fn snapshot(app: &TestApp, a: &Cast) -> Value {
               teachers { nodes { id availability { dayOfWeek startTime endTime } teachingRoles { id } timeOff { startsAt } } }
               students { totalCount }
               equipment { id name quantity }
+              leads { nodes { id status } }
               materials { nodes { id title grantedTo { id } accessStats { totalCount } } }
               offerings { nodes { id requirements { perStudent } } }
               users { nodes { id email roles } }
@@ -107,6 +108,53 @@ async fn no_id_of_school_a_works_for_school_b() {
     let schema = app.gql(Some(&b.school.token), INTROSPECT, json!({})).await;
     assert!(schema.get("errors").is_none(), "{schema}");
 
+    // CRM rows of A (and a lead of B, to aim A's ids from).
+    let crm_row = async |token: &str, query: &str, vars: Value, path: [&str; 2]| {
+        app.ok(token, query, vars).await[path[0]][path[1]]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let lead_of = |email: &str| json!({"i": {"parentName": "Mia", "parentEmail": email, "childFirstName": "Leo", "childLastName": "Chen"}});
+    let a_lead = crm_row(
+        &a.school.token,
+        crate::crm::CREATE_LEAD,
+        lead_of("mia@a.example"),
+        ["lead", "id"],
+    )
+    .await;
+    let b_lead = crm_row(
+        &b.school.token,
+        crate::crm::CREATE_LEAD,
+        lead_of("mia@b.example"),
+        ["lead", "id"],
+    )
+    .await;
+    let a_programme = crm_row(
+        &a.school.token,
+        "mutation { createProgramme(input: {name: \"Therapy\"}) { programme { id } userErrors { code } } }",
+        json!({}),
+        ["programme", "id"],
+    )
+    .await;
+    let a_sub = crm_row(
+        &a.school.token,
+        "mutation($i: CreateSubscriptionInput!) { createSubscription(input: $i) { subscription { id } userErrors { code } } }",
+        json!({"i": {"studentId": a.school.student, "programmeId": a_programme, "startDate": "2026-03-02", "endDate": "2026-06-30", "freezeDaysAllowed": 10}}),
+        ["subscription", "id"],
+    )
+    .await;
+    let b_code = app
+        .ok(
+            &b.school.token,
+            "query($s: ID!) { node(id: $s) { ... on Student { qrCode } } }",
+            json!({"s": b.school.student}),
+        )
+        .await["qrCode"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
     // Every Node type, by A's id.
     let ids: BTreeMap<&str, &str> = [
         ("Location", a.school.location.as_str()),
@@ -122,6 +170,9 @@ async fn no_id_of_school_a_works_for_school_b() {
         ("WaitlistEntry", a.sam_entry.as_str()),
         ("Equipment", a.wheels.as_str()),
         ("Material", a.material.as_str()),
+        ("Lead", a_lead.as_str()),
+        ("Programme", a_programme.as_str()),
+        ("StudentSubscription", a_sub.as_str()),
     ]
     .into();
     let a_ids: Vec<&str> = ids.values().copied().collect();
@@ -228,6 +279,51 @@ async fn no_id_of_school_a_works_for_school_b() {
             "grantMaterial",
             "mutation($i: GrantMaterialInput!) { grantMaterial(input: $i) { material { id } userErrors { code } } }",
             json!({"i": {"materialId": a.material, "studentIds": [b.school.student]}}),
+        ),
+        (
+            "setLeadStatus",
+            "mutation($i: SetLeadStatusInput!) { setLeadStatus(input: $i) { lead { id } userErrors { code } } }",
+            json!({"i": {"leadId": a_lead, "status": "ARCHIVED"}}),
+        ),
+        (
+            "bookEvaluation",
+            "mutation($i: BookEvaluationInput!) { bookEvaluation(input: $i) { lead { id } userErrors { code } } }",
+            json!({"i": {"leadId": b_lead, "sessionId": a.lily_session}}),
+        ),
+        (
+            "bookEvaluation",
+            "mutation($i: BookEvaluationInput!) { bookEvaluation(input: $i) { lead { id } userErrors { code } } }",
+            json!({"i": {"leadId": a_lead, "sessionId": b.lily_session}}),
+        ),
+        (
+            "convertLead",
+            "mutation($i: ConvertLeadInput!) { convertLead(input: $i) { lead { id } userErrors { code } } }",
+            json!({"i": {"leadId": a_lead, "parentFirstName": "M", "parentLastName": "C", "parentPassword": "s3cret-pass"}}),
+        ),
+        (
+            "createSubscription",
+            "mutation($i: CreateSubscriptionInput!) { createSubscription(input: $i) { subscription { id } userErrors { code } } }",
+            json!({"i": {"studentId": s.student, "programmeId": a_programme, "startDate": "2026-03-02", "endDate": "2026-06-30"}}),
+        ),
+        (
+            "freezeSubscription",
+            "mutation($i: FreezeSubscriptionInput!) { freezeSubscription(input: $i) { subscription { id } userErrors { code } } }",
+            json!({"i": {"subscriptionId": a_sub, "from": "2026-04-01", "days": 3}}),
+        ),
+        (
+            "unfreezeSubscription",
+            "mutation($i: UnfreezeSubscriptionInput!) { unfreezeSubscription(input: $i) { subscription { id } userErrors { code } } }",
+            json!({"i": {"subscriptionId": a_sub}}),
+        ),
+        (
+            "rotateQrCode",
+            "mutation($i: RotateQrCodeInput!) { rotateQrCode(input: $i) { student { id } userErrors { code } } }",
+            json!({"i": {"studentId": s.student}}),
+        ),
+        (
+            "checkIn",
+            "mutation($i: CheckInInput!) { checkIn(input: $i) { checkIn { at } userErrors { code } } }",
+            json!({"i": {"code": b_code, "kind": "SESSION_CHECK_IN", "sessionId": a.group_session}}),
         ),
         (
             "grantMaterial",

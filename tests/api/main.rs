@@ -5,6 +5,7 @@
 mod bad_input;
 mod booking_core;
 mod booking_flow;
+mod crm;
 mod equipment;
 mod family_view;
 mod hardening;

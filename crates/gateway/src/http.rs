@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .route("/files/{token}", get(download))
+        .route("/students/{id}/qr.png", get(student_qr))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .with_state(state)
@@ -297,6 +298,63 @@ async fn download(State(state): State<AppState>, Path(token): Path<String>) -> R
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
     ];
     (headers, axum::body::Body::from_stream(stream)).into_response()
+}
+
+/// A student's QR code as a PNG for printing, for the office and those
+/// who act for the student (bearer token as for `/graphql`).
+async fn student_qr(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let viewer = match authenticate(&state, &headers).await {
+        Ok(Auth::Viewer(v)) => v,
+        Ok(_) => return json_error(StatusCode::UNAUTHORIZED, "log in to print a QR code"),
+        Err(e) => {
+            tracing::error!(error = ?e, "authentication lookup failed");
+            return json_error(StatusCode::SERVICE_UNAVAILABLE, "service unavailable");
+        }
+    };
+    let not_found = || {
+        json_error(
+            StatusCode::NOT_FOUND,
+            "no student with this id exists in your school",
+        )
+    };
+    let Some(uuid) = crate::ids::decode(crate::ids::Kind::Student, &async_graphql::ID(id)) else {
+        return not_found();
+    };
+    let found =
+        infra::repo::find::<infra::entity::student::Entity>(state.db.conn(), viewer.school, uuid)
+            .await;
+    let s = match found {
+        Ok(Some(s)) => s,
+        Ok(None) => return not_found(),
+        Err(e) => {
+            tracing::error!(error = ?e, "student lookup failed");
+            return json_error(StatusCode::SERVICE_UNAVAILABLE, "service unavailable");
+        }
+    };
+    if !crate::qr_image::may_see(&viewer, kernel::StudentId::from_uuid(s.id)) {
+        return json_error(
+            StatusCode::FORBIDDEN,
+            "only the office and the student's family may print their code",
+        );
+    }
+    match crate::qr_image::png(&crate::qr_image::token(&state, viewer.school, &s)) {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/png"),
+                (header::CACHE_CONTROL, "private, no-store"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "QR drawing failed");
+            json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        }
+    }
 }
 
 /// `attachment` with an ASCII fallback name and the UTF-8 one (RFC 6266).

@@ -49,10 +49,16 @@ pub enum Kind {
     Equipment,
     /// A learning material.
     Material,
+    /// A lead (a family's first contact).
+    Lead,
+    /// A programme students subscribe to.
+    Programme,
+    /// A student's subscription to a programme.
+    StudentSubscription,
 }
 
 impl Kind {
-    const ALL: [Kind; 18] = [
+    const ALL: [Kind; 21] = [
         Kind::School,
         Kind::User,
         Kind::Location,
@@ -71,6 +77,9 @@ impl Kind {
         Kind::Enrolment,
         Kind::Equipment,
         Kind::Material,
+        Kind::Lead,
+        Kind::Programme,
+        Kind::StudentSubscription,
     ];
 
     /// The GraphQL type name.
@@ -94,6 +103,9 @@ impl Kind {
             Kind::Enrolment => "Enrolment",
             Kind::Equipment => "Equipment",
             Kind::Material => "Material",
+            Kind::Lead => "Lead",
+            Kind::Programme => "Programme",
+            Kind::StudentSubscription => "StudentSubscription",
         }
     }
 }

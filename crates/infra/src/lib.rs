@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod booking;
 pub mod clock;
+pub mod crm;
 pub mod db;
 pub mod entity;
 pub mod equipment;

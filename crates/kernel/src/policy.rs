@@ -232,6 +232,9 @@ pub enum Action {
     /// school whatever its release, expiry and visibility (the people who
     /// prepare them).
     ManageMaterials,
+    /// Scan students' QR codes in and out of the centre (a session
+    /// check-in also needs `RecordAttendance` for its session).
+    ScanCheckIn,
 }
 
 /// Changing roles would leave the school without an admin.
@@ -301,7 +304,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::EditBookingPolicy(teacher) => actor.is_staff() || actor.is_teacher(Some(teacher)),
         Action::ReadRoster(lesson) => actor.is_staff() || actor.is_teacher(lesson.teacher),
         Action::RunSession(teacher) => actor.is_staff() || actor.is_teacher(teacher),
-        Action::ManageMaterials => actor.is_staff() || actor.has(Role::Teacher),
+        Action::ManageMaterials | Action::ScanCheckIn => {
+            actor.is_staff() || actor.has(Role::Teacher)
+        }
         Action::ManageFamily { admin } => {
             actor.is_staff() || (actor.has(Role::Parent) && actor.user == admin)
         }
@@ -354,6 +359,7 @@ fn denial(action: Action) -> &'static str {
         }
         Action::ReadUser(_) => "you may only see your own account",
         Action::ManageMaterials => "only teachers and the office may upload or grant materials",
+        Action::ScanCheckIn => "only teachers and the office may scan check-ins",
         Action::ManageFamily { .. } => "only staff or the family's admin parent may change it",
     }
 }
@@ -405,6 +411,7 @@ mod tests {
             (Action::ReadAuditLog, &[Admin]),
             (Action::ManageSchool, &[Admin, Staff]),
             (Action::ManageMaterials, &[Admin, Staff, Teacher]),
+            (Action::ScanCheckIn, &[Admin, Staff, Teacher]),
             (Action::PreviewSchedule, &[Admin, Staff]),
             (
                 Action::ReadCatalogue,

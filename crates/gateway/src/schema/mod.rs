@@ -7,6 +7,7 @@
 //! GraphiQL's schema query).
 
 mod booking;
+mod crm;
 mod idempotency;
 mod identity;
 mod node;
@@ -50,6 +51,7 @@ pub struct Query(
     identity::account::AccountQuery,
     booking::BookingQuery,
     booking::FamilyQuery,
+    crm::CrmQuery,
     identity::users::IdentityQuery,
     node::NodeQuery,
     resources::EquipmentQuery,
@@ -68,6 +70,7 @@ pub struct Mutation(
     identity::account::AccountMutation,
     booking::BookingMutation,
     booking::FamilyMutation,
+    crm::CrmMutation,
     identity::users::IdentityMutation,
     resources::EquipmentMutation,
     resources::MaterialMutation,

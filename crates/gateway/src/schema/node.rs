@@ -2,8 +2,8 @@
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 use infra::entity::{
-    booking, class_series, equipment, family, location, material, offering, room, session, student,
-    teacher, user, waitlist_entry,
+    booking, class_series, equipment, family, lead, location, material, offering, programme, room,
+    session, student, subscription, teacher, user, waitlist_entry,
 };
 use infra::repo;
 use kernel::policy::{Action, Lesson};
@@ -47,6 +47,12 @@ pub enum Node {
     Equipment(super::resources::Equipment),
     /// A learning material.
     Material(super::resources::Material),
+    /// A lead.
+    Lead(super::crm::Lead),
+    /// A programme.
+    Programme(super::crm::Programme),
+    /// A student's subscription.
+    StudentSubscription(super::crm::StudentSubscription),
 }
 
 #[derive(Default)]
@@ -172,6 +178,22 @@ impl NodeQuery {
                     Some(m) => Node::Material(m),
                     None => return Ok(None),
                 }
+            }
+            Kind::Lead => {
+                allow(viewer, Action::ManageSchool)?;
+                Node::Lead(super::crm::Lead(get!(lead)))
+            }
+            Kind::Programme => {
+                allow(viewer, Action::ReadCatalogue)?;
+                Node::Programme(super::crm::Programme(get!(programme)))
+            }
+            Kind::StudentSubscription => {
+                let found = get!(subscription);
+                allow(
+                    viewer,
+                    Action::ReadStudent(StudentId::from_uuid(found.student_id)),
+                )?;
+                Node::StudentSubscription(super::crm::StudentSubscription(found))
             }
             Kind::School
             | Kind::Registration

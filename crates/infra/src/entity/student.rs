@@ -14,6 +14,7 @@ pub struct Model {
     pub email: Option<String>,
     pub date_of_birth: Option<Date>,
     pub user_id: Option<Uuid>,
+    pub qr_version: i32,
     pub created_at: DateTimeUtc,
 }
 

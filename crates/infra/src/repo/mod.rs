@@ -77,6 +77,12 @@ tenant!(
     material,
     material_access,
     material_grant,
+    lead,
+    programme,
+    subscription,
+    subscription_freeze,
+    subscription_installment,
+    check_in,
     offering_requirement
 );
 

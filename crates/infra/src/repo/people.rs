@@ -128,6 +128,7 @@ pub async fn create_student(
         email: Set(input.email),
         date_of_birth: Set(input.date_of_birth),
         user_id: Set(None),
+        qr_version: Set(0),
         created_at: Set(now),
     }
     .insert(tx)

@@ -263,6 +263,27 @@ impl Student {
     ) -> Result<Vec<crate::schema::CalendarEntry>> {
         crate::schema::booking::family::student_calendar(ctx, self.0.id, from, to).await
     }
+    /// The student's subscriptions to programmes.
+    async fn subscriptions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::schema::crm::StudentSubscription>> {
+        crate::schema::crm::student_subscriptions(ctx, &self.0).await
+    }
+    /// The text of the student's QR code, for their card or a scanner
+    /// (the office and those who act for the student; null for others).
+    /// `GET /students/{id}/qr.png` draws it for printing.
+    async fn qr_code(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        crate::schema::crm::qr_token(ctx, &self.0)
+    }
+    /// The student's latest 50 scans, newest first (teachers and the
+    /// office; null for families).
+    async fn check_ins(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<crate::schema::crm::CheckIn>>> {
+        crate::schema::crm::student_check_ins(ctx, &self.0).await
+    }
     /// The student's standing places in series, newest first.
     async fn enrolments(&self, ctx: &Context<'_>) -> Result<Vec<crate::schema::Enrolment>> {
         crate::schema::booking::family::student_enrolments(ctx, self.0.id).await
