@@ -25,6 +25,7 @@ mod m20261129_000011_schedule_edits;
 mod m20261129_000012_create_equipment;
 mod m20261129_000013_create_materials;
 mod m20261129_000014_create_crm;
+mod m20261129_000015_create_progress;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_create_equipment::Migration),
             Box::new(m20261129_000013_create_materials::Migration),
             Box::new(m20261129_000014_create_crm::Migration),
+            Box::new(m20261129_000015_create_progress::Migration),
         ]
     }
 }

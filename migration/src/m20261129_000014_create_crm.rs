@@ -1,8 +1,11 @@
 //! CRM: leads (with the lead they duplicate, their evaluation session and,
 //! once converted, the student, parent and family they became),
 //! programmes and subscriptions with their freezes and installments, the
-//! check-in log of QR scans, and the version of each student's QR code
-//! (rotating it bumps the version, so older printed codes stop working).
+//! check-in log of QR scans, the version of each student's QR code
+//! (rotating it bumps the version, so older printed codes stop working),
+//! and each school's QR signing key, stored so printed codes outlive
+//! restarts and work on every instance. An installment keeps its original
+//! due date: the current one is recomputed from it and the freezes.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -13,6 +16,7 @@ pub struct Migration;
 enum Schools {
     Table,
     Id,
+    QrKey,
 }
 
 #[derive(DeriveIden)]
@@ -86,6 +90,7 @@ enum SubscriptionInstallments {
     SchoolId,
     SubscriptionId,
     DueDate,
+    OriginalDueDate,
     AmountMinor,
     Currency,
     Paid,
@@ -115,6 +120,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Schools::Table)
+                    .add_column(string_null(Schools::QrKey))
+                    .to_owned(),
+            )
+            .await?;
+        // Existing schools get a random key now; new ones at sign-up.
+        let fill = match manager.get_database_backend() {
+            sea_orm_migration::sea_orm::DatabaseBackend::Postgres => {
+                "UPDATE schools SET qr_key = replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '') WHERE qr_key IS NULL"
+            }
+            _ => "UPDATE schools SET qr_key = lower(hex(randomblob(32))) WHERE qr_key IS NULL",
+        };
+        manager.get_connection().execute_unprepared(fill).await?;
         manager
             .create_table(
                 Table::create()
@@ -226,6 +247,7 @@ impl MigrationTrait for Migration {
                     .col(uuid(SubscriptionInstallments::SchoolId))
                     .col(uuid(SubscriptionInstallments::SubscriptionId))
                     .col(date(SubscriptionInstallments::DueDate))
+                    .col(date(SubscriptionInstallments::OriginalDueDate))
                     .col(big_integer(SubscriptionInstallments::AmountMinor))
                     .col(string(SubscriptionInstallments::Currency))
                     .col(boolean(SubscriptionInstallments::Paid))
@@ -301,6 +323,14 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Students::Table)
                     .drop_column(Students::QrVersion)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Schools::Table)
+                    .drop_column(Schools::QrKey)
                     .to_owned(),
             )
             .await?;

@@ -230,6 +230,21 @@ async fn a_lead_becomes_a_student_who_freezes_and_checks_in() {
         user_error(&overlap, "freezeSubscription")["code"],
         "CONFLICT"
     );
+    // Back early on 25 March: 5 days kept, 5 given back.
+    let back = app
+        .ok(
+            t,
+            "mutation($i: UnfreezeSubscriptionInput!) { unfreezeSubscription(input: $i) { subscription { endDate freezeDaysUsed installments { dueDate } } userErrors { field code message } } }",
+            json!({"i": {"subscriptionId": sub, "on": "2026-03-25"}}),
+        )
+        .await["subscription"]
+        .clone();
+    assert_eq!(back["endDate"], "2026-07-05");
+    assert_eq!(back["freezeDaysUsed"], 5);
+    assert_eq!(
+        back["installments"],
+        json!([{"dueDate": "2026-03-02"}, {"dueDate": "2026-04-06"}, {"dueDate": "2026-05-06"}])
+    );
     let seen = app
         .ok(
             &mia,
@@ -239,7 +254,7 @@ async fn a_lead_becomes_a_student_who_freezes_and_checks_in() {
         .await;
     assert_eq!(
         seen["subscriptions"],
-        json!([{"endDate": "2026-07-10", "programme": {"name": "Speech therapy"}}])
+        json!([{"endDate": "2026-07-05", "programme": {"name": "Speech therapy"}}])
     );
 
     // Today Leo comes to a session and scans his code at the desk.
@@ -362,6 +377,25 @@ async fn forged_rotated_and_other_schools_codes_are_refused() {
             .status(),
         404
     );
+    // A year and a day later the printed code has expired (the desk logs
+    // in again: sessions expire too).
+    app.clock.advance(chrono::Duration::days(367));
+    let desk = app
+        .gql(
+            None,
+            "mutation { login(input: {email: \"admin@qr-a.example\", password: \"correct horse battery\"}) { token } }",
+            json!({}),
+        )
+        .await["data"]["login"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let old = app
+        .gql(Some(&desk), CHECK_IN, scan(&fresh, "CENTER_CHECK_IN"))
+        .await;
+    let e = user_error(&old, "checkIn");
+    assert_eq!(e["code"], "FORBIDDEN", "{old}");
+    assert!(e["message"].as_str().unwrap().contains("expired"));
 }
 
 #[tokio::test]
@@ -404,10 +438,45 @@ async fn session_check_in_takes_attendance_on_time_or_late() {
             .unwrap()
             .contains("no confirmed place")
     );
-    // 12:40: late.
+    // 12:40: a second scan changes nothing; a latecomer is LATE.
+    let omar = student(&app, t, "Omar").await;
+    app.ok(
+        t,
+        "mutation($i: BookSessionInput!) { bookSession(input: $i) { booking { id } userErrors { code message } } }",
+        json!({"i": {"sessionId": session, "studentId": omar}}),
+    )
+    .await;
     app.clock.advance(chrono::Duration::minutes(40));
-    let late = app.ok(t, CHECK_IN, scan).await;
+    let again = app.gql(Some(t), CHECK_IN, scan).await;
+    let e = user_error(&again, "checkIn");
+    assert_eq!(e["code"], "INVALID_STATE", "{again}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("already checked in")
+    );
+    let omar_code = qr(&app, t, &omar).await;
+    let late = app
+        .ok(
+            t,
+            CHECK_IN,
+            json!({"i": {"code": omar_code, "kind": "SESSION_CHECK_IN", "sessionId": session}}),
+        )
+        .await;
     assert_eq!(late["attendance"], "LATE");
+    // A teacher may scan only into their own sessions (this one has none).
+    let by_teacher = app
+        .gql(
+            Some(&c.teacher),
+            CHECK_IN,
+            json!({"i": {"code": omar_code, "kind": "SESSION_CHECK_IN", "sessionId": session}}),
+        )
+        .await;
+    assert_eq!(
+        by_teacher["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{by_teacher}"
+    );
 }
 
 #[tokio::test]
@@ -508,4 +577,201 @@ async fn bad_leads_and_illegal_steps_are_refused() {
         )
         .await;
     assert_eq!(leads["nodes"], json!([{"id": lead}]));
+}
+
+const EXAM: &str = "mutation($i: AdvanceExamRequestInput!) { advanceExamRequest(input: $i) { request { status examDate examResult decidedAt } userErrors { field code message } } }";
+
+#[tokio::test]
+async fn teachers_record_progress_and_families_ask_for_exams() {
+    let app = spawn_app().await;
+    let c = cast(&app, "progress.example").await;
+    let s = &c.school;
+    // Ada teaches Lily: she grants her an award; not Sam, whom she does
+    // not teach.
+    const AWARD: &str = "mutation($i: GrantAwardInput!) { grantAward(input: $i) { award { title type badgeColor } userErrors { field code message } } }";
+    let award = app
+        .ok(
+            &c.teacher,
+            AWARD,
+            json!({"i": {"studentId": s.student, "title": "Grade 1 pieces", "type": "GRADE_MILESTONE", "badgeColor": "#1F8A70"}}),
+        )
+        .await;
+    assert_eq!(award["award"]["badgeColor"], "#1f8a70");
+    let not_hers = app
+        .gql(
+            Some(&c.teacher),
+            AWARD,
+            json!({"i": {"studentId": c.sam, "title": "x", "type": "CUSTOM"}}),
+        )
+        .await;
+    assert_eq!(
+        not_hers["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{not_hers}"
+    );
+    // The parent asks for an exam; only a teacher or the office moves it.
+    let request = app
+        .ok(
+            &c.parent,
+            "mutation($i: RequestExamInput!) { requestExam(input: $i) { request { id status } userErrors { code message } } }",
+            json!({"i": {"studentId": s.student, "examType": "ABRSM Grade 1", "requestedDate": "2026-06-01"}}),
+        )
+        .await["request"]
+        .clone();
+    assert_eq!(request["status"], "PENDING");
+    let id = request["id"].as_str().unwrap().to_owned();
+    let step = |status: &str, extra: Value| {
+        let mut i = json!({"requestId": id, "status": status});
+        i.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        json!({ "i": i })
+    };
+    let by_parent = app
+        .gql(Some(&c.parent), EXAM, step("APPROVED", json!({})))
+        .await;
+    assert_eq!(by_parent["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let approved = app.ok(&c.teacher, EXAM, step("APPROVED", json!({}))).await;
+    assert_eq!(approved["request"]["status"], "APPROVED");
+    assert!(approved["request"]["decidedAt"].is_string());
+    let no_date = app
+        .gql(Some(&c.teacher), EXAM, step("SCHEDULED", json!({})))
+        .await;
+    assert_eq!(
+        user_error(&no_date, "advanceExamRequest")["field"],
+        json!(["input", "examDate"])
+    );
+    app.ok(
+        &s.token,
+        EXAM,
+        step("SCHEDULED", json!({"examDate": "2026-06-10T09:00:00Z"})),
+    )
+    .await;
+    app.ok(&s.token, EXAM, step("COMPLETED", json!({}))).await;
+    let skip_back = app
+        .gql(Some(&s.token), EXAM, step("APPROVED", json!({})))
+        .await;
+    let e = user_error(&skip_back, "advanceExamRequest");
+    assert_eq!(e["code"], "INVALID_STATE");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("COMPLETED to APPROVED")
+    );
+    let graded = app
+        .ok(
+            &c.teacher,
+            EXAM,
+            step("RESULTS_RECEIVED", json!({"result": "Merit"})),
+        )
+        .await;
+    assert_eq!(graded["request"]["examResult"], "Merit");
+    assert_eq!(graded["request"]["examDate"], "2026-06-10T09:00:00Z");
+    // The family sees both; the teacher sees progress but not what the
+    // family pays, nor the student's QR code.
+    let family = app
+        .ok(
+            &c.parent,
+            "query($s: ID!) { node(id: $s) { ... on Student { awards { title } examRequests { status } } } }",
+            json!({"s": s.student}),
+        )
+        .await;
+    assert_eq!(family["awards"], json!([{"title": "Grade 1 pieces"}]));
+    assert_eq!(
+        family["examRequests"],
+        json!([{"status": "RESULTS_RECEIVED"}])
+    );
+    let teacher = app
+        .gql(
+            Some(&c.teacher),
+            "query($s: ID!) { node(id: $s) { ... on Student { awards { title } qrCode } } }",
+            json!({"s": s.student}),
+        )
+        .await;
+    assert_eq!(teacher["data"]["node"]["qrCode"], Value::Null, "{teacher}");
+    assert_eq!(
+        teacher["data"]["node"]["awards"],
+        json!([{"title": "Grade 1 pieces"}])
+    );
+    let money = app
+        .gql(
+            Some(&c.teacher),
+            "query($s: ID!) { node(id: $s) { ... on Student { subscriptions { endDate } } } }",
+            json!({"s": s.student}),
+        )
+        .await;
+    assert_eq!(
+        money["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{money}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_conversion_leaves_nothing_behind() {
+    let app = spawn_app().await;
+    let c = cast(&app, "convert-taken.example").await;
+    let s = &c.school;
+    let t = &s.token;
+    // The caller's email already has a login (the cast's parent).
+    let lead = app
+        .ok(
+            t,
+            CREATE_LEAD,
+            json!({"i": {"parentName": "P", "parentEmail": "parent@convert-taken.example", "childFirstName": "Kim", "childLastName": "Lee"}}),
+        )
+        .await["lead"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let evaluation = app
+        .ok(t, "mutation { createOffering(input: {title: \"Evaluation\", kind: EVALUATION, defaultDurationMinutes: 30, defaultCapacity: 1}) { offering { id } userErrors { code } } }", json!({}))
+        .await["offering"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let session = app
+        .ok(
+            t,
+            "mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } userErrors { code message } } }",
+            json!({"i": {"offeringId": evaluation, "locationId": s.location, "teacherId": s.ada, "capacity": 1, "startsAt": "2026-03-04T10:00:00Z"}}),
+        )
+        .await["session"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        t,
+        "mutation($i: BookEvaluationInput!) { bookEvaluation(input: $i) { lead { id } userErrors { code message } } }",
+        json!({"i": {"leadId": lead, "sessionId": session}}),
+    )
+    .await;
+    app.ok(
+        t,
+        SET_STATUS,
+        json!({"i": {"leadId": lead, "status": "EVALUATION_COMPLETE"}}),
+    )
+    .await;
+    let students =
+        async || app.ok(t, "{ students { totalCount } }", json!({})).await["totalCount"].clone();
+    let before = students().await;
+    let body = app
+        .gql(
+            Some(t),
+            CONVERT,
+            json!({"i": {"leadId": lead, "parentFirstName": "P", "parentLastName": "Lee", "parentPassword": "s3cret-pass"}}),
+        )
+        .await;
+    assert_eq!(user_error(&body, "convertLead")["code"], "TAKEN", "{body}");
+    assert_eq!(students().await, before, "no student was left behind");
+    let still = app
+        .ok(
+            t,
+            "query($l: ID!) { node(id: $l) { ... on Lead { status student { id } } } }",
+            json!({"l": lead}),
+        )
+        .await;
+    assert_eq!(
+        still,
+        json!({"status": "EVALUATION_COMPLETE", "student": null})
+    );
 }

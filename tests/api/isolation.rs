@@ -77,12 +77,14 @@ async fn snapshot(app: &TestApp, a: &Cast) -> Value {
     let body = app
         .gql(
             Some(&a.school.token),
-            r#"query($family: ID!, $from: DateTime!, $to: DateTime!, $l: ID!) {
+            r#"query($family: ID!, $from: DateTime!, $to: DateTime!, $l: ID!, $lily: ID!) {
               locations { nodes { id name rooms { id name capacity } } }
               teachers { nodes { id availability { dayOfWeek startTime endTime } teachingRoles { id } timeOff { startsAt } } }
               students { totalCount }
               equipment { id name quantity }
               leads { nodes { id status } }
+              lily: node(id: $lily) { ... on Student { qrCode awards { title } examRequests { status }
+                subscriptions { endDate freezes { days } installments { dueDate } } } }
               materials { nodes { id title grantedTo { id } accessStats { totalCount } } }
               offerings { nodes { id requirements { perStudent } } }
               users { nodes { id email roles } }
@@ -93,7 +95,7 @@ async fn snapshot(app: &TestApp, a: &Cast) -> Value {
                 instructors { id } assistants { id }
               }
             }"#,
-            json!({"family": a.family, "from": "2026-03-01T00:00:00Z", "to": "2026-05-01T00:00:00Z", "l": a.school.location}),
+            json!({"family": a.family, "from": "2026-03-01T00:00:00Z", "to": "2026-05-01T00:00:00Z", "l": a.school.location, "lily": a.school.student}),
         )
         .await;
     assert!(body.get("errors").is_none(), "{body}");
@@ -144,6 +146,13 @@ async fn no_id_of_school_a_works_for_school_b() {
         ["subscription", "id"],
     )
     .await;
+    let a_exam = crm_row(
+        &a.school.token,
+        "mutation($i: RequestExamInput!) { requestExam(input: $i) { request { id } userErrors { code } } }",
+        json!({"i": {"studentId": a.school.student, "examType": "Grade 1"}}),
+        ["request", "id"],
+    )
+    .await;
     let b_code = app
         .ok(
             &b.school.token,
@@ -173,6 +182,7 @@ async fn no_id_of_school_a_works_for_school_b() {
         ("Lead", a_lead.as_str()),
         ("Programme", a_programme.as_str()),
         ("StudentSubscription", a_sub.as_str()),
+        ("ExamRequest", a_exam.as_str()),
     ]
     .into();
     let a_ids: Vec<&str> = ids.values().copied().collect();
@@ -279,6 +289,21 @@ async fn no_id_of_school_a_works_for_school_b() {
             "grantMaterial",
             "mutation($i: GrantMaterialInput!) { grantMaterial(input: $i) { material { id } userErrors { code } } }",
             json!({"i": {"materialId": a.material, "studentIds": [b.school.student]}}),
+        ),
+        (
+            "grantAward",
+            "mutation($i: GrantAwardInput!) { grantAward(input: $i) { award { title } userErrors { code } } }",
+            json!({"i": {"studentId": s.student, "title": "x", "type": "CUSTOM"}}),
+        ),
+        (
+            "requestExam",
+            "mutation($i: RequestExamInput!) { requestExam(input: $i) { request { id } userErrors { code } } }",
+            json!({"i": {"studentId": s.student, "examType": "x"}}),
+        ),
+        (
+            "advanceExamRequest",
+            "mutation($i: AdvanceExamRequestInput!) { advanceExamRequest(input: $i) { request { id } userErrors { code } } }",
+            json!({"i": {"requestId": a_exam, "status": "REJECTED"}}),
         ),
         (
             "setLeadStatus",

@@ -322,6 +322,16 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
         .unwrap()
         .to_owned();
     const CAL: &str = "query($filter: CalendarFilter!, $from: DateTime!, $to: DateTime!) { calendar(filter: $filter, from: $from, to: $to) { id } }";
+    let lily_exam = app
+        .ok(
+            &s.token,
+            "mutation($i: RequestExamInput!) { requestExam(input: $i) { request { id } userErrors { code } } }",
+            json!({"i": {"studentId": s.student, "examType": "Grade 1"}}),
+        )
+        .await["request"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     const NODE: &str = "query($id: ID!) { node(id: $id) { id } }";
     const AVAIL: &str = "mutation($input: SetTeacherAvailabilityInput!) { setTeacherAvailability(input: $input) { teacher { id } userErrors { code } } }";
     use Who::*;
@@ -795,6 +805,24 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             "{ materials(first: 5) { nodes { id } } }",
             json!({}),
             &ALL,
+        ),
+        (
+            "grantAward(Lily)",
+            "mutation($i: GrantAwardInput!) { grantAward(input: $i) { award { title } userErrors { code } } }",
+            json!({"i": {"studentId": s.student, "title": "Scales", "type": "SECTION_COMPLETE"}}),
+            &[Admin, Staff, Teacher],
+        ),
+        (
+            "requestExam(Lily)",
+            "mutation($i: RequestExamInput!) { requestExam(input: $i) { request { id } userErrors { code } } }",
+            json!({"i": {"studentId": s.student, "examType": "Grade 2"}}),
+            &[Admin, Staff, Teacher, Parent, Student],
+        ),
+        (
+            "advanceExamRequest(Lily's)*",
+            "mutation($i: AdvanceExamRequestInput!) { advanceExamRequest(input: $i) { request { status } userErrors { code } } }",
+            json!({"i": {"requestId": lily_exam, "status": "APPROVED"}}),
+            &[Admin, Staff, Teacher],
         ),
         (
             "createLead",

@@ -58,6 +58,12 @@ pub enum ScanError {
     /// The session is not today.
     #[error("this session is not today; session check-in is for today's sessions")]
     NotToday,
+    /// Scanned into this session already.
+    #[error("the student has already checked in to this session")]
+    AlreadyInSession,
+    /// The session was cancelled.
+    #[error("this session is cancelled")]
+    Cancelled,
     /// Too early or after the session.
     #[error(
         "session check-in opens {OPENS_BEFORE_MINUTES} minutes before the start and closes when the session ends"
@@ -83,26 +89,45 @@ pub enum Arrival {
     Late,
 }
 
-/// Decides a session check-in at `now`: the student holds a place, the
-/// session is today in its zone, and `now` lies from an hour before the
-/// start until the end.
-pub fn session(
-    now: DateTime<Utc>,
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    zone: TimeZone,
-    has_place: bool,
-) -> Result<Arrival, ScanError> {
-    if !has_place {
+/// A session, as a check-in into it sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionFacts {
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+    /// End.
+    pub ends_at: DateTime<Utc>,
+    /// Its zone ("today" is its local day).
+    pub zone: TimeZone,
+    /// The student holds a confirmed place (or it is their 1-on-1 lesson).
+    pub has_place: bool,
+    /// It was cancelled.
+    pub cancelled: bool,
+    /// The student already checked in to it.
+    pub already_in: bool,
+}
+
+/// Decides a session check-in at `now`: the session is not cancelled,
+/// the student holds a place and has not checked in yet, the session is
+/// today in its zone, and `now` lies from an hour before the start until
+/// the end. The first scan takes attendance; a second is refused, so a
+/// late re-scan never turns PRESENT into LATE.
+pub fn session(now: DateTime<Utc>, s: SessionFacts) -> Result<Arrival, ScanError> {
+    if s.cancelled {
+        return Err(ScanError::Cancelled);
+    }
+    if !s.has_place {
         return Err(ScanError::NoPlace);
     }
-    if zone.local_date(now) != zone.local_date(starts_at) {
+    if s.already_in {
+        return Err(ScanError::AlreadyInSession);
+    }
+    if s.zone.local_date(now) != s.zone.local_date(s.starts_at) {
         return Err(ScanError::NotToday);
     }
-    if now < starts_at - Duration::minutes(OPENS_BEFORE_MINUTES) || now >= ends_at {
+    if now < s.starts_at - Duration::minutes(OPENS_BEFORE_MINUTES) || now >= s.ends_at {
         return Err(ScanError::OutsideWindow);
     }
-    Ok(if now <= starts_at + Duration::minutes(GRACE_MINUTES) {
+    Ok(if now <= s.starts_at + Duration::minutes(GRACE_MINUTES) {
         Arrival::Present
     } else {
         Arrival::Late
@@ -134,8 +159,14 @@ mod tests {
 
     #[test]
     fn session_check_in_window_and_lateness() {
-        let zone = TimeZone::parse("Europe/London").unwrap();
-        let s = |now| session(now, at(17, 0), at(18, 0), zone, true);
+        let facts = SessionFacts {
+            starts_at: at(17, 0),
+            ends_at: at(18, 0),
+            zone: TimeZone::parse("Europe/London").unwrap(),
+            has_place: true,
+            cancelled: false,
+            already_in: false,
+        };
         // (now, expected)
         let table = [
             (at(15, 59), Err(ScanError::OutsideWindow)),
@@ -146,22 +177,41 @@ mod tests {
             (at(18, 0), Err(ScanError::OutsideWindow)),
         ];
         for (now, want) in table {
-            assert_eq!(s(now), want, "{now}");
+            assert_eq!(session(now, facts), want, "{now}");
         }
-        assert_eq!(
-            session(at(17, 0), at(17, 0), at(18, 0), zone, false),
-            Err(ScanError::NoPlace)
-        );
-        let tomorrow = at(17, 0) + Duration::days(1);
-        assert_eq!(
-            session(
-                at(17, 0),
-                tomorrow,
-                tomorrow + Duration::hours(1),
-                zone,
-                true
+        let refusals = [
+            (
+                SessionFacts {
+                    has_place: false,
+                    ..facts
+                },
+                ScanError::NoPlace,
             ),
-            Err(ScanError::NotToday)
-        );
+            (
+                SessionFacts {
+                    cancelled: true,
+                    ..facts
+                },
+                ScanError::Cancelled,
+            ),
+            (
+                SessionFacts {
+                    already_in: true,
+                    ..facts
+                },
+                ScanError::AlreadyInSession,
+            ),
+            (
+                SessionFacts {
+                    starts_at: at(17, 0) + Duration::days(1),
+                    ends_at: at(18, 0) + Duration::days(1),
+                    ..facts
+                },
+                ScanError::NotToday,
+            ),
+        ];
+        for (f, want) in refusals {
+            assert_eq!(session(at(17, 0), f), Err(want));
+        }
     }
 }

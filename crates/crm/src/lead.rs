@@ -49,14 +49,14 @@ impl LeadStatus {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// Moves to `to`, if that is a legal step.
+    /// Moves to `to`, if that is a legal step. REGISTERED is reached only
+    /// by [`convert`], which creates the student.
     pub fn transition(self, to: LeadStatus) -> Result<LeadStatus, LeadStep> {
         use LeadStatus::*;
         let legal = matches!(
             (self, to),
             (NewBooking, Confirmed)
                 | (Confirmed, EvaluationComplete)
-                | (EvaluationComplete, Registered)
                 | (
                     NewBooking | Confirmed | EvaluationComplete | Registered,
                     Archived
@@ -216,7 +216,69 @@ fn blank(v: Option<&str>) -> Option<&str> {
 /// Whether a lead may be converted into a student now: only after its
 /// evaluation (EVALUATION_COMPLETE → REGISTERED).
 pub fn convert(status: LeadStatus) -> Result<LeadStatus, LeadStep> {
-    status.transition(LeadStatus::Registered)
+    if status == LeadStatus::EvaluationComplete {
+        Ok(LeadStatus::Registered)
+    } else {
+        Err(LeadStep {
+            from: status,
+            to: LeadStatus::Registered,
+        })
+    }
+}
+
+/// The session an evaluation is booked into, as the rule sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvaluationSession {
+    /// It has a teacher.
+    pub has_teacher: bool,
+    /// Its offering is an EVALUATION.
+    pub is_evaluation: bool,
+    /// It was cancelled.
+    pub cancelled: bool,
+    /// It starts.
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Why an evaluation could not be booked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EvaluationError {
+    /// The lead's status does not allow it.
+    #[error("{0}")]
+    Step(LeadStep),
+    /// The session has no teacher.
+    #[error("an evaluation needs a teacher: give the session one first")]
+    NoTeacher,
+    /// Not an EVALUATION session.
+    #[error("an evaluation is a session of an EVALUATION offering; create one with createSession")]
+    NotEvaluation,
+    /// Cancelled or already started.
+    #[error("the session is cancelled or has already started; book a session still to come")]
+    NotAhead,
+}
+
+/// Decides booking a lead's evaluation into a session at `now`: a new
+/// lead becomes CONFIRMED; a confirmed one keeps its status and gets the
+/// new session.
+pub fn book_evaluation(
+    status: LeadStatus,
+    session: EvaluationSession,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<LeadStatus, EvaluationError> {
+    if !session.is_evaluation {
+        return Err(EvaluationError::NotEvaluation);
+    }
+    if !session.has_teacher {
+        return Err(EvaluationError::NoTeacher);
+    }
+    if session.cancelled || session.starts_at <= now {
+        return Err(EvaluationError::NotAhead);
+    }
+    match status {
+        LeadStatus::Confirmed => Ok(LeadStatus::Confirmed),
+        other => other
+            .transition(LeadStatus::Confirmed)
+            .map_err(EvaluationError::Step),
+    }
 }
 
 #[cfg(test)]
@@ -230,7 +292,7 @@ mod tests {
         let table: [(LeadStatus, &[LeadStatus]); 5] = [
             (NewBooking, &[Confirmed, Archived]),
             (Confirmed, &[EvaluationComplete, Archived]),
-            (EvaluationComplete, &[Registered, Archived]),
+            (EvaluationComplete, &[Archived]),
             (Registered, &[Archived]),
             (Archived, &[]),
         ];
@@ -244,11 +306,79 @@ mod tests {
                 }
             }
         }
-        assert!(convert(EvaluationComplete).is_ok());
-        assert!(convert(Confirmed).is_err());
+        assert_eq!(convert(EvaluationComplete), Ok(Registered));
+        for s in [NewBooking, Confirmed, Registered, Archived] {
+            assert_eq!(
+                convert(s),
+                Err(LeadStep {
+                    from: s,
+                    to: Registered
+                })
+            );
+        }
         for s in LeadStatus::ALL {
             assert_eq!(LeadStatus::parse(s.as_str()), Some(s));
         }
+    }
+
+    #[test]
+    fn evaluations_are_evaluation_sessions_with_a_teacher_still_to_come() {
+        use chrono::TimeZone as _;
+        let now = chrono::Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        let ok = EvaluationSession {
+            has_teacher: true,
+            is_evaluation: true,
+            cancelled: false,
+            starts_at: now + chrono::Duration::days(2),
+        };
+        assert_eq!(
+            book_evaluation(LeadStatus::NewBooking, ok, now),
+            Ok(LeadStatus::Confirmed)
+        );
+        assert_eq!(
+            book_evaluation(LeadStatus::Confirmed, ok, now),
+            Ok(LeadStatus::Confirmed)
+        );
+        let table = [
+            (
+                EvaluationSession {
+                    has_teacher: false,
+                    ..ok
+                },
+                EvaluationError::NoTeacher,
+            ),
+            (
+                EvaluationSession {
+                    is_evaluation: false,
+                    ..ok
+                },
+                EvaluationError::NotEvaluation,
+            ),
+            (
+                EvaluationSession {
+                    cancelled: true,
+                    ..ok
+                },
+                EvaluationError::NotAhead,
+            ),
+            (
+                EvaluationSession {
+                    starts_at: now,
+                    ..ok
+                },
+                EvaluationError::NotAhead,
+            ),
+        ];
+        for (session, want) in table {
+            assert_eq!(
+                book_evaluation(LeadStatus::NewBooking, session, now),
+                Err(want)
+            );
+        }
+        assert!(matches!(
+            book_evaluation(LeadStatus::Archived, ok, now),
+            Err(EvaluationError::Step(_))
+        ));
     }
 
     fn lead(email: Option<&str>, phone: Option<&str>) -> Result<NewLead, LeadError> {

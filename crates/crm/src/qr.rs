@@ -1,9 +1,9 @@
 //! The signed token a student's QR code carries.
 //!
 //! The token names the school, the student and the code's version, and
-//! expires; it is signed with HMAC-SHA256 under the server's key (with a
-//! context of its own, so no other signed token of the server can pass as
-//! one). Rotating a student's code bumps the version: older printed codes
+//! expires; it is signed with HMAC-SHA256 under its school's own key
+//! (with a context of its own, so no other signed token can pass as one).
+//! Rotating a student's code bumps the version: older printed codes
 //! stop working. Pure: the key and `now` come in as arguments.
 
 use base64::Engine as _;
@@ -83,8 +83,10 @@ impl QrClaims {
         )
     }
 
-    /// Checks a scanned token for `school` at `now`: signature (constant
-    /// time), school, expiry.
+    /// Checks a scanned token for `school` at `now`, under that school's
+    /// key: a code naming another school is refused as such (each school
+    /// signs with its own key, so its signature could not be checked
+    /// here anyway), then the signature (in constant time), then expiry.
     pub fn verify(
         key: &[u8],
         token: &str,
@@ -96,24 +98,24 @@ impl QrClaims {
             .decode(payload)
             .map_err(|_| QrError::Forged)?;
         let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| QrError::Forged)?;
-        mac(key, &payload)
-            .verify_slice(&tag)
-            .map_err(|_| QrError::Forged)?;
         if payload.len() != PAYLOAD {
             return Err(QrError::Forged);
         }
         let uuid = |at: usize| Uuid::from_slice(&payload[at..at + 16]).expect("16 bytes");
+        if SchoolId::from_uuid(uuid(0)) != school {
+            return Err(QrError::OtherSchool);
+        }
+        mac(key, &payload)
+            .verify_slice(&tag)
+            .map_err(|_| QrError::Forged)?;
         let version = u32::from_be_bytes(payload[32..36].try_into().expect("4 bytes"));
         let seconds = i64::from_be_bytes(payload[36..44].try_into().expect("8 bytes"));
         let claims = Self {
-            school: SchoolId::from_uuid(uuid(0)),
+            school,
             student: StudentId::from_uuid(uuid(16)),
             version,
             expires: DateTime::from_timestamp(seconds, 0).ok_or(QrError::Forged)?,
         };
-        if claims.school != school {
-            return Err(QrError::OtherSchool);
-        }
         if now >= claims.expires {
             return Err(QrError::Expired);
         }

@@ -2,9 +2,13 @@
 //!
 //! A subscription runs from `start` to `end` (local dates, inclusive) with
 //! an allowance of freeze days. A freeze of N days from a date pauses it:
-//! the end moves N days later, and so do the installments still unpaid from
-//! that date on. Freezes never overlap and never exceed the allowance; a
-//! freeze ended early gives back the days not used.
+//! the end moves N days later, and so do the installments still unpaid
+//! that fall due from that date on. Freezes never overlap and never exceed
+//! the allowance; a freeze ended early gives back the days not used.
+//!
+//! An installment's due date is always recomputed from its original date
+//! and the freezes as they stand ([`due_date`]), never shifted step by
+//! step, so freezes made, shortened and ended in any order agree.
 
 use chrono::{Days, NaiveDate};
 
@@ -136,13 +140,8 @@ pub enum FreezeError {
 pub struct Refrozen {
     /// The subscription's new last day.
     pub end: NaiveDate,
-    /// The freeze as it now stands.
+    /// The freeze as it now stands (0 days: gone).
     pub freeze: Freeze,
-    /// Days installments due on or after `shift_from` move (negative:
-    /// earlier).
-    pub shift_days: i64,
-    /// Unpaid installments due on or after this day move.
-    pub shift_from: NaiveDate,
 }
 
 /// Decides a freeze of `days` days from `from`, on `today`.
@@ -184,15 +183,20 @@ pub fn freeze(
     Ok(Refrozen {
         end: terms.end + Days::new(days as u64),
         freeze: new,
-        shift_days: days,
-        shift_from: from,
     })
 }
 
-/// Decides ending the freeze running on `on` early: it keeps the days
-/// before `on`, gives the rest back to the allowance, and the end and the
-/// installments move back by them.
-pub fn unfreeze(terms: &Terms, on: NaiveDate) -> Result<(usize, Refrozen), FreezeError> {
+/// Decides ending the freeze running on `on` (today or later) early: it
+/// keeps the days before `on`, gives the rest back to the allowance, and
+/// the end moves back by them. Returns the freeze's index in `terms`.
+pub fn unfreeze(
+    terms: &Terms,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(usize, Refrozen), FreezeError> {
+    if on < today {
+        return Err(FreezeError::InThePast(on));
+    }
     let Some((i, f)) = terms
         .freezes
         .iter()
@@ -211,23 +215,57 @@ pub fn unfreeze(terms: &Terms, on: NaiveDate) -> Result<(usize, Refrozen), Freez
                 from: f.from,
                 days: kept,
             },
-            shift_days: -i64::from(returned),
-            shift_from: f.from,
         },
     ))
 }
 
-/// The new due date of an unpaid installment due on `due` after a
-/// (un)freeze, or `None` when it does not move.
-pub fn shifted(due: NaiveDate, paid: bool, change: &Refrozen) -> Option<NaiveDate> {
-    if paid || due < change.shift_from || change.shift_days == 0 {
-        return None;
+/// The due date of an unpaid installment originally due on `original`,
+/// given the subscription's freezes: taken in date order, each freeze
+/// starting on or before the date reached so far pushes it by its days.
+pub fn due_date(original: NaiveDate, freezes: &[Freeze]) -> NaiveDate {
+    let mut sorted: Vec<&Freeze> = freezes.iter().filter(|f| f.days > 0).collect();
+    sorted.sort_by_key(|f| f.from);
+    sorted.iter().fold(original, |due, f| {
+        if f.from <= due {
+            due + Days::new(u64::from(f.days))
+        } else {
+            due
+        }
+    })
+}
+
+/// Why an installment plan was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum InstallmentError {
+    /// A zero or negative amount.
+    #[error("installment {index}: the amount must be positive")]
+    Amount {
+        /// Which one.
+        index: usize,
+    },
+    /// Due outside the subscription.
+    #[error("installment {index}: due dates fall between the subscription's start and end")]
+    Outside {
+        /// Which one.
+        index: usize,
+    },
+}
+
+/// Validates an installment plan against a subscription's dates: amounts
+/// in minor units, positive; due dates within the subscription.
+pub fn parse_installments(
+    terms: &Terms,
+    plan: &[(NaiveDate, i64)],
+) -> Result<Vec<(NaiveDate, i64)>, InstallmentError> {
+    for (index, (due, amount)) in plan.iter().enumerate() {
+        if *amount <= 0 {
+            return Err(InstallmentError::Amount { index });
+        }
+        if *due < terms.start || *due > terms.end {
+            return Err(InstallmentError::Outside { index });
+        }
     }
-    if change.shift_days > 0 {
-        due.checked_add_days(Days::new(change.shift_days as u64))
-    } else {
-        due.checked_sub_days(Days::new(change.shift_days.unsigned_abs()))
-    }
+    Ok(plan.to_vec())
 }
 
 #[cfg(test)]
@@ -248,9 +286,13 @@ mod tests {
         let t = terms();
         let f = freeze(&t, d(4, 1), 10, d(3, 15)).unwrap();
         assert_eq!(f.end, d(9, 10));
-        assert_eq!(shifted(d(4, 15), false, &f), Some(d(4, 25)));
-        assert_eq!(shifted(d(4, 15), true, &f), None, "paid stays");
-        assert_eq!(shifted(d(3, 15), false, &f), None, "earlier stays");
+        assert_eq!(due_date(d(4, 15), &[f.freeze]), d(4, 25));
+        assert_eq!(due_date(d(3, 15), &[f.freeze]), d(3, 15), "earlier stays");
+        assert_eq!(
+            due_date(d(4, 1), &[f.freeze]),
+            d(4, 11),
+            "due on the first frozen day"
+        );
     }
 
     #[test]
@@ -296,12 +338,49 @@ mod tests {
         let f = freeze(&t, d(4, 1), 10, d(3, 15)).unwrap();
         t.end = f.end;
         t.freezes.push(f.freeze);
-        let (i, u) = unfreeze(&t, d(4, 4)).unwrap();
+        let (i, u) = unfreeze(&t, d(4, 4), d(4, 2)).unwrap();
         assert_eq!(i, 0);
         assert_eq!(u.freeze.days, 3);
         assert_eq!(u.end, d(9, 3));
-        assert_eq!(shifted(d(4, 25), false, &u), Some(d(4, 18)));
-        assert_eq!(unfreeze(&t, d(5, 1)), Err(FreezeError::NotFrozen(d(5, 1))));
+        assert_eq!(due_date(d(4, 15), &[u.freeze]), d(4, 18));
+        assert_eq!(
+            unfreeze(&t, d(5, 1), d(4, 2)),
+            Err(FreezeError::NotFrozen(d(5, 1)))
+        );
+        assert_eq!(
+            unfreeze(&t, d(4, 3), d(4, 4)),
+            Err(FreezeError::InThePast(d(4, 3))),
+            "days already frozen are not given back"
+        );
+    }
+
+    #[test]
+    fn due_dates_agree_whatever_order_freezes_come_in() {
+        // A freeze from Apr 1 for 7 days moves Apr 5 to Apr 12, into a
+        // freeze from Apr 10, which moves it on by its 3 days.
+        let a = Freeze {
+            from: d(4, 10),
+            days: 3,
+        };
+        let b = Freeze {
+            from: d(4, 1),
+            days: 7,
+        };
+        assert_eq!(due_date(d(4, 5), &[a, b]), d(4, 15));
+        assert_eq!(due_date(d(4, 5), &[b, a]), d(4, 15));
+        // Ending A early with nothing kept gives its days back.
+        let ended = Freeze { days: 0, ..a };
+        assert_eq!(due_date(d(4, 5), &[ended, b]), d(4, 12));
+        let plan = parse_installments(&terms(), &[(d(3, 1), 100), (d(8, 31), 100)]);
+        assert!(plan.is_ok());
+        assert_eq!(
+            parse_installments(&terms(), &[(d(3, 1), 0)]),
+            Err(InstallmentError::Amount { index: 0 })
+        );
+        assert_eq!(
+            parse_installments(&terms(), &[(d(3, 1), 10), (d(9, 1), 10)]),
+            Err(InstallmentError::Outside { index: 1 })
+        );
     }
 
     proptest! {
@@ -313,6 +392,7 @@ mod tests {
         fn freeze_arithmetic_holds(
             allowed in 0i64..40,
             steps in proptest::collection::vec((any::<bool>(), 0u32..150, 0i64..15), 0..30),
+            dues in proptest::collection::vec(0u32..180, 0..6),
         ) {
             let original = new_terms(d(3, 1), d(8, 31), allowed).unwrap();
             let mut t = original.clone();
@@ -323,11 +403,23 @@ mod tests {
                         t.end = f.end;
                         t.freezes.push(f.freeze);
                     }
-                } else if let Ok((i, u)) = unfreeze(&t, day) {
+                } else if let Ok((i, u)) = unfreeze(&t, day, d(3, 1)) {
                     t.end = u.end;
                     t.freezes[i] = u.freeze;
                 }
                 prop_assert_eq!(t.end, original.end + Days::new(u64::from(t.used())));
+                // Installments move by at most the days frozen, never back
+                // before their original date, and one due before every
+                // freeze stays.
+                for offset in &dues {
+                    let original_due = d(3, 1) + Days::new(u64::from(*offset));
+                    let due = due_date(original_due, &t.freezes);
+                    prop_assert!(due >= original_due);
+                    prop_assert!((due - original_due).num_days() <= i64::from(t.used()));
+                    if t.freezes.iter().all(|f| f.days == 0 || f.from > original_due) {
+                        prop_assert_eq!(due, original_due);
+                    }
+                }
                 prop_assert!(t.used() <= t.freeze_allowed);
                 for (i, a) in t.freezes.iter().enumerate() {
                     for b in &t.freezes[i + 1..] {

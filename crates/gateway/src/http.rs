@@ -335,13 +335,21 @@ async fn student_qr(
             return json_error(StatusCode::SERVICE_UNAVAILABLE, "service unavailable");
         }
     };
-    if !crate::qr_image::may_see(&viewer, kernel::StudentId::from_uuid(s.id)) {
-        return json_error(
-            StatusCode::FORBIDDEN,
-            "only the office and the student's family may print their code",
-        );
+    if let Err(denied) = kernel::policy::authorize(
+        &viewer,
+        kernel::policy::Action::ReadPrivate(kernel::StudentId::from_uuid(s.id)),
+    ) {
+        return json_error(StatusCode::FORBIDDEN, denied.0);
     }
-    match crate::qr_image::png(&crate::qr_image::token(&state, viewer.school, &s)) {
+    let key = match infra::crm::qr_key(state.db.conn(), viewer.school).await {
+        Ok(k) => k,
+        Err(e) => {
+            tracing::error!(error = ?e, "QR key lookup failed");
+            return json_error(StatusCode::SERVICE_UNAVAILABLE, "service unavailable");
+        }
+    };
+    let text = crate::qr_image::token(&key, state.clock.now(), viewer.school, &s);
+    match crate::qr_image::png(&text) {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "image/png"),

@@ -55,10 +55,12 @@ pub enum Kind {
     Programme,
     /// A student's subscription to a programme.
     StudentSubscription,
+    /// An exam request.
+    ExamRequest,
 }
 
 impl Kind {
-    const ALL: [Kind; 21] = [
+    const ALL: [Kind; 22] = [
         Kind::School,
         Kind::User,
         Kind::Location,
@@ -80,6 +82,7 @@ impl Kind {
         Kind::Lead,
         Kind::Programme,
         Kind::StudentSubscription,
+        Kind::ExamRequest,
     ];
 
     /// The GraphQL type name.
@@ -106,6 +109,7 @@ impl Kind {
             Kind::Lead => "Lead",
             Kind::Programme => "Programme",
             Kind::StudentSubscription => "StudentSubscription",
+            Kind::ExamRequest => "ExamRequest",
         }
     }
 }

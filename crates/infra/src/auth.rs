@@ -35,6 +35,13 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
+/// 32 random bytes from the OS, hex-encoded: a signing key to store.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 /// A new token: `(what the client gets, what the database stores)`.
 pub fn new_token() -> (String, String) {
     let mut bytes = [0u8; 32];

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use crm::checkin::{self, Arrival, ScanKind};
-use crm::lead::{Contact, LeadStatus, LeadStep, NewLead};
-use crm::subscription::{self as terms, Freeze, FreezeError, Refrozen, Terms};
+use crm::lead::{Contact, EvaluationError, EvaluationSession, LeadStatus, LeadStep, NewLead};
+use crm::subscription::{self as terms, Freeze, FreezeError, Terms};
 use kernel::{FamilyId, Role, SchoolId, SessionId, StudentId, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -42,6 +42,13 @@ pub async fn create_lead(
     new: NewLead,
     now: DateTime<Utc>,
 ) -> Result<lead::Model> {
+    // Two calls from one parent at once must not both miss each other:
+    // leads of a school are taken one after the other.
+    crate::entity::school::Entity::find()
+        .filter(crate::entity::school::Column::Id.eq(school.uuid()))
+        .lock_exclusive()
+        .one(tx)
+        .await?;
     let mut same = sea_orm::sea_query::Condition::any();
     if let Some(e) = &new.parent_email {
         same = same.add(lead::Column::ParentEmail.eq(e.clone()));
@@ -119,32 +126,23 @@ pub async fn set_lead_status(
     Ok(Some(Ok(row.update(tx).await?)))
 }
 
-/// Why an evaluation could not be attached.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EvaluationRefused {
-    /// The lead's status does not allow it.
-    Step(LeadStep),
-    /// The session has no teacher.
-    NoTeacher,
-    /// The session's offering is not an EVALUATION.
-    NotEvaluation,
-}
-
-/// Attaches an evaluation session (with a teacher) to a lead: a new lead
-/// becomes CONFIRMED; a confirmed one just gets the new session.
+/// Attaches an evaluation session to a lead, as `crm::lead::book_evaluation`
+/// decides (an EVALUATION session with a teacher, still to come). The
+/// session is locked, then the lead.
 pub async fn attach_evaluation(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     id: Uuid,
-    s: &session::Model,
-) -> Result<Option<std::result::Result<lead::Model, EvaluationRefused>>> {
+    session_id: SessionId,
+    now: DateTime<Utc>,
+) -> Result<Option<std::result::Result<lead::Model, Option<EvaluationError>>>> {
+    let Some(s) = crate::booking::rows::lock_session(tx, school, session_id).await? else {
+        return Ok(Some(Err(None)));
+    };
     let Some(l) = lock_lead(tx, school, id).await? else {
         return Ok(None);
     };
-    if s.teacher_id.is_none() {
-        return Ok(Some(Err(EvaluationRefused::NoTeacher)));
-    }
-    let kind = match crate::booking::rows::offering_of(tx, school, s).await? {
+    let kind = match crate::booking::rows::offering_of(tx, school, &s).await? {
         Some(o) => Some(crate::stored(
             "offerings",
             &o.kind,
@@ -152,15 +150,15 @@ pub async fn attach_evaluation(
         )?),
         None => None,
     };
-    if kind != Some(scheduling::OfferingKind::Evaluation) {
-        return Ok(Some(Err(EvaluationRefused::NotEvaluation)));
-    }
-    let status = match lead_status(&l)? {
-        LeadStatus::Confirmed => LeadStatus::Confirmed,
-        other => match other.transition(LeadStatus::Confirmed) {
-            Ok(s) => s,
-            Err(e) => return Ok(Some(Err(EvaluationRefused::Step(e)))),
-        },
+    let facts = EvaluationSession {
+        has_teacher: s.teacher_id.is_some(),
+        is_evaluation: kind == Some(scheduling::OfferingKind::Evaluation),
+        cancelled: crate::booking::rows::session_cancelled(&s)?,
+        starts_at: s.starts_at,
+    };
+    let status = match crm::lead::book_evaluation(lead_status(&l)?, facts, now) {
+        Ok(st) => st,
+        Err(e) => return Ok(Some(Err(Some(e)))),
     };
     let mut row = l.into_active_model();
     row.status = Set(status.as_str().to_owned());
@@ -338,7 +336,10 @@ pub async fn create_subscription(
     let currency = crate::repo::organisation::school(tx, school)
         .await?
         .map(|s| s.currency)
-        .unwrap_or_default();
+        .ok_or_else(|| crate::InfraError::Corrupt {
+            table: "schools",
+            detail: format!("school {school} is gone"),
+        })?;
     if !installments.is_empty() {
         installment::Entity::insert_many(installments.iter().map(|(due, amount)| {
             installment::ActiveModel {
@@ -346,6 +347,7 @@ pub async fn create_subscription(
                 school_id: Set(school.uuid()),
                 subscription_id: Set(row.id),
                 due_date: Set(*due),
+                original_due_date: Set(*due),
                 amount_minor: Set(*amount),
                 currency: Set(currency.clone()),
                 paid: Set(false),
@@ -361,7 +363,7 @@ async fn lock_subscription(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     id: Uuid,
-) -> Result<Option<(subscription::Model, Terms)>> {
+) -> Result<Option<(subscription::Model, Vec<subscription_freeze::Model>, Terms)>> {
     let Some(s) = subscription::Entity::find()
         .filter(subscription::Column::SchoolId.eq(school.uuid()))
         .filter(subscription::Column::Id.eq(id))
@@ -375,37 +377,50 @@ async fn lock_subscription(
         .filter(subscription_freeze::Column::SchoolId.eq(school.uuid()))
         .filter(subscription_freeze::Column::SubscriptionId.eq(s.id))
         .order_by_asc(subscription_freeze::Column::FromDate)
+        .order_by_asc(subscription_freeze::Column::Id)
         .all(tx)
         .await?;
     let t = Terms {
         start: s.start_date,
         end: s.end_date,
         freeze_allowed: s.freeze_days_allowed.max(0) as u32,
-        freezes: freezes
-            .iter()
-            .map(|f| Freeze {
-                from: f.from_date,
-                days: f.days.max(0) as u32,
-            })
-            .collect(),
+        freezes: freezes.iter().map(as_freeze).collect(),
     };
-    Ok(Some((s, t)))
+    Ok(Some((s, freezes, t)))
 }
 
-/// Moves the end date and the unpaid installments as `change` says.
-async fn apply_change(
+fn as_freeze(f: &subscription_freeze::Model) -> Freeze {
+    Freeze {
+        from: f.from_date,
+        days: f.days.max(0) as u32,
+    }
+}
+
+/// Sets the end date, and recomputes every unpaid installment's due date
+/// from its original one and the freezes as they now stand.
+async fn settle(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     s: subscription::Model,
-    change: &Refrozen,
+    end: NaiveDate,
 ) -> Result<subscription::Model> {
+    let freezes: Vec<Freeze> = subscription_freeze::Entity::find()
+        .filter(subscription_freeze::Column::SchoolId.eq(school.uuid()))
+        .filter(subscription_freeze::Column::SubscriptionId.eq(s.id))
+        .all(tx)
+        .await?
+        .iter()
+        .map(as_freeze)
+        .collect();
     let dues = installment::Entity::find()
         .filter(installment::Column::SchoolId.eq(school.uuid()))
         .filter(installment::Column::SubscriptionId.eq(s.id))
+        .filter(installment::Column::Paid.eq(false))
         .all(tx)
         .await?;
     for i in dues {
-        if let Some(due) = terms::shifted(i.due_date, i.paid, change) {
+        let due = terms::due_date(i.original_due_date, &freezes);
+        if due != i.due_date {
             installment::Entity::update_many()
                 .col_expr(installment::Column::DueDate, Expr::value(due))
                 .filter(installment::Column::Id.eq(i.id))
@@ -414,7 +429,7 @@ async fn apply_change(
         }
     }
     let mut row = s.into_active_model();
-    row.end_date = Set(change.end);
+    row.end_date = Set(end);
     Ok(row.update(tx).await?)
 }
 
@@ -441,17 +456,10 @@ pub async fn freeze(
     ask: FreezeRequest,
     now: DateTime<Utc>,
 ) -> Result<Option<std::result::Result<subscription::Model, FreezeError>>> {
-    let Some((s, t)) = lock_subscription(tx, school, id).await? else {
+    let Some((s, _, t)) = lock_subscription(tx, school, id).await? else {
         return Ok(None);
     };
-    let FreezeRequest {
-        from,
-        days,
-        reason,
-        by,
-        today,
-    } = ask;
-    let change = match terms::freeze(&t, from, days, today) {
+    let change = match terms::freeze(&t, ask.from, ask.days, ask.today) {
         Ok(c) => c,
         Err(e) => return Ok(Some(Err(e))),
     };
@@ -461,40 +469,48 @@ pub async fn freeze(
         subscription_id: Set(s.id),
         from_date: Set(change.freeze.from),
         days: Set(change.freeze.days as i32),
-        reason: Set(reason),
-        created_by: Set(by.uuid()),
+        reason: Set(ask.reason),
+        created_by: Set(ask.by.uuid()),
         created_at: Set(now),
     }
     .insert(tx)
     .await?;
-    Ok(Some(Ok(apply_change(tx, school, s, &change).await?)))
+    Ok(Some(Ok(settle(tx, school, s, change.end).await?)))
 }
 
-/// Ends the freeze running on `on` early, giving its unused days back.
+/// Ends the freeze running on `on` early (today or later), giving its
+/// unused days back; a freeze left with no days is removed.
 pub async fn unfreeze(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     id: Uuid,
     on: NaiveDate,
+    today: NaiveDate,
 ) -> Result<Option<std::result::Result<subscription::Model, FreezeError>>> {
-    let Some((s, t)) = lock_subscription(tx, school, id).await? else {
+    let Some((s, rows, t)) = lock_subscription(tx, school, id).await? else {
         return Ok(None);
     };
-    let (_, change) = match terms::unfreeze(&t, on) {
+    let (i, change) = match terms::unfreeze(&t, on, today) {
         Ok(c) => c,
         Err(e) => return Ok(Some(Err(e))),
     };
-    subscription_freeze::Entity::update_many()
-        .col_expr(
-            subscription_freeze::Column::Days,
-            Expr::value(change.freeze.days as i32),
-        )
-        .filter(subscription_freeze::Column::SchoolId.eq(school.uuid()))
-        .filter(subscription_freeze::Column::SubscriptionId.eq(s.id))
-        .filter(subscription_freeze::Column::FromDate.eq(change.freeze.from))
-        .exec(tx)
-        .await?;
-    Ok(Some(Ok(apply_change(tx, school, s, &change).await?)))
+    let row = &rows[i];
+    if change.freeze.days == 0 {
+        subscription_freeze::Entity::delete_many()
+            .filter(subscription_freeze::Column::Id.eq(row.id))
+            .exec(tx)
+            .await?;
+    } else {
+        subscription_freeze::Entity::update_many()
+            .col_expr(
+                subscription_freeze::Column::Days,
+                Expr::value(change.freeze.days as i32),
+            )
+            .filter(subscription_freeze::Column::Id.eq(row.id))
+            .exec(tx)
+            .await?;
+    }
+    Ok(Some(Ok(settle(tx, school, s, change.end).await?)))
 }
 
 /// Subscriptions of these students, by student.
@@ -539,6 +555,34 @@ pub async fn subscription_details(
         .all(conn)
         .await?;
     Ok((freezes, dues))
+}
+
+/// Locks what a scan decides on, in the order bookings lock: the session
+/// (if any), then the student. `None` when the student is not the school's.
+pub async fn lock_for_scan(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    student: StudentId,
+    session: Option<SessionId>,
+) -> Result<Option<(student::Model, Option<session::Model>)>> {
+    let s = match session {
+        Some(id) => crate::booking::rows::lock_session(tx, school, id).await?,
+        None => None,
+    };
+    Ok(lock_student(tx, school, student).await?.map(|st| (st, s)))
+}
+
+/// The school's QR signing key (made at sign-up; the migration gave one
+/// to schools that existed before).
+pub async fn qr_key(conn: &impl ConnectionTrait, school: SchoolId) -> Result<Vec<u8>> {
+    let key = crate::repo::organisation::school(conn, school)
+        .await?
+        .and_then(|s| s.qr_key)
+        .ok_or_else(|| crate::InfraError::Corrupt {
+            table: "schools",
+            detail: format!("school {school} has no QR key"),
+        })?;
+    Ok(key.into_bytes())
 }
 
 /// Locks a student and reads their QR version.
@@ -595,9 +639,9 @@ pub struct Scan {
     pub by: UserId,
 }
 
-/// Records a scan (the student is locked, so two scanners at once are
-/// decided one after the other). A session check-in marks attendance
-/// PRESENT or LATE.
+/// Records a scan. The caller holds the locks (`lock_for_scan`): two
+/// scanners at once are decided one after the other. A session check-in
+/// marks attendance PRESENT or LATE.
 pub async fn record_scan(
     tx: &impl ConnectionTrait,
     school: SchoolId,
@@ -632,7 +676,7 @@ pub async fn record_scan(
             let Some(sid) = scan.session else {
                 return Ok(Err(ScanRefused::NoSession));
             };
-            let Some(s) = crate::booking::rows::lock_session(tx, school, sid).await? else {
+            let Some(s) = crate::booking::rows::session(tx, school, sid).await? else {
                 return Ok(Err(ScanRefused::NoSession));
             };
             let has_place = booking::Entity::find()
@@ -644,8 +688,22 @@ pub async fn record_scan(
                 .await?
                 .is_some()
                 || s.student_id == Some(scan.student.uuid());
-            let zone = crate::booking::rows::session_zone(&s)?;
-            let a = match checkin::session(now, s.starts_at, s.ends_at, zone, has_place) {
+            let already_in = check_in::Entity::find()
+                .filter(check_in::Column::SchoolId.eq(school.uuid()))
+                .filter(check_in::Column::StudentId.eq(scan.student.uuid()))
+                .filter(check_in::Column::SessionId.eq(s.id))
+                .one(tx)
+                .await?
+                .is_some();
+            let facts = checkin::SessionFacts {
+                starts_at: s.starts_at,
+                ends_at: s.ends_at,
+                zone: crate::booking::rows::session_zone(&s)?,
+                has_place,
+                cancelled: crate::booking::rows::session_cancelled(&s)?,
+                already_in,
+            };
+            let a = match checkin::session(now, facts) {
                 Ok(a) => a,
                 Err(e) => return Ok(Err(ScanRefused::Rule(e))),
             };

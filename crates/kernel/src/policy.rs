@@ -235,6 +235,13 @@ pub enum Action {
     /// Scan students' QR codes in and out of the centre (a session
     /// check-in also needs `RecordAttendance` for its session).
     ScanCheckIn,
+    /// A student's private records: subscriptions and what they cost,
+    /// their QR code. The office and those who act for the student; not
+    /// their teachers.
+    ReadPrivate(StudentId),
+    /// Grant a student awards and move their exam requests along: the
+    /// office and the student's teachers.
+    RecordProgress(StudentId),
 }
 
 /// Changing roles would leave the school without an admin.
@@ -307,6 +314,8 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         Action::ManageMaterials | Action::ScanCheckIn => {
             actor.is_staff() || actor.has(Role::Teacher)
         }
+        Action::ReadPrivate(student) => actor.is_staff() || actor.acts_for(Some(student)),
+        Action::RecordProgress(student) => actor.is_staff() || actor.teaches(student),
         Action::ManageFamily { admin } => {
             actor.is_staff() || (actor.has(Role::Parent) && actor.user == admin)
         }
@@ -360,6 +369,12 @@ fn denial(action: Action) -> &'static str {
         Action::ReadUser(_) => "you may only see your own account",
         Action::ManageMaterials => "only teachers and the office may upload or grant materials",
         Action::ScanCheckIn => "only teachers and the office may scan check-ins",
+        Action::ReadPrivate(_) => {
+            "only the office and the student's family may see their subscriptions and QR code"
+        }
+        Action::RecordProgress(_) => {
+            "only the student's teachers and the office may grant awards or decide exam requests"
+        }
         Action::ManageFamily { .. } => "only staff or the family's admin parent may change it",
     }
 }
@@ -412,6 +427,16 @@ mod tests {
             (Action::ManageSchool, &[Admin, Staff]),
             (Action::ManageMaterials, &[Admin, Staff, Teacher]),
             (Action::ScanCheckIn, &[Admin, Staff, Teacher]),
+            (
+                Action::ReadPrivate(family_student),
+                &[Admin, Staff, Parent, Student],
+            ),
+            (Action::ReadPrivate(taught_student), &[Admin, Staff]),
+            (
+                Action::RecordProgress(taught_student),
+                &[Admin, Staff, Teacher],
+            ),
+            (Action::RecordProgress(family_student), &[Admin, Staff]),
             (Action::PreviewSchedule, &[Admin, Staff]),
             (
                 Action::ReadCatalogue,

@@ -2,8 +2,8 @@
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 use infra::entity::{
-    booking, class_series, equipment, family, lead, location, material, offering, programme, room,
-    session, student, subscription, teacher, user, waitlist_entry,
+    booking, class_series, equipment, exam_request, family, lead, location, material, offering,
+    programme, room, session, student, subscription, teacher, user, waitlist_entry,
 };
 use infra::repo;
 use kernel::policy::{Action, Lesson};
@@ -53,6 +53,8 @@ pub enum Node {
     Programme(super::crm::Programme),
     /// A student's subscription.
     StudentSubscription(super::crm::StudentSubscription),
+    /// An exam request.
+    ExamRequest(super::crm::ExamRequest),
 }
 
 #[derive(Default)]
@@ -191,9 +193,17 @@ impl NodeQuery {
                 let found = get!(subscription);
                 allow(
                     viewer,
-                    Action::ReadStudent(StudentId::from_uuid(found.student_id)),
+                    Action::ReadPrivate(StudentId::from_uuid(found.student_id)),
                 )?;
                 Node::StudentSubscription(super::crm::StudentSubscription(found))
+            }
+            Kind::ExamRequest => {
+                let found = get!(exam_request);
+                allow(
+                    viewer,
+                    Action::ReadStudent(StudentId::from_uuid(found.student_id)),
+                )?;
+                Node::ExamRequest(super::crm::ExamRequest(found))
             }
             Kind::School
             | Kind::Registration

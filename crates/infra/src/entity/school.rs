@@ -13,6 +13,7 @@ pub struct Model {
     pub timezone: String,
     pub currency: String,
     pub created_at: DateTimeUtc,
+    pub qr_key: Option<String>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

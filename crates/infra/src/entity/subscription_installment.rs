@@ -11,6 +11,7 @@ pub struct Model {
     pub school_id: Uuid,
     pub subscription_id: Uuid,
     pub due_date: Date,
+    pub original_due_date: Date,
     pub amount_minor: i64,
     pub currency: String,
     pub paid: bool,

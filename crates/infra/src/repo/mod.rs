@@ -83,6 +83,8 @@ tenant!(
     subscription_freeze,
     subscription_installment,
     check_in,
+    progression_award,
+    exam_request,
     offering_requirement
 );
 

@@ -109,6 +109,7 @@ pub async fn sign_up(
         timezone: Set(input.timezone.name().to_owned()),
         currency: Set(input.currency.as_str().to_owned()),
         created_at: Set(now),
+        qr_key: Set(Some(crate::auth::new_secret())),
     }
     .insert(tx)
     .await?;

@@ -268,13 +268,13 @@ impl Student {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::schema::crm::StudentSubscription>> {
-        crate::schema::crm::student_subscriptions(ctx, &self.0).await
+        crate::schema::crm::subscriptions::student_subscriptions(ctx, &self.0).await
     }
     /// The text of the student's QR code, for their card or a scanner
     /// (the office and those who act for the student; null for others).
     /// `GET /students/{id}/qr.png` draws it for printing.
     async fn qr_code(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        crate::schema::crm::qr_token(ctx, &self.0)
+        crate::schema::crm::checkin::qr_token(ctx, &self.0).await
     }
     /// The student's latest 50 scans, newest first (teachers and the
     /// office; null for families).
@@ -282,7 +282,21 @@ impl Student {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Option<Vec<crate::schema::crm::CheckIn>>> {
-        crate::schema::crm::student_check_ins(ctx, &self.0).await
+        crate::schema::crm::checkin::student_check_ins(ctx, &self.0).await
+    }
+    /// The student's progression awards, newest first.
+    async fn awards(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::schema::crm::progress::ProgressionAward>> {
+        crate::schema::crm::progress::student_awards(ctx, &self.0).await
+    }
+    /// The student's exam requests, newest first.
+    async fn exam_requests(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::schema::crm::ExamRequest>> {
+        crate::schema::crm::progress::student_exams(ctx, &self.0).await
     }
     /// The student's standing places in series, newest first.
     async fn enrolments(&self, ctx: &Context<'_>) -> Result<Vec<crate::schema::Enrolment>> {
