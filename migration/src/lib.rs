@@ -26,6 +26,7 @@ mod m20261129_000012_create_equipment;
 mod m20261129_000013_create_materials;
 mod m20261129_000014_create_crm;
 mod m20261129_000015_create_progress;
+mod m20261129_000016_add_profiles;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_create_materials::Migration),
             Box::new(m20261129_000014_create_crm::Migration),
             Box::new(m20261129_000015_create_progress::Migration),
+            Box::new(m20261129_000016_add_profiles::Migration),
         ]
     }
 }

@@ -84,6 +84,7 @@ async fn snapshot(app: &TestApp, a: &Cast) -> Value {
               equipment { id name quantity }
               leads { nodes { id status } }
               lily: node(id: $lily) { ... on Student { qrCode awards { title } examRequests { status }
+                instruments parentalConsent consentHistory { to }
                 subscriptions { endDate freezes { days } installments { dueDate } } } }
               materials { nodes { id title grantedTo { id } accessStats { totalCount } } }
               offerings { nodes { id requirements { perStudent } } }
@@ -289,6 +290,31 @@ async fn no_id_of_school_a_works_for_school_b() {
             "grantMaterial",
             "mutation($i: GrantMaterialInput!) { grantMaterial(input: $i) { material { id } userErrors { code } } }",
             json!({"i": {"materialId": a.material, "studentIds": [b.school.student]}}),
+        ),
+        (
+            "updateLocation",
+            "mutation($i: UpdateLocationInput!) { updateLocation(input: $i) { location { id } userErrors { code } } }",
+            json!({"i": {"locationId": s.location, "city": "Elsewhere"}}),
+        ),
+        (
+            "updateOffering",
+            "mutation($i: UpdateOfferingInput!) { updateOffering(input: $i) { offering { id } userErrors { code } } }",
+            json!({"i": {"offeringId": s.offering, "subject": "x"}}),
+        ),
+        (
+            "updateTeacherProfile",
+            "mutation($i: UpdateTeacherProfileInput!) { updateTeacherProfile(input: $i) { teacher { id } userErrors { code } } }",
+            json!({"i": {"teacherId": s.ada, "bio": "x"}}),
+        ),
+        (
+            "updateStudentProfile",
+            "mutation($i: UpdateStudentProfileInput!) { updateStudentProfile(input: $i) { student { id } userErrors { code } } }",
+            json!({"i": {"studentId": s.student, "parentalConsent": true}}),
+        ),
+        (
+            "updateFamilyBilling",
+            "mutation($i: UpdateFamilyBillingInput!) { updateFamilyBilling(input: $i) { family { id } userErrors { code } } }",
+            json!({"i": {"familyId": a.family, "billingAddress": "x"}}),
         ),
         (
             "grantAward",

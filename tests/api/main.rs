@@ -13,6 +13,7 @@ mod helpers;
 mod http_contract;
 mod isolation;
 mod materials;
+mod profiles;
 mod roles;
 mod schedule_edits;
 mod scheduling_flow;

@@ -807,6 +807,42 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             &ALL,
         ),
         (
+            "updateSchool",
+            "mutation { updateSchool(input: {phone: \"020 7946 0958\"}) { school { id } userErrors { code } } }",
+            json!({}),
+            &[Admin, Staff],
+        ),
+        (
+            "updateLocation",
+            "mutation($i: UpdateLocationInput!) { updateLocation(input: $i) { location { id } userErrors { code } } }",
+            json!({"i": {"locationId": s.location, "city": "London"}}),
+            &[Admin, Staff],
+        ),
+        (
+            "updateOffering",
+            "mutation($i: UpdateOfferingInput!) { updateOffering(input: $i) { offering { id } userErrors { code } } }",
+            json!({"i": {"offeringId": s.offering, "subject": "Voice"}}),
+            &[Admin, Staff],
+        ),
+        (
+            "updateTeacherProfile(Ada's bio)",
+            "mutation($i: UpdateTeacherProfileInput!) { updateTeacherProfile(input: $i) { teacher { id } userErrors { code } } }",
+            json!({"i": {"teacherId": s.ada, "bio": "Pianist"}}),
+            &[Admin, Staff, Teacher],
+        ),
+        (
+            "updateStudentProfile(Lily's instruments)",
+            "mutation($i: UpdateStudentProfileInput!) { updateStudentProfile(input: $i) { student { id } userErrors { code } } }",
+            json!({"i": {"studentId": s.student, "instruments": ["Piano"]}}),
+            &[Admin, Staff, Parent, Student],
+        ),
+        (
+            "updateFamilyBilling",
+            "mutation($i: UpdateFamilyBillingInput!) { updateFamilyBilling(input: $i) { family { id } userErrors { code } } }",
+            json!({"i": {"familyId": c.family, "billingAddress": "1 High St"}}),
+            &[Admin, Staff, Parent],
+        ),
+        (
             "grantAward(Lily)",
             "mutation($i: GrantAwardInput!) { grantAward(input: $i) { award { title } userErrors { code } } }",
             json!({"i": {"studentId": s.student, "title": "Scales", "type": "SECTION_COMPLETE"}}),

@@ -6,13 +6,15 @@
 //! unpaid installments move by the frozen days; allowance and overlap),
 //! `qr` (the signed token a student's code carries), `checkin` (centre
 //! and session scans; session check-in takes attendance, on time or late),
-//! `progress` (progression awards; the exam request lifecycle).
+//! `progress` (progression awards; the exam request lifecycle), `profile`
+//! (student profiles, who may change consents, school branding).
 //! Pure: no database, no clock, keys and `now` come in as arguments.
 
 #![warn(missing_docs)]
 
 pub mod checkin;
 pub mod lead;
+pub mod profile;
 pub mod progress;
 pub mod qr;
 pub mod subscription;

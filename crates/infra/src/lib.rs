@@ -18,6 +18,7 @@ pub mod equipment;
 pub mod error;
 pub mod files;
 pub mod materials;
+pub mod profiles;
 pub mod progress;
 pub mod repo;
 pub mod scheduling;

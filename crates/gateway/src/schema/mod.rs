@@ -79,6 +79,7 @@ pub struct Mutation(
     resources::EquipmentMutation,
     resources::MaterialMutation,
     school::setup::SetupMutation,
+    school::profiles::ProfileMutation,
     scheduling::series::SeriesMutation,
     scheduling::edit::EditMutation,
     scheduling::sessions::SessionMutation,

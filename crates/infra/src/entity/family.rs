@@ -13,6 +13,7 @@ pub struct Model {
     pub admin_user_id: Uuid,
     pub billing_email: Option<String>,
     pub created_at: DateTimeUtc,
+    pub billing_address: Option<String>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

@@ -13,6 +13,9 @@ pub struct Model {
     pub address: Option<String>,
     pub timezone: Option<String>,
     pub created_at: DateTimeUtc,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub phone: Option<String>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

@@ -15,6 +15,7 @@ pub mod booking_policy;
 pub mod booking_series;
 pub mod check_in;
 pub mod class_series;
+pub mod consent_change;
 pub mod enrolment;
 pub mod equipment;
 pub mod equipment_allocation;

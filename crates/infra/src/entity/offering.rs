@@ -16,6 +16,8 @@ pub struct Model {
     pub price_minor: Option<i64>,
     pub required_role_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    pub description: Option<String>,
+    pub subject: Option<String>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

@@ -14,6 +14,11 @@ pub struct Model {
     pub currency: String,
     pub created_at: DateTimeUtc,
     pub qr_key: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub logo_url: Option<String>,
+    pub brand_color: Option<String>,
+    pub custom_domain: Option<String>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

@@ -16,6 +16,16 @@ pub struct Model {
     pub user_id: Option<Uuid>,
     pub qr_version: i32,
     pub created_at: DateTimeUtc,
+    pub instruments: Option<String>,
+    pub skill_level: Option<String>,
+    pub guardian_name: Option<String>,
+    pub guardian_phone: Option<String>,
+    pub guardian_email: Option<String>,
+    pub emergency_name: Option<String>,
+    pub emergency_phone: Option<String>,
+    pub emergency_relation: Option<String>,
+    pub parental_consent: bool,
+    pub social_media_consent: bool,
 }
 
 /// Relations are not modelled: repositories join explicitly.

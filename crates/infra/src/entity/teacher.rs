@@ -14,6 +14,11 @@ pub struct Model {
     pub first_name: String,
     pub last_name: String,
     pub created_at: DateTimeUtc,
+    pub bio: Option<String>,
+    pub specialties: Option<String>,
+    pub pay_rate_minor: Option<i64>,
+    pub pay_basis: Option<String>,
+    pub stripe_connect_id: Option<String>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

@@ -43,6 +43,7 @@ pub async fn create_family(
         admin_user_id: Set(input.admin.uuid()),
         billing_email: Set(input.billing_email),
         created_at: Set(now),
+        ..Default::default()
     }
     .insert(tx)
     .await?)

@@ -85,6 +85,7 @@ tenant!(
     check_in,
     progression_award,
     exam_request,
+    consent_change,
     offering_requirement
 );
 

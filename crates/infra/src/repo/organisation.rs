@@ -110,6 +110,7 @@ pub async fn sign_up(
         currency: Set(input.currency.as_str().to_owned()),
         created_at: Set(now),
         qr_key: Set(Some(crate::auth::new_secret())),
+        ..Default::default()
     }
     .insert(tx)
     .await?;

@@ -42,6 +42,7 @@ pub async fn create_teacher(
         first_name: Set(input.first_name),
         last_name: Set(input.last_name),
         created_at: Set(now),
+        ..Default::default()
     }
     .insert(tx)
     .await?;
@@ -130,6 +131,7 @@ pub async fn create_student(
         user_id: Set(None),
         qr_version: Set(0),
         created_at: Set(now),
+        ..Default::default()
     }
     .insert(tx)
     .await?)
@@ -156,6 +158,7 @@ pub async fn create_offering(
         price_minor: Set(price_minor),
         required_role_id: Set(required_role),
         created_at: Set(now),
+        ..Default::default()
     }
     .insert(tx)
     .await?)

@@ -25,6 +25,7 @@ pub async fn create_location(
         address: Set(address),
         timezone: Set(timezone.map(|tz| tz.name().to_owned())),
         created_at: Set(now),
+        ..Default::default()
     }
     .insert(tx)
     .await?)

@@ -72,6 +72,10 @@ impl Family {
     async fn billing_email(&self) -> Option<&str> {
         self.model.billing_email.as_deref()
     }
+    /// The billing address.
+    async fn billing_address(&self) -> Option<&str> {
+        self.model.billing_address.as_deref()
+    }
     /// The admin parent.
     async fn admin(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         Ok(load(&loaders(ctx)?.users, self.model.admin_user_id)

@@ -3,4 +3,5 @@
 //! lists and the setup mutations.
 
 pub mod objects;
+pub mod profiles;
 pub mod setup;

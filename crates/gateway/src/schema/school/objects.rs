@@ -19,6 +19,26 @@ pub struct School(pub school::Model);
 
 #[Object]
 impl School {
+    /// Phone.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    /// Website.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    /// Logo (an https URL).
+    async fn logo_url(&self) -> Option<&str> {
+        self.0.logo_url.as_deref()
+    }
+    /// Brand colour, `#rrggbb`.
+    async fn brand_color(&self) -> Option<&str> {
+        self.0.brand_color.as_deref()
+    }
+    /// The host name families reach the school at.
+    async fn custom_domain(&self) -> Option<&str> {
+        self.0.custom_domain.as_deref()
+    }
     /// Global id.
     pub async fn id(&self) -> ID {
         encode(Kind::School, self.0.id)
@@ -42,6 +62,18 @@ pub struct Location(pub location::Model);
 
 #[Object]
 impl Location {
+    /// City.
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+    /// State or region.
+    async fn state(&self) -> Option<&str> {
+        self.0.state.as_deref()
+    }
+    /// Phone.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
     /// Global id.
     pub async fn id(&self) -> ID {
         encode(Kind::Location, self.0.id)
@@ -153,6 +185,40 @@ pub struct Teacher(pub teacher::Model);
 
 #[Object]
 impl Teacher {
+    /// Bio.
+    async fn bio(&self) -> Option<&str> {
+        self.0.bio.as_deref()
+    }
+    /// Specialties.
+    async fn specialties(&self) -> Result<Vec<String>> {
+        infra::profiles::specialties(&self.0).map_err(crate::error::internal)
+    }
+    /// Pay rate in the school currency's minor units (the office and the
+    /// teacher themselves; null for others).
+    async fn pay_rate_minor(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
+        Ok(
+            crate::schema::school::profiles::own_or_office(ctx, self.0.id)?
+                .then_some(self.0.pay_rate_minor)
+                .flatten(),
+        )
+    }
+    /// What the pay rate is per: PER_SESSION, PER_HOUR or PER_STUDENT (as
+    /// `payRateMinor`).
+    async fn pay_basis(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(
+            crate::schema::school::profiles::own_or_office(ctx, self.0.id)?
+                .then_some(self.0.pay_basis.as_deref())
+                .flatten(),
+        )
+    }
+    /// Stripe Connect account id (as `payRateMinor`).
+    async fn stripe_connect_id(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(
+            crate::schema::school::profiles::own_or_office(ctx, self.0.id)?
+                .then_some(self.0.stripe_connect_id.as_deref())
+                .flatten(),
+        )
+    }
     /// Global id.
     pub async fn id(&self) -> ID {
         encode(Kind::Teacher, self.0.id)
@@ -232,6 +298,46 @@ pub struct Student(pub student::Model);
 
 #[Object]
 impl Student {
+    /// Instruments, the main one first.
+    async fn instruments(&self) -> Result<Vec<String>> {
+        infra::profiles::instruments(&self.0).map_err(crate::error::internal)
+    }
+    /// Level.
+    async fn skill_level(&self) -> Result<Option<crate::schema::school::profiles::SkillLevel>> {
+        crate::schema::school::profiles::skill_level(&self.0)
+    }
+    /// The guardian's name.
+    async fn guardian_name(&self) -> Option<&str> {
+        self.0.guardian_name.as_deref()
+    }
+    /// The guardian's phone.
+    async fn guardian_phone(&self) -> Option<&str> {
+        self.0.guardian_phone.as_deref()
+    }
+    /// The guardian's email.
+    async fn guardian_email(&self) -> Option<&str> {
+        self.0.guardian_email.as_deref()
+    }
+    /// Who to call in an emergency (teachers see it too).
+    async fn emergency_contact(&self) -> Option<crate::schema::school::profiles::EmergencyContact> {
+        crate::schema::school::profiles::emergency(&self.0)
+    }
+    /// A parent agrees to the student taking part.
+    async fn parental_consent(&self) -> bool {
+        self.0.parental_consent
+    }
+    /// Photos and videos of the student may be posted.
+    async fn social_media_consent(&self) -> bool {
+        self.0.social_media_consent
+    }
+    /// Every change of a consent: who, from what, when (the office and
+    /// the family; null for others).
+    async fn consent_history(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<Vec<crate::schema::school::profiles::ConsentRecord>>> {
+        crate::schema::school::profiles::consent_history(ctx, &self.0).await
+    }
     /// Global id.
     pub async fn id(&self) -> ID {
         encode(Kind::Student, self.0.id)
@@ -378,6 +484,14 @@ pub struct Offering(pub offering::Model);
 
 #[Object]
 impl Offering {
+    /// What it is about.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// The subject (piano, maths, wheel throwing).
+    async fn subject(&self) -> Option<&str> {
+        self.0.subject.as_deref()
+    }
     /// Global id.
     pub async fn id(&self) -> ID {
         encode(Kind::Offering, self.0.id)
