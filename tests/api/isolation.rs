@@ -292,6 +292,11 @@ async fn no_id_of_school_a_works_for_school_b() {
             json!({"i": {"materialId": a.material, "studentIds": [b.school.student]}}),
         ),
         (
+            "updateRoom",
+            "mutation($i: UpdateRoomInput!) { updateRoom(input: $i) { room { id } userErrors { code } } }",
+            json!({"i": {"roomId": s.room_a, "capacity": 1}}),
+        ),
+        (
             "updateLocation",
             "mutation($i: UpdateLocationInput!) { updateLocation(input: $i) { location { id } userErrors { code } } }",
             json!({"i": {"locationId": s.location, "city": "Elsewhere"}}),

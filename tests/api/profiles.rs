@@ -230,6 +230,31 @@ async fn the_office_brands_the_school_and_describes_places_and_offerings() {
         location["location"],
         json!({"name": "Main", "city": "London", "state": null, "phone": "02079460958", "address": "1 High St"})
     );
+    const ROOM: &str = "mutation($i: UpdateRoomInput!) { updateRoom(input: $i) { room { name capacity kind } userErrors { field code message } } }";
+    let room = app
+        .ok(
+            &s.token,
+            ROOM,
+            json!({"i": {"roomId": s.room_b, "name": "Booth 2", "kind": "BOOTH"}}),
+        )
+        .await;
+    assert_eq!(
+        room["room"],
+        json!({"name": "Booth 2", "capacity": 4, "kind": "BOOTH"}),
+        "the capacity is kept"
+    );
+    let empty = app
+        .gql(
+            Some(&s.token),
+            ROOM,
+            json!({"i": {"roomId": s.room_b, "capacity": 0}}),
+        )
+        .await;
+    assert_eq!(
+        empty["data"]["updateRoom"]["userErrors"][0]["field"],
+        json!(["input", "capacity"]),
+        "{empty}"
+    );
     let offering = app
         .ok(
             &s.token,

@@ -813,6 +813,12 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             &[Admin, Staff],
         ),
         (
+            "updateRoom",
+            "mutation($i: UpdateRoomInput!) { updateRoom(input: $i) { room { id } userErrors { code } } }",
+            json!({"i": {"roomId": s.room_b, "capacity": 5}}),
+            &[Admin, Staff],
+        ),
+        (
             "updateLocation",
             "mutation($i: UpdateLocationInput!) { updateLocation(input: $i) { location { id } userErrors { code } } }",
             json!({"i": {"locationId": s.location, "city": "London"}}),

@@ -536,25 +536,50 @@ pub async fn subscriptions_of(
     Ok(out)
 }
 
-/// A subscription's freezes and installments, in date order.
-pub async fn subscription_details(
+/// The freezes of these subscriptions, in date order, by subscription.
+pub async fn freezes_of(
     conn: &impl ConnectionTrait,
     school: SchoolId,
-    id: Uuid,
-) -> Result<(Vec<subscription_freeze::Model>, Vec<installment::Model>)> {
-    let freezes = subscription_freeze::Entity::find()
+    subscriptions: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<subscription_freeze::Model>>> {
+    let ids: Vec<Uuid> = subscriptions.into_iter().collect();
+    let mut out: HashMap<Uuid, Vec<subscription_freeze::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for f in subscription_freeze::Entity::find()
         .filter(subscription_freeze::Column::SchoolId.eq(school.uuid()))
-        .filter(subscription_freeze::Column::SubscriptionId.eq(id))
+        .filter(subscription_freeze::Column::SubscriptionId.is_in(ids))
         .order_by_asc(subscription_freeze::Column::FromDate)
         .all(conn)
-        .await?;
-    let dues = installment::Entity::find()
+        .await?
+    {
+        out.entry(f.subscription_id).or_default().push(f);
+    }
+    Ok(out)
+}
+
+/// The installments of these subscriptions, by due date, by subscription.
+pub async fn installments_of(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    subscriptions: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<installment::Model>>> {
+    let ids: Vec<Uuid> = subscriptions.into_iter().collect();
+    let mut out: HashMap<Uuid, Vec<installment::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for i in installment::Entity::find()
         .filter(installment::Column::SchoolId.eq(school.uuid()))
-        .filter(installment::Column::SubscriptionId.eq(id))
+        .filter(installment::Column::SubscriptionId.is_in(ids))
         .order_by_asc(installment::Column::DueDate)
         .all(conn)
-        .await?;
-    Ok((freezes, dues))
+        .await?
+    {
+        out.entry(i.subscription_id).or_default().push(i);
+    }
+    Ok(out)
 }
 
 /// Locks what a scan decides on, in the order bookings lock: the session

@@ -6,6 +6,8 @@ mod allocations;
 mod availability;
 mod by_id;
 mod by_session;
+mod freezes;
+mod installments;
 mod material_accesses;
 mod material_grants;
 mod outlook;
@@ -20,6 +22,8 @@ pub use allocations::AllocationsByBooking;
 pub use availability::AvailabilityByTeacher;
 pub use by_id::ById;
 pub use by_session::BySession;
+pub use freezes::FreezesBySubscription;
+pub use installments::InstallmentsBySubscription;
 pub use material_accesses::AccessesByMaterial;
 pub use material_grants::GrantsByMaterial;
 pub use outlook::EquipmentOutlook;
@@ -33,8 +37,9 @@ pub use time_off::TimeOffByTeacher;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use infra::Db;
 use infra::entity::{
-    attendance, booking, class_series, equipment as equipment_row, location, offering, room,
-    session, staff_assignment, student, teacher, teaching_role, user, waitlist_entry,
+    attendance, booking, class_series, equipment as equipment_row, lead, location, offering,
+    programme, room, session, staff_assignment, student, teacher, teaching_role, user,
+    waitlist_entry,
 };
 use kernel::SchoolId;
 use uuid::Uuid;
@@ -93,6 +98,14 @@ pub struct Loaders {
     pub material_accesses: DataLoader<AccessesByMaterial, HashMapCache>,
     /// Materials' grants.
     pub material_grants: DataLoader<GrantsByMaterial, HashMapCache>,
+    /// Programmes by id.
+    pub programmes: DataLoader<ById<programme::Entity>, HashMapCache>,
+    /// Leads by id.
+    pub leads: DataLoader<ById<lead::Entity>, HashMapCache>,
+    /// Subscriptions' freezes.
+    pub freezes: DataLoader<FreezesBySubscription, HashMapCache>,
+    /// Subscriptions' installments.
+    pub installments: DataLoader<InstallmentsBySubscription, HashMapCache>,
 }
 
 impl Loaders {
@@ -157,6 +170,16 @@ impl Loaders {
                 school,
             }),
             material_grants: dl(GrantsByMaterial {
+                db: db.clone(),
+                school,
+            }),
+            programmes: dl(ById::new(db, school)),
+            leads: dl(ById::new(db, school)),
+            freezes: dl(FreezesBySubscription {
+                db: db.clone(),
+                school,
+            }),
+            installments: dl(InstallmentsBySubscription {
                 db: db.clone(),
                 school,
             }),

@@ -53,6 +53,19 @@ pub async fn create_room(
     .await?)
 }
 
+/// Replaces a room's name, capacity and kind with a validated spec.
+pub async fn update_room(
+    tx: &impl ConnectionTrait,
+    r: &room::Model,
+    spec: RoomSpec,
+) -> Result<room::Model> {
+    let mut row: room::ActiveModel = r.clone().into();
+    row.name = Set(spec.name);
+    row.capacity = Set(spec.capacity as i32);
+    row.kind = Set(spec.kind.as_str().to_owned());
+    Ok(row.update(tx).await?)
+}
+
 /// Rooms of these locations, grouped by location, in name order (one statement).
 pub async fn rooms_by_location(
     conn: &impl ConnectionTrait,

@@ -107,16 +107,9 @@ impl Lead {
     /// The earlier lead with the same parent email or phone, if any: a
     /// possible duplicate for the office to look at (never merged).
     async fn duplicate_of(&self, ctx: &Context<'_>) -> Result<Option<Lead>> {
-        let Some(id) = self.0.duplicate_of_id else {
-            return Ok(None);
-        };
-        let viewer = crate::context::viewer(ctx)?;
-        Ok(
-            infra::repo::find::<lead::Entity>(app(ctx).db.conn(), viewer.school, id)
-                .await
-                .map_err(internal)?
-                .map(Lead),
-        )
+        Ok(load_opt(&loaders(ctx)?.leads, self.0.duplicate_of_id)
+            .await?
+            .map(Lead))
     }
     /// The evaluation session.
     async fn evaluation_session(&self, ctx: &Context<'_>) -> Result<Option<Session>> {

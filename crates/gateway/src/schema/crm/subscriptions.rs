@@ -94,15 +94,9 @@ impl StudentSubscription {
     }
     /// The programme.
     async fn programme(&self, ctx: &Context<'_>) -> Result<Option<Programme>> {
-        let viewer = crate::context::viewer(ctx)?;
-        Ok(infra::repo::find::<programme::Entity>(
-            app(ctx).db.conn(),
-            viewer.school,
-            self.0.programme_id,
-        )
-        .await
-        .map_err(internal)?
-        .map(Programme))
+        Ok(load(&loaders(ctx)?.programmes, self.0.programme_id)
+            .await?
+            .map(Programme))
     }
     /// First day.
     async fn start_date(&self) -> LocalDate {
@@ -118,24 +112,25 @@ impl StudentSubscription {
     }
     /// Freeze days used.
     async fn freeze_days_used(&self, ctx: &Context<'_>) -> Result<i32> {
-        Ok(self.details(ctx).await?.0.iter().map(|f| f.days).sum())
+        Ok(self.freeze_rows(ctx).await?.iter().map(|f| f.days).sum())
     }
     /// Its freezes, by date.
     async fn freezes(&self, ctx: &Context<'_>) -> Result<Vec<SubscriptionFreeze>> {
         Ok(self
-            .details(ctx)
+            .freeze_rows(ctx)
             .await?
-            .0
             .into_iter()
             .map(Into::into)
             .collect())
     }
     /// Its installments, by due date.
     async fn installments(&self, ctx: &Context<'_>) -> Result<Vec<Installment>> {
-        Ok(self
-            .details(ctx)
-            .await?
-            .1
+        Ok(loaders(ctx)?
+            .installments
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default()
             .into_iter()
             .map(Into::into)
             .collect())
@@ -143,17 +138,15 @@ impl StudentSubscription {
 }
 
 impl StudentSubscription {
-    async fn details(
-        &self,
-        ctx: &Context<'_>,
-    ) -> Result<(
-        Vec<subscription_freeze::Model>,
-        Vec<subscription_installment::Model>,
-    )> {
-        let viewer = crate::context::viewer(ctx)?;
-        infra::crm::subscription_details(app(ctx).db.conn(), viewer.school, self.0.id)
+    /// Its freeze rows, through the request's loader (one statement for
+    /// every subscription on the page).
+    async fn freeze_rows(&self, ctx: &Context<'_>) -> Result<Vec<subscription_freeze::Model>> {
+        Ok(loaders(ctx)?
+            .freezes
+            .load_one(self.0.id)
             .await
-            .map_err(internal)
+            .map_err(internal)?
+            .unwrap_or_default())
     }
 }
 

@@ -198,6 +198,28 @@ pub struct UpdateLocationInput {
     pub phone: Option<String>,
 }
 
+/// Input of `updateRoom` (omitted fields are kept).
+#[derive(InputObject)]
+pub struct UpdateRoomInput {
+    /// The room.
+    pub room_id: ID,
+    /// Name.
+    pub name: Option<String>,
+    /// How many people fit (1 to 10,000).
+    pub capacity: Option<i32>,
+    /// Room, booth or online.
+    pub kind: Option<crate::schema::RoomKind>,
+}
+
+/// Result of `updateRoom`.
+#[derive(SimpleObject, Default)]
+pub struct UpdateRoomPayload {
+    /// The room.
+    pub room: Option<crate::schema::Room>,
+    /// What was wrong.
+    pub user_errors: Vec<UserError>,
+}
+
 /// Result of `updateLocation`.
 #[derive(SimpleObject, Default)]
 pub struct UpdateLocationPayload {
@@ -336,6 +358,7 @@ pub struct UpdateOfferingPayload {
 }
 
 payloads!(
+    UpdateRoomPayload,
     UpdateSchoolPayload,
     UpdateLocationPayload,
     UpdateTeacherProfilePayload,
@@ -492,6 +515,53 @@ impl ProfileMutation {
                     user_errors: vec![],
                 },
                 vec![(Kind::Location, id)],
+            ))
+        })
+        .await
+    }
+
+    /// Changes a room's name, capacity or kind (validated like a new room).
+    async fn update_room(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateRoomInput,
+    ) -> Result<UpdateRoomPayload> {
+        authorize(ctx, Action::ManageSchool)?;
+        mutation(ctx, async |tx, viewer| {
+            let Some(r) = find_in_school::<infra::entity::room::Entity>(
+                tx,
+                viewer.school,
+                Kind::Room,
+                &input.room_id,
+            )
+            .await?
+            else {
+                return Ok(Done::refuse(FieldError::not_found("roomId", "room")));
+            };
+            let kind = match input.kind {
+                Some(k) => k.into(),
+                None => {
+                    infra::stored("rooms", &r.kind, resources::RoomKind::parse).map_err(internal)?
+                }
+            };
+            let spec = match resources::RoomSpec::parse(
+                input.name.as_deref().unwrap_or(&r.name),
+                input.capacity.map_or(i64::from(r.capacity), i64::from),
+                kind,
+            ) {
+                Ok(spec) => spec,
+                Err(e) => return Ok(Done::refuse(FieldError::from(e))),
+            };
+            let row = infra::repo::places::update_room(tx, &r, spec)
+                .await
+                .map_err(internal)?;
+            let id = row.id;
+            Ok(Done::Commit(
+                UpdateRoomPayload {
+                    room: Some(crate::schema::Room(row)),
+                    user_errors: vec![],
+                },
+                vec![(Kind::Room, id)],
             ))
         })
         .await
