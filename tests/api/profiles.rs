@@ -266,4 +266,21 @@ async fn the_office_brands_the_school_and_describes_places_and_offerings() {
         offering["offering"],
         json!({"title": "Choir", "description": "Sing together", "subject": "Voice"})
     );
+    // Families find it by its subject.
+    assert_eq!(
+        app.ok(&c.parent, "{ subjects }", json!({})).await,
+        json!(["Voice"])
+    );
+    let browse = "query($s: String!) { classBrowser(filter: {subject: $s}) { sessions { id } } }";
+    let by_subject = app.ok(&c.parent, browse, json!({"s": "voice"})).await;
+    assert!(
+        by_subject["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == json!(c.group_session)),
+        "{by_subject}"
+    );
+    let other = app.ok(&c.parent, browse, json!({"s": "pottery"})).await;
+    assert_eq!(other["sessions"], json!([]));
 }

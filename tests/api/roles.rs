@@ -812,6 +812,7 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             json!({}),
             &[Admin, Staff],
         ),
+        ("subjects", "{ subjects }", json!({}), &ALL),
         (
             "updateRoom",
             "mutation($i: UpdateRoomInput!) { updateRoom(input: $i) { room { id } userErrors { code } } }",

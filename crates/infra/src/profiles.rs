@@ -211,6 +211,23 @@ pub async fn update_family(
     Ok(row.update(tx).await?)
 }
 
+/// The subjects the school's offerings name, in name order (what a
+/// family filters the class browser by).
+pub async fn subjects(conn: &impl ConnectionTrait, school: SchoolId) -> Result<Vec<String>> {
+    use sea_orm::QuerySelect;
+    let mut names: Vec<Option<String>> = offering::Entity::find()
+        .select_only()
+        .column(offering::Column::Subject)
+        .distinct()
+        .filter(offering::Column::SchoolId.eq(school.uuid()))
+        .filter(offering::Column::Subject.is_not_null())
+        .into_tuple()
+        .all(conn)
+        .await?;
+    names.sort();
+    Ok(names.into_iter().flatten().collect())
+}
+
 /// Sets an offering's title (if given), description and subject.
 pub async fn update_offering(
     tx: &impl ConnectionTrait,

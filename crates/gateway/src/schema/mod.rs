@@ -62,6 +62,7 @@ pub struct Query(
     scheduling::series::SeriesQuery,
     scheduling::term::TermQuery,
     school::setup::SetupQuery,
+    school::profiles::ProfileQuery,
     staff::StaffQuery,
 );
 

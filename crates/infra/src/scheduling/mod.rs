@@ -854,7 +854,7 @@ pub async fn lessons(
 pub struct BrowseFilter {
     /// Only offerings of this kind (stored name).
     pub kind: Option<&'static str>,
-    /// Only offerings whose title contains this text (any case).
+    /// Only offerings whose subject or title contains this text (any case).
     pub title: Option<String>,
     /// Only at this location.
     pub location: Option<LocationId>,
@@ -892,12 +892,15 @@ pub async fn class_browser(
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        offerings.and_where(
-            Expr::expr(Func::lower(Expr::col((
-                offering::Entity,
-                offering::Column::Title,
-            ))))
-            .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        let like = |column: offering::Column| {
+            Expr::expr(Func::lower(Expr::col((offering::Entity, column))))
+                .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+        };
+        // The offering's subject, or its title for offerings without one.
+        offerings.cond_where(
+            sea_orm::Condition::any()
+                .add(like(offering::Column::Subject))
+                .add(like(offering::Column::Title)),
         );
     }
     let of_series = Query::select()

@@ -388,6 +388,23 @@ fn checked_text(field: &'static str, v: &Option<String>) -> Result<(), FieldErro
     }
 }
 
+/// Profile queries.
+#[derive(Default)]
+pub struct ProfileQuery;
+
+#[Object]
+impl ProfileQuery {
+    /// The subjects the school's offerings name (piano, maths, wheel
+    /// throwing), in name order: what `classBrowser(filter: {subject})`
+    /// matches.
+    async fn subjects(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let viewer = authorize(ctx, Action::ReadCatalogue)?;
+        infra::profiles::subjects(app(ctx).db.conn(), viewer.school)
+            .await
+            .map_err(internal)
+    }
+}
+
 /// Profile mutations.
 #[derive(Default)]
 pub struct ProfileMutation;
