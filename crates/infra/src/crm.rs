@@ -519,21 +519,15 @@ pub async fn subscriptions_of(
     school: SchoolId,
     students: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Vec<subscription::Model>>> {
-    let ids: Vec<Uuid> = students.into_iter().collect();
-    let mut out: HashMap<Uuid, Vec<subscription::Model>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for s in subscription::Entity::find()
-        .filter(subscription::Column::SchoolId.eq(school.uuid()))
-        .filter(subscription::Column::StudentId.is_in(ids))
-        .order_by_asc(subscription::Column::StartDate)
-        .all(conn)
-        .await?
-    {
-        out.entry(s.student_id).or_default().push(s);
-    }
-    Ok(out)
+    crate::repo::grouped::<subscription::Entity>(
+        conn,
+        school,
+        subscription::Column::StudentId,
+        |r| r.student_id,
+        students,
+        (subscription::Column::StartDate, sea_orm::Order::Asc),
+    )
+    .await
 }
 
 /// The freezes of these subscriptions, in date order, by subscription.
@@ -542,21 +536,15 @@ pub async fn freezes_of(
     school: SchoolId,
     subscriptions: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Vec<subscription_freeze::Model>>> {
-    let ids: Vec<Uuid> = subscriptions.into_iter().collect();
-    let mut out: HashMap<Uuid, Vec<subscription_freeze::Model>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for f in subscription_freeze::Entity::find()
-        .filter(subscription_freeze::Column::SchoolId.eq(school.uuid()))
-        .filter(subscription_freeze::Column::SubscriptionId.is_in(ids))
-        .order_by_asc(subscription_freeze::Column::FromDate)
-        .all(conn)
-        .await?
-    {
-        out.entry(f.subscription_id).or_default().push(f);
-    }
-    Ok(out)
+    crate::repo::grouped::<subscription_freeze::Entity>(
+        conn,
+        school,
+        subscription_freeze::Column::SubscriptionId,
+        |r| r.subscription_id,
+        subscriptions,
+        (subscription_freeze::Column::FromDate, sea_orm::Order::Asc),
+    )
+    .await
 }
 
 /// The installments of these subscriptions, by due date, by subscription.
@@ -565,21 +553,15 @@ pub async fn installments_of(
     school: SchoolId,
     subscriptions: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Vec<installment::Model>>> {
-    let ids: Vec<Uuid> = subscriptions.into_iter().collect();
-    let mut out: HashMap<Uuid, Vec<installment::Model>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for i in installment::Entity::find()
-        .filter(installment::Column::SchoolId.eq(school.uuid()))
-        .filter(installment::Column::SubscriptionId.is_in(ids))
-        .order_by_asc(installment::Column::DueDate)
-        .all(conn)
-        .await?
-    {
-        out.entry(i.subscription_id).or_default().push(i);
-    }
-    Ok(out)
+    crate::repo::grouped::<installment::Entity>(
+        conn,
+        school,
+        installment::Column::SubscriptionId,
+        |r| r.subscription_id,
+        subscriptions,
+        (installment::Column::DueDate, sea_orm::Order::Asc),
+    )
+    .await
 }
 
 /// Locks what a scan decides on, in the order bookings lock: the session

@@ -109,21 +109,15 @@ pub async fn requirements_of(
     school: SchoolId,
     offerings: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Vec<requirement::Model>>> {
-    let ids: Vec<Uuid> = offerings.into_iter().collect();
-    let mut out: HashMap<Uuid, Vec<requirement::Model>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for r in requirement::Entity::find()
-        .filter(requirement::Column::SchoolId.eq(school.uuid()))
-        .filter(requirement::Column::OfferingId.is_in(ids))
-        .order_by_asc(requirement::Column::EquipmentId)
-        .all(conn)
-        .await?
-    {
-        out.entry(r.offering_id).or_default().push(r);
-    }
-    Ok(out)
+    crate::repo::grouped::<requirement::Entity>(
+        conn,
+        school,
+        requirement::Column::OfferingId,
+        |r| r.offering_id,
+        offerings,
+        (requirement::Column::EquipmentId, sea_orm::Order::Asc),
+    )
+    .await
 }
 
 /// The pools of a location (or of the school), by name.
@@ -543,21 +537,15 @@ pub async fn of_bookings(
     school: SchoolId,
     bookings: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Vec<allocation::Model>>> {
-    let ids: Vec<Uuid> = bookings.into_iter().collect();
-    let mut out: HashMap<Uuid, Vec<allocation::Model>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for a in allocation::Entity::find()
-        .filter(allocation::Column::SchoolId.eq(school.uuid()))
-        .filter(allocation::Column::BookingId.is_in(ids))
-        .order_by_asc(allocation::Column::EquipmentId)
-        .all(conn)
-        .await?
-    {
-        out.entry(a.booking_id).or_default().push(a);
-    }
-    Ok(out)
+    crate::repo::grouped::<allocation::Entity>(
+        conn,
+        school,
+        allocation::Column::BookingId,
+        |r| r.booking_id,
+        bookings,
+        (allocation::Column::EquipmentId, sea_orm::Order::Asc),
+    )
+    .await
 }
 
 /// A session (or anything booked) whose equipment outlook is asked for.

@@ -320,21 +320,18 @@ pub async fn accesses(
     school: SchoolId,
     materials: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Vec<material_access::Model>>> {
-    let ids: Vec<Uuid> = materials.into_iter().collect();
-    let mut out: HashMap<Uuid, Vec<material_access::Model>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for a in material_access::Entity::find()
-        .filter(material_access::Column::SchoolId.eq(school.uuid()))
-        .filter(material_access::Column::MaterialId.is_in(ids))
-        .order_by_desc(material_access::Column::LastAccessedAt)
-        .all(conn)
-        .await?
-    {
-        out.entry(a.material_id).or_default().push(a);
-    }
-    Ok(out)
+    crate::repo::grouped::<material_access::Entity>(
+        conn,
+        school,
+        material_access::Column::MaterialId,
+        |r| r.material_id,
+        materials,
+        (
+            material_access::Column::LastAccessedAt,
+            sea_orm::Order::Desc,
+        ),
+    )
+    .await
 }
 
 /// Grants of these materials, by material.
@@ -343,19 +340,13 @@ pub async fn grants(
     school: SchoolId,
     materials: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Vec<material_grant::Model>>> {
-    let ids: Vec<Uuid> = materials.into_iter().collect();
-    let mut out: HashMap<Uuid, Vec<material_grant::Model>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for g in material_grant::Entity::find()
-        .filter(material_grant::Column::SchoolId.eq(school.uuid()))
-        .filter(material_grant::Column::MaterialId.is_in(ids))
-        .order_by_asc(material_grant::Column::GrantedAt)
-        .all(conn)
-        .await?
-    {
-        out.entry(g.material_id).or_default().push(g);
-    }
-    Ok(out)
+    crate::repo::grouped::<material_grant::Entity>(
+        conn,
+        school,
+        material_grant::Column::MaterialId,
+        |r| r.material_id,
+        materials,
+        (material_grant::Column::GrantedAt, sea_orm::Order::Asc),
+    )
+    .await
 }

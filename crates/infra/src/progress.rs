@@ -8,7 +8,7 @@ use crm::progress::{ExamError, ExamStatus, ExamStep, NewAward};
 use kernel::{SchoolId, StudentId, UserId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -136,21 +136,15 @@ pub async fn awards_of(
     school: SchoolId,
     students: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Vec<progression_award::Model>>> {
-    let ids: Vec<Uuid> = students.into_iter().collect();
-    let mut out: HashMap<Uuid, Vec<progression_award::Model>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for a in progression_award::Entity::find()
-        .filter(progression_award::Column::SchoolId.eq(school.uuid()))
-        .filter(progression_award::Column::StudentId.is_in(ids))
-        .order_by_desc(progression_award::Column::EarnedAt)
-        .all(conn)
-        .await?
-    {
-        out.entry(a.student_id).or_default().push(a);
-    }
-    Ok(out)
+    crate::repo::grouped::<progression_award::Entity>(
+        conn,
+        school,
+        progression_award::Column::StudentId,
+        |r| r.student_id,
+        students,
+        (progression_award::Column::EarnedAt, sea_orm::Order::Desc),
+    )
+    .await
 }
 
 /// Exam requests of these students, newest first, by student.
@@ -159,19 +153,13 @@ pub async fn exams_of(
     school: SchoolId,
     students: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Vec<exam_request::Model>>> {
-    let ids: Vec<Uuid> = students.into_iter().collect();
-    let mut out: HashMap<Uuid, Vec<exam_request::Model>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for r in exam_request::Entity::find()
-        .filter(exam_request::Column::SchoolId.eq(school.uuid()))
-        .filter(exam_request::Column::StudentId.is_in(ids))
-        .order_by_desc(exam_request::Column::CreatedAt)
-        .all(conn)
-        .await?
-    {
-        out.entry(r.student_id).or_default().push(r);
-    }
-    Ok(out)
+    crate::repo::grouped::<exam_request::Entity>(
+        conn,
+        school,
+        exam_request::Column::StudentId,
+        |r| r.student_id,
+        students,
+        (exam_request::Column::CreatedAt, sea_orm::Order::Desc),
+    )
+    .await
 }

@@ -180,6 +180,35 @@ pub async fn rows<E: Tenant>(
         .await?)
 }
 
+/// Rows of `E` in `school` whose `parent` column is one of `parents`,
+/// listed by `order`, grouped by `parent_of` (one statement; none when
+/// there are no parents). Parents without rows are absent from the map.
+pub async fn grouped<E: Tenant>(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    parent: E::Column,
+    parent_of: impl Fn(&E::Model) -> Uuid,
+    parents: impl IntoIterator<Item = Uuid>,
+    order: (E::Column, sea_orm::Order),
+) -> Result<HashMap<Uuid, Vec<E::Model>>> {
+    use sea_orm::QueryOrder;
+    let parents: Vec<Uuid> = parents.into_iter().collect();
+    let mut out: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
+    if parents.is_empty() {
+        return Ok(out);
+    }
+    for row in E::find()
+        .filter(E::school_column().eq(school.uuid()))
+        .filter(parent.is_in(parents))
+        .order_by(order.0, order.1)
+        .all(conn)
+        .await?
+    {
+        out.entry(parent_of(&row)).or_default().push(row);
+    }
+    Ok(out)
+}
+
 /// A row that belongs to a session (bookings, waitlist entries, attendance).
 pub trait SessionChild: Tenant {
     /// The `session_id` column.
