@@ -498,6 +498,69 @@ async fn thirty_clients_racing_for_four_wheels_never_hold_more_than_four() {
 }
 
 #[tokio::test]
+async fn thirty_clients_racing_to_register_for_four_wheels_never_hold_more_than_four() {
+    let app = spawn_app().await;
+    let st = studio(&app, "wheel-register@example.org", 4).await;
+    let t = &st.s.token;
+    // Three Saturday classes overlapping in turn, one session each.
+    let mut classes = Vec::new();
+    for start in ["09:00", "10:00", "11:00"] {
+        let series = app
+            .create_series(
+                t,
+                json!({"offeringId": st.offering, "locationId": st.s.location, "startDate": "2026-03-07",
+                       "count": 1, "startTime": start, "durationMinutes": 120, "daysOfWeek": [6], "capacity": 10}),
+            )
+            .await;
+        let session = app
+            .ok(
+                t,
+                GENERATE,
+                json!({"input": {"seriesId": series, "through": "2026-03-31"}}),
+            )
+            .await["created"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        classes.push((series, session));
+    }
+    let mut students = Vec::new();
+    for i in 0..30 {
+        students.push(student(&app, t, &format!("Registrant{i}")).await);
+    }
+    const REGISTER: &str = "mutation($i: RegisterInput!) { register(input: $i) { registration { bookings { equipment { quantity } } } userErrors { code message } } }";
+    let results = race(
+        &app,
+        t,
+        REGISTER,
+        "register",
+        students.iter().enumerate().map(|(i, who)| {
+            let (series, session) = &classes[i % 3];
+            json!({"i": {"seriesId": series, "studentId": who, "type": "SINGLE_SESSION", "sessionIds": [session]}})
+        }),
+    )
+    .await;
+    let mut registered = 0;
+    for r in &results {
+        if r["registration"].is_object() {
+            registered += 1;
+            assert_eq!(
+                r["registration"]["bookings"],
+                json!([{"equipment": [{"quantity": 1}]}]),
+                "every place holds its wheel"
+            );
+        } else {
+            assert_eq!(r["userErrors"][0]["code"], "EQUIPMENT_UNAVAILABLE", "{r}");
+        }
+    }
+    assert!(
+        registered >= 4,
+        "the first four at least get wheels: {registered}"
+    );
+    assert!(peak_wheels(&app, &st).await <= 4);
+}
+
+#[tokio::test]
 async fn cancellations_and_waitlist_acceptances_racing_bookings_never_oversell() {
     let app = spawn_app().await;
     let st = studio(&app, "wheel-mix@example.org", 4).await;
