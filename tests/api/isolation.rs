@@ -297,6 +297,16 @@ async fn no_id_of_school_a_works_for_school_b() {
             json!({"i": {"roomId": s.room_a, "capacity": 1}}),
         ),
         (
+            "archive",
+            "mutation($i: ArchiveInput!) { archive(input: $i) { node { id } userErrors { code } } }",
+            json!({"i": {"id": s.student}}),
+        ),
+        (
+            "unarchive",
+            "mutation($i: ArchiveInput!) { unarchive(input: $i) { node { id } userErrors { code } } }",
+            json!({"i": {"id": s.offering}}),
+        ),
+        (
             "updateLocation",
             "mutation($i: UpdateLocationInput!) { updateLocation(input: $i) { location { id } userErrors { code } } }",
             json!({"i": {"locationId": s.location, "city": "Elsewhere"}}),

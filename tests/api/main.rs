@@ -2,6 +2,7 @@
 //! database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set), driven
 //! with GraphQL over HTTP like any client.
 
+mod archive;
 mod bad_input;
 mod booking_core;
 mod booking_flow;

@@ -814,6 +814,20 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
         ),
         ("subjects", "{ subjects }", json!({}), &ALL),
         (
+            // Archiving room B may be refused (IN_USE): the row is about
+            // who may ask, archive.rs about what happens.
+            "archive(room B)*",
+            "mutation($i: ArchiveInput!) { archive(input: $i) { node { id } userErrors { code } } }",
+            json!({"i": {"id": s.room_b}}),
+            &[Admin, Staff],
+        ),
+        (
+            "unarchive(room B)",
+            "mutation($i: ArchiveInput!) { unarchive(input: $i) { node { id } userErrors { code } } }",
+            json!({"i": {"id": s.room_b}}),
+            &[Admin, Staff],
+        ),
+        (
             "updateRoom",
             "mutation($i: UpdateRoomInput!) { updateRoom(input: $i) { room { id } userErrors { code } } }",
             json!({"i": {"roomId": s.room_b, "capacity": 5}}),

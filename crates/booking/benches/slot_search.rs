@@ -42,10 +42,12 @@ fn queries() -> Vec<SlotQuery> {
                 grid: Duration::minutes(15),
                 availability: Availability::from_windows(
                     (1..=5)
-                        .map(|d| Window {
-                            weekday: Weekday::from_iso(d).unwrap(),
-                            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-                            end: NaiveTime::from_hms_opt(19, 0, 0).unwrap(),
+                        .map(|d| {
+                            Window::weekly(
+                                Weekday::from_iso(d).unwrap(),
+                                NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                                NaiveTime::from_hms_opt(19, 0, 0).unwrap(),
+                            )
                         })
                         .collect(),
                 ),

@@ -184,4 +184,7 @@ pub enum BookingError {
     /// Not enough equipment free at that time for every seat.
     #[error("{0}; choose another session or fewer seats")]
     Equipment(#[from] resources::Shortage),
+    /// The teacher or offering is archived: nothing new may use it.
+    #[error("{0}")]
+    Archived(#[from] kernel::ArchiveError),
 }

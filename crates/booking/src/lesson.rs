@@ -182,11 +182,11 @@ mod tests {
     }
 
     fn afternoons() -> Availability {
-        Availability::from_windows(vec![Window {
-            weekday: Weekday::from_iso(2).unwrap(),
-            start: NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
-            end: NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
-        }])
+        Availability::from_windows(vec![Window::weekly(
+            Weekday::from_iso(2).unwrap(),
+            NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+            NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+        )])
     }
 
     #[test]

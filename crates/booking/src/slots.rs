@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use kernel::{Availability, Booker, TimeZone, resolve_local};
 
 use crate::policy::{BookingPolicy, local_day};
@@ -65,7 +65,7 @@ pub fn free_slots(q: &SlotQuery) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
                 .availability
                 .self_service_windows()
                 .iter()
-                .filter(|w| w.weekday.iso() == day.weekday().number_from_monday())
+                .filter(|w| w.applies_on(day))
             {
                 // A window to 23:59 runs to midnight (`Availability::admits`
                 // reads it so); every candidate is then asked the one
@@ -144,11 +144,7 @@ mod tests {
             grid: Duration::minutes(30),
             availability: Availability::from_windows(
                 (1..=7)
-                    .map(|d| Window {
-                        weekday: Weekday::from_iso(d).unwrap(),
-                        start: t(9, 0),
-                        end: t(12, 0),
-                    })
+                    .map(|d| Window::weekly(Weekday::from_iso(d).unwrap(), t(9, 0), t(12, 0)))
                     .collect(),
             ),
             busy: vec![],
@@ -175,11 +171,11 @@ mod tests {
     fn a_window_to_23_59_offers_the_last_half_hour_like_booking_accepts_it() {
         let (from, _) = day(2);
         let mut q = query(from, from + Duration::days(2));
-        q.availability = Availability::from_windows(vec![Window {
-            weekday: Weekday::from_iso(1).unwrap(),
-            start: t(23, 0),
-            end: t(23, 59),
-        }]);
+        q.availability = Availability::from_windows(vec![Window::weekly(
+            Weekday::from_iso(1).unwrap(),
+            t(23, 0),
+            t(23, 59),
+        )]);
         let slots = free_slots(&q);
         assert_eq!(slots.len(), 2, "{slots:?}");
         for (s, e) in slots {
@@ -238,11 +234,11 @@ mod tests {
             Utc.with_ymd_and_hms(2026, 3, 30, 12, 0, 0).unwrap(),
         );
         let mut q = query(from, to);
-        q.availability = Availability::from_windows(vec![Window {
-            weekday: Weekday::from_iso(7).unwrap(),
-            start: t(1, 0),
-            end: t(3, 0),
-        }]);
+        q.availability = Availability::from_windows(vec![Window::weekly(
+            Weekday::from_iso(7).unwrap(),
+            t(1, 0),
+            t(3, 0),
+        )]);
         // Sunday 29 March 2026: 01:00 does not exist, the window is 02:00
         // BST (01:00 UTC) to 03:00 BST (02:00 UTC).
         let slots = free_slots(&q);

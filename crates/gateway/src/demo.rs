@@ -35,7 +35,8 @@ fn t(h: u32, m: u32) -> NaiveTime {
 }
 
 fn window(day: i64, from: NaiveTime, to: NaiveTime) -> AvailabilityWindow {
-    scheduling::parse_window(day, from, to).expect("valid demo window")
+    scheduling::parse_window(day, from, to, scheduling::Validity::default())
+        .expect("valid demo window")
 }
 
 /// Seeds the demo school (once) and returns a text telling how to log in.

@@ -68,6 +68,11 @@ pub enum Code {
     /// Not enough equipment free at that time (the message names the
     /// equipment, the units needed and the units available).
     EquipmentUnavailable,
+    /// Upcoming work still depends on the row being archived (the message
+    /// counts it).
+    InUse,
+    /// The row is archived: nothing new may use it.
+    Archived,
 }
 
 /// An expected failure, reported in a payload.
@@ -138,6 +143,20 @@ impl FieldError {
             field,
             code: Code::NotFound,
             message: format!("no {what} with this id exists in your school"),
+        }
+    }
+
+    /// Archiving refused (`IN_USE`), or an archived row offered for new use
+    /// (`ARCHIVED`), on `field`.
+    pub fn archive(field: &'static str, e: kernel::ArchiveError) -> Self {
+        let code = match e {
+            kernel::ArchiveError::InUse { .. } => Code::InUse,
+            kernel::ArchiveError::Archived { .. } => Code::Archived,
+        };
+        Self {
+            field,
+            code,
+            message: e.to_string(),
         }
     }
 }
@@ -461,6 +480,20 @@ impl From<BookingError> for UserError {
             },
             E::Full(_) => ("seats", Code::SessionFull),
             E::Equipment(_) => ("seats", Code::EquipmentUnavailable),
+            E::Archived(a) => (
+                match a {
+                    kernel::ArchiveError::Archived {
+                        kind: kernel::Archivable::Offering,
+                        ..
+                    } => "offeringId",
+                    kernel::ArchiveError::Archived {
+                        kind: kernel::Archivable::Student,
+                        ..
+                    } => "studentId",
+                    _ => "teacherId",
+                },
+                Code::Archived,
+            ),
             E::AlreadyBooked(_) => ("studentId", Code::AlreadyBooked),
             E::NotBookable(booking::NotBookable::NothingLeft) => ("seriesId", Code::InvalidState),
             E::NotBookable(_) => ("sessionId", Code::InvalidState),

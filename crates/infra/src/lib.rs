@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod archive;
 pub mod auth;
 pub mod booking;
 pub mod clock;

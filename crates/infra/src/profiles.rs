@@ -211,7 +211,7 @@ pub async fn update_family(
     Ok(row.update(tx).await?)
 }
 
-/// The subjects the school's offerings name, in name order (what a
+/// The subjects the school's offerings in use name, in name order (what a
 /// family filters the class browser by).
 pub async fn subjects(conn: &impl ConnectionTrait, school: SchoolId) -> Result<Vec<String>> {
     use sea_orm::QuerySelect;
@@ -221,6 +221,7 @@ pub async fn subjects(conn: &impl ConnectionTrait, school: SchoolId) -> Result<V
         .distinct()
         .filter(offering::Column::SchoolId.eq(school.uuid()))
         .filter(offering::Column::Subject.is_not_null())
+        .filter(offering::Column::ArchivedAt.is_null())
         .into_tuple()
         .all(conn)
         .await?;

@@ -11,9 +11,11 @@
 //! Times are compared in local wall-clock minutes of the lesson's zone, so a
 //! window "Tuesday 14:00–20:00" means the same on a DST day as on any other.
 //! A window ending at 23:59 runs to the end of the day; a lesson crossing
-//! midnight fits no window.
+//! midnight fits no window. A window may be bounded by local dates (valid
+//! from/until, both inclusive): a summer timetable replaces the term's one
+//! without anyone remembering to edit it on the day.
 
-use chrono::{DateTime, Datelike, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
 
 use crate::time::{TimeZone, Weekday};
 
@@ -26,6 +28,31 @@ pub struct Window {
     pub start: NaiveTime,
     /// Local end (inclusive bound for a lesson's end).
     pub end: NaiveTime,
+    /// First local date the window applies (inclusive); none = always.
+    pub valid_from: Option<NaiveDate>,
+    /// Last local date the window applies (inclusive); none = open-ended.
+    pub valid_until: Option<NaiveDate>,
+}
+
+impl Window {
+    /// A window every week, with no date bounds.
+    pub fn weekly(weekday: Weekday, start: NaiveTime, end: NaiveTime) -> Self {
+        Self {
+            weekday,
+            start,
+            end,
+            valid_from: None,
+            valid_until: None,
+        }
+    }
+
+    /// Whether the window applies on this local date: its weekday, inside
+    /// the validity bounds.
+    pub fn applies_on(&self, date: NaiveDate) -> bool {
+        self.weekday == Weekday::from(date.weekday())
+            && self.valid_from.is_none_or(|f| date >= f)
+            && self.valid_until.is_none_or(|u| date <= u)
+    }
 }
 
 /// Who books: the office (admin, staff, the teacher) or a family.
@@ -97,14 +124,13 @@ fn inside_any(
     // Minutes after the start day's midnight, so a lesson ending at 00:00
     // the next day ends at 1440 and one crossing midnight fits no window.
     let end_min = (end.date() - start.date()).num_days() * 1440 + minutes(end.time());
-    let weekday = Weekday::from(start.date().weekday());
     windows.iter().any(|w| {
         let window_end = if minutes(w.end) >= 1439 {
             1440
         } else {
             minutes(w.end)
         };
-        w.weekday == weekday && start_min >= minutes(w.start) && end_min <= window_end
+        w.applies_on(start.date()) && start_min >= minutes(w.start) && end_min <= window_end
     })
 }
 
@@ -123,11 +149,11 @@ mod tests {
 
     /// Tuesday 14:00–20:00 (2026-03-03 is a Tuesday).
     fn tuesday() -> Availability {
-        Availability::from_windows(vec![Window {
-            weekday: Weekday::from_iso(2).unwrap(),
-            start: t(14, 0),
-            end: t(20, 0),
-        }])
+        Availability::from_windows(vec![Window::weekly(
+            Weekday::from_iso(2).unwrap(),
+            t(14, 0),
+            t(20, 0),
+        )])
     }
 
     #[test]
@@ -170,12 +196,38 @@ mod tests {
 
     #[test]
     fn a_window_to_23_59_runs_to_midnight_but_never_across() {
-        let late = Availability::from_windows(vec![Window {
-            weekday: Weekday::from_iso(2).unwrap(),
-            start: t(22, 0),
-            end: t(23, 59),
-        }]);
+        let late = Availability::from_windows(vec![Window::weekly(
+            Weekday::from_iso(2).unwrap(),
+            t(22, 0),
+            t(23, 59),
+        )]);
         assert!(late.admits(Booker::Family, TimeZone::UTC, utc(3, 23, 0), utc(4, 0, 0)));
         assert!(!late.admits(Booker::Family, TimeZone::UTC, utc(3, 23, 30), utc(4, 0, 30)));
+    }
+
+    #[test]
+    fn validity_dates_bound_a_window_inclusively_in_local_dates() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 3, day).unwrap();
+        // Tuesdays 14:00–20:00 from 10 March through 17 March only.
+        let mut w = Window::weekly(Weekday::from_iso(2).unwrap(), t(14, 0), t(20, 0));
+        w.valid_from = Some(d(10));
+        w.valid_until = Some(d(17));
+        let a = Availability::from_windows(vec![w]);
+        let z = TimeZone::UTC;
+        // (Tuesday, admitted)
+        let table = [(3, false), (10, true), (17, true), (24, false)];
+        for (day, want) in table {
+            assert_eq!(
+                a.admits(Booker::Office, z, utc(day, 15, 0), utc(day, 16, 0)),
+                want,
+                "Tuesday {day} March"
+            );
+        }
+        // Published windows, even expired ones, are not "unrestricted".
+        assert!(!a.admits(Booker::Office, z, utc(31, 15, 0), utc(31, 16, 0)));
+        // The date is the lesson's local date: 06:00 UTC is 15:00 in Tokyo.
+        let tokyo = TimeZone::parse("Asia/Tokyo").unwrap();
+        assert!(a.admits(Booker::Family, tokyo, utc(10, 6, 0), utc(10, 7, 0)));
+        assert!(!a.admits(Booker::Family, tokyo, utc(3, 6, 0), utc(3, 7, 0)));
     }
 }

@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod archive;
 pub mod availability;
 pub mod id;
 pub mod money;
@@ -15,6 +16,7 @@ pub mod text;
 pub mod throttle;
 pub mod time;
 
+pub use archive::{Archivable, ArchiveError, Usage};
 pub use availability::{Availability, Booker, Window};
 pub use id::{
     BookingId, BookingSeriesId, ClassSeriesId, EquipmentId, FamilyId, LocationId, MaterialId,

@@ -54,10 +54,12 @@ fn main() {
         availability: (0..TEACHERS)
             .map(|t| {
                 let windows = (1..=6)
-                    .map(|d| AvailabilityWindow {
-                        weekday: Weekday::from_iso(d).unwrap(),
-                        start: NaiveTime::from_hms_opt(13, 0, 0).unwrap(),
-                        end: NaiveTime::from_hms_opt(21, 0, 0).unwrap(),
+                    .map(|d| {
+                        AvailabilityWindow::weekly(
+                            Weekday::from_iso(d).unwrap(),
+                            NaiveTime::from_hms_opt(13, 0, 0).unwrap(),
+                            NaiveTime::from_hms_opt(21, 0, 0).unwrap(),
+                        )
                     })
                     .collect();
                 (

@@ -1,7 +1,7 @@
 //! What the scheduler needs from the catalogue and the staff: offerings and
 //! teachers' weekly availability, validated.
 
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 use kernel::Weekday;
 use kernel::text::{TextError, required_text};
 
@@ -132,13 +132,27 @@ pub enum WindowError {
     /// The window ends before it starts.
     #[error("startTime {} must be before endTime {}", .0.format("%H:%M"), .1.format("%H:%M"))]
     Order(NaiveTime, NaiveTime),
+    /// The validity ends before it begins.
+    #[error("validUntil {1} must not be before validFrom {0}")]
+    Dates(NaiveDate, NaiveDate),
 }
 
-/// Validates a weekly window: ISO day 1–7 and start before end.
+/// The local dates a window applies between (both inclusive, both optional).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Validity {
+    /// First date, if bounded.
+    pub from: Option<NaiveDate>,
+    /// Last date, if bounded.
+    pub until: Option<NaiveDate>,
+}
+
+/// Validates a weekly window: ISO day 1–7, start before end, and validity
+/// dates in order.
 pub fn parse_window(
     day_of_week: i64,
     start: NaiveTime,
     end: NaiveTime,
+    validity: Validity,
 ) -> Result<AvailabilityWindow, WindowError> {
     let weekday = u32::try_from(day_of_week)
         .ok()
@@ -147,10 +161,17 @@ pub fn parse_window(
     if start >= end {
         return Err(WindowError::Order(start, end));
     }
+    if let (Some(from), Some(until)) = (validity.from, validity.until)
+        && until < from
+    {
+        return Err(WindowError::Dates(from, until));
+    }
     Ok(AvailabilityWindow {
         weekday,
         start,
         end,
+        valid_from: validity.from,
+        valid_until: validity.until,
     })
 }
 
@@ -173,9 +194,31 @@ mod tests {
             OfferingSpec::parse("Piano", OfferingKind::Group, 30, 0),
             Err(OfferingError::Capacity(CapacityError(0)))
         );
-        assert!(parse_window(1, t(9), t(17)).is_ok());
-        assert!(parse_window(0, t(9), t(17)).is_err());
-        assert!(parse_window(8, t(9), t(17)).is_err());
-        assert!(parse_window(3, t(17), t(9)).is_err());
+        let always = Validity::default();
+        assert!(parse_window(1, t(9), t(17), always).is_ok());
+        assert!(parse_window(0, t(9), t(17), always).is_err());
+        assert!(parse_window(8, t(9), t(17), always).is_err());
+        assert!(parse_window(3, t(17), t(9), always).is_err());
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day);
+        let summer = Validity {
+            from: d(7, 1),
+            until: d(8, 31),
+        };
+        let w = parse_window(3, t(9), t(17), summer).unwrap();
+        assert_eq!((w.valid_from, w.valid_until), (d(7, 1), d(8, 31)));
+        // A single day is a valid range; a reversed one is not.
+        let one_day = Validity {
+            from: d(7, 1),
+            until: d(7, 1),
+        };
+        assert!(parse_window(3, t(9), t(17), one_day).is_ok());
+        let reversed = Validity {
+            from: d(8, 31),
+            until: d(7, 1),
+        };
+        assert_eq!(
+            parse_window(3, t(9), t(17), reversed),
+            Err(WindowError::Dates(d(8, 31).unwrap(), d(7, 1).unwrap()))
+        );
     }
 }

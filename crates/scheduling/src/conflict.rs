@@ -451,11 +451,11 @@ mod tests {
         let ctx = ConflictContext {
             availability: HashMap::from([(
                 id(100),
-                Availability::from_windows(vec![AvailabilityWindow {
-                    weekday: Weekday::from_iso(1).unwrap(),
-                    start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-                    end: NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
-                }]),
+                Availability::from_windows(vec![AvailabilityWindow::weekly(
+                    Weekday::from_iso(1).unwrap(),
+                    NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                    NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
+                )]),
             )]),
             room_capacity: HashMap::from([(id(200), 8)]),
             ..Default::default()
@@ -520,10 +520,12 @@ mod tests {
             zone: berlin,
             ..slot(1, (16, 0), (17, 0))
         };
-        let window = |h| AvailabilityWindow {
-            weekday: Weekday::from_iso(1).unwrap(),
-            start: NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
-            end: NaiveTime::from_hms_opt(h + 1, 0, 0).unwrap(),
+        let window = |h| {
+            AvailabilityWindow::weekly(
+                Weekday::from_iso(1).unwrap(),
+                NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
+                NaiveTime::from_hms_opt(h + 1, 0, 0).unwrap(),
+            )
         };
         let ctx = |h| ConflictContext {
             availability: HashMap::from([(id(100), Availability::from_windows(vec![window(h)]))]),

@@ -24,7 +24,7 @@ pub mod session;
 pub mod staff;
 
 pub use catalog::{
-    CapacityError, OfferingError, OfferingKind, OfferingSpec, WindowError, parse_window,
+    CapacityError, OfferingError, OfferingKind, OfferingSpec, Validity, WindowError, parse_window,
 };
 pub use conflict::{AvailabilityWindow, Conflict, ConflictContext, ConflictKind, Resource, Slot};
 pub use edit::{EditError, Hold, KeptReason, Regeneration, ScheduleChanges, Scope, Standing};

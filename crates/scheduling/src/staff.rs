@@ -129,11 +129,11 @@ mod tests {
     #[test]
     fn availability_is_read_in_local_time() {
         let mut s = staff(1, &[], vec![]);
-        s.availability = Availability::from_windows(vec![kernel::Window {
-            weekday: Weekday::from_iso(1).unwrap(),
-            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-            end: NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
-        }]);
+        s.availability = Availability::from_windows(vec![kernel::Window::weekly(
+            Weekday::from_iso(1).unwrap(),
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+        )]);
         assert!(check(&s, None, at(10), at(11), london()).is_ok());
         assert_eq!(
             check(&s, None, at(11), at(13), london()),

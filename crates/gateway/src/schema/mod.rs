@@ -33,7 +33,7 @@ pub use booking::{Booking, CalendarEntry, Enrolment, Registration, RosterEntry, 
 pub use identity::users::{AuditEntry, Family, User};
 pub use scheduling::objects::*;
 pub use school::objects::*;
-pub(crate) use school::setup::{find_in_school, page_args};
+pub(crate) use school::setup::{find_in_school, find_usable, page_args};
 
 /// Free-text notes as stored: trimmed, and absent when blank.
 pub(crate) fn notes(text: Option<String>) -> Option<String> {
@@ -81,6 +81,7 @@ pub struct Mutation(
     resources::MaterialMutation,
     school::setup::SetupMutation,
     school::profiles::ProfileMutation,
+    school::archive::ArchiveMutation,
     scheduling::series::SeriesMutation,
     scheduling::edit::EditMutation,
     scheduling::sessions::SessionMutation,

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::booking::{Booking, BookingPayload};
 use super::page::{Page, PageArgs, paginate};
 use super::{ClassSeries, Done, Session, Teacher, authorize, load, mutation, payloads, refused};
-use super::{find_in_school, page_args};
+use super::{find_in_school, find_usable, page_args};
 use crate::context::{app, loaders};
 use crate::error::{Code, UserError, bad_input, internal};
 use crate::ids::{Kind, decode, encode};
@@ -390,11 +390,17 @@ impl StaffMutation {
             .enumerate()
             {
                 for id in given {
-                    let Some(t) =
-                        find_in_school::<teacher::Entity>(tx, viewer.school, Kind::Teacher, id)
-                            .await?
-                    else {
-                        return Ok(Done::refuse(FieldError::not_found(field, "teacher")));
+                    let t = match find_usable::<teacher::Entity>(
+                        tx,
+                        viewer.school,
+                        Kind::Teacher,
+                        id,
+                        field,
+                    )
+                    .await?
+                    {
+                        Ok(t) => t,
+                        Err(e) => return Ok(Done::refuse(e)),
                     };
                     if !service::holds(tx, viewer.school, t.id, required)
                         .await

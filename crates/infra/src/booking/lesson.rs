@@ -18,6 +18,7 @@ use sea_orm::{
 
 use super::Outcome;
 use super::rows::{self, NewRow};
+use crate::archive::Usable as _;
 use crate::entity::{
     booking as booking_row, booking_series, offering, session, teacher, teacher_time_off,
 };
@@ -149,15 +150,22 @@ pub async fn book_one_on_one(
     request: LessonRequest,
     now: DateTime<Utc>,
 ) -> Result<Outcome<booking_row::Model>> {
-    if rows::lock_teacher(tx, school, request.teacher)
-        .await?
-        .is_none()
-    {
-        return Ok(Err(BookingError::NotFound(Missing::Teacher)));
+    match rows::lock_teacher(tx, school, request.teacher).await? {
+        None => return Ok(Err(BookingError::NotFound(Missing::Teacher))),
+        Some(t) => {
+            if let Err(e) = t.usable() {
+                return Ok(Err(e.into()));
+            }
+        }
     }
     let offering = match request.offering {
         Some(id) => match crate::repo::find::<offering::Entity>(tx, school, id.uuid()).await? {
-            Some(o) => Some(o),
+            Some(o) => {
+                if let Err(e) = o.usable() {
+                    return Ok(Err(e.into()));
+                }
+                Some(o)
+            }
             None => return Ok(Err(BookingError::NotFound(Missing::Offering))),
         },
         None => None,
@@ -251,8 +259,10 @@ pub async fn slot_teachers(
             },
         );
     }
+    // Archived teachers offer no slots.
     let all = teacher::Entity::find()
         .filter(teacher::Column::SchoolId.eq(school.uuid()))
+        .filter(teacher::Column::ArchivedAt.is_null())
         .order_by_asc(teacher::Column::LastName)
         .all(conn)
         .await?;
@@ -379,18 +389,23 @@ pub async fn create_booking_series(
     now: DateTime<Utc>,
 ) -> Result<Outcome<SeriesOutcome>> {
     let first = &request.first;
-    if crate::repo::find::<teacher::Entity>(tx, school, first.teacher.uuid())
-        .await?
-        .is_none()
-    {
-        return Ok(Err(BookingError::NotFound(Missing::Teacher)));
+    match crate::repo::find::<teacher::Entity>(tx, school, first.teacher.uuid()).await? {
+        None => return Ok(Err(BookingError::NotFound(Missing::Teacher))),
+        Some(t) => {
+            if let Err(e) = t.usable() {
+                return Ok(Err(e.into()));
+            }
+        }
     }
-    if let Some(o) = first.offering
-        && crate::repo::find::<offering::Entity>(tx, school, o.uuid())
-            .await?
-            .is_none()
-    {
-        return Ok(Err(BookingError::NotFound(Missing::Offering)));
+    if let Some(o) = first.offering {
+        match crate::repo::find::<offering::Entity>(tx, school, o.uuid()).await? {
+            None => return Ok(Err(BookingError::NotFound(Missing::Offering))),
+            Some(o) => {
+                if let Err(e) = o.usable() {
+                    return Ok(Err(e.into()));
+                }
+            }
+        }
     }
     let zone: TimeZone = rows::school_zone(tx, school).await?;
     let local = first.starts_at.with_timezone(&zone.tz());

@@ -16,6 +16,7 @@ pub struct Model {
     pub city: Option<String>,
     pub state: Option<String>,
     pub phone: Option<String>,
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

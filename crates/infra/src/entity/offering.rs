@@ -18,6 +18,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub description: Option<String>,
     pub subject: Option<String>,
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

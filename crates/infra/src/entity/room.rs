@@ -14,6 +14,8 @@ pub struct Model {
     pub capacity: i32,
     pub kind: String,
     pub created_at: DateTimeUtc,
+    pub archived_at: Option<DateTimeUtc>,
+    pub archived_with_location: bool,
 }
 
 /// Relations are not modelled: repositories join explicitly.

@@ -26,6 +26,7 @@ pub struct Model {
     pub emergency_relation: Option<String>,
     pub parental_consent: bool,
     pub social_media_consent: bool,
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

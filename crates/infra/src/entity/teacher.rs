@@ -19,6 +19,7 @@ pub struct Model {
     pub pay_rate_minor: Option<i64>,
     pub pay_basis: Option<String>,
     pub stripe_connect_id: Option<String>,
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

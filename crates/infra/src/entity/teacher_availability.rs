@@ -13,6 +13,8 @@ pub struct Model {
     pub weekday: i16,
     pub start_time: Time,
     pub end_time: Time,
+    pub valid_from: Option<Date>,
+    pub valid_until: Option<Date>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

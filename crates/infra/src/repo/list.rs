@@ -29,30 +29,41 @@ impl<E: Tenant> Listing<E> {
     }
 }
 
-/// The school's locations, by name.
-pub fn locations() -> Listing<location::Entity> {
-    Listing::new(Condition::all(), location::Column::Name, false)
+/// Only rows not archived, unless `include` says otherwise.
+fn archived(column: impl ColumnTrait, include: bool) -> Condition {
+    if include {
+        Condition::all()
+    } else {
+        Condition::all().add(column.is_null())
+    }
 }
 
-/// The school's teachers, by last name.
-pub fn teachers() -> Listing<teacher::Entity> {
-    Listing::new(Condition::all(), teacher::Column::LastName, false)
+/// The school's locations, by name (archived ones only if asked).
+pub fn locations(include_archived: bool) -> Listing<location::Entity> {
+    let filter = archived(location::Column::ArchivedAt, include_archived);
+    Listing::new(filter, location::Column::Name, false)
 }
 
-/// Students by last name: all of them (`None`) or only these.
-pub fn students(only: Option<Vec<StudentId>>) -> Listing<student::Entity> {
-    let filter = match only {
-        None => Condition::all(),
-        Some(ids) => {
-            Condition::all().add(student::Column::Id.is_in(ids.into_iter().map(|s| s.uuid())))
-        }
-    };
+/// The school's teachers, by last name (archived ones only if asked).
+pub fn teachers(include_archived: bool) -> Listing<teacher::Entity> {
+    let filter = archived(teacher::Column::ArchivedAt, include_archived);
+    Listing::new(filter, teacher::Column::LastName, false)
+}
+
+/// Students by last name: all of them (`None`) or only these (archived
+/// ones only if asked).
+pub fn students(only: Option<Vec<StudentId>>, include_archived: bool) -> Listing<student::Entity> {
+    let mut filter = archived(student::Column::ArchivedAt, include_archived);
+    if let Some(ids) = only {
+        filter = filter.add(student::Column::Id.is_in(ids.into_iter().map(|s| s.uuid())));
+    }
     Listing::new(filter, student::Column::LastName, false)
 }
 
-/// The catalogue, by title.
-pub fn offerings() -> Listing<offering::Entity> {
-    Listing::new(Condition::all(), offering::Column::Title, false)
+/// The catalogue, by title (archived offerings only if asked).
+pub fn offerings(include_archived: bool) -> Listing<offering::Entity> {
+    let filter = archived(offering::Column::ArchivedAt, include_archived);
+    Listing::new(filter, offering::Column::Title, false)
 }
 
 /// The school's teaching roles, by name.

@@ -46,21 +46,35 @@ pub async fn create_teacher(
     }
     .insert(tx)
     .await?;
-    if !input.availability.is_empty() {
-        teacher_availability::Entity::insert_many(input.availability.iter().map(|w| {
-            teacher_availability::ActiveModel {
-                id: Set(new_id()),
-                school_id: Set(school.uuid()),
-                teacher_id: Set(id.uuid()),
-                weekday: Set(w.weekday.iso() as i16),
-                start_time: Set(w.start),
-                end_time: Set(w.end),
-            }
-        }))
-        .exec(tx)
-        .await?;
-    }
+    insert_windows(tx, school, id, &input.availability).await?;
     Ok(model)
+}
+
+/// Inserts weekly windows for a teacher (one statement; none for no windows).
+async fn insert_windows(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    teacher: TeacherId,
+    windows: &[AvailabilityWindow],
+) -> Result<()> {
+    if windows.is_empty() {
+        return Ok(());
+    }
+    teacher_availability::Entity::insert_many(windows.iter().map(|w| {
+        teacher_availability::ActiveModel {
+            id: Set(new_id()),
+            school_id: Set(school.uuid()),
+            teacher_id: Set(teacher.uuid()),
+            weekday: Set(w.weekday.iso() as i16),
+            start_time: Set(w.start),
+            end_time: Set(w.end),
+            valid_from: Set(w.valid_from),
+            valid_until: Set(w.valid_until),
+        }
+    }))
+    .exec(tx)
+    .await?;
+    Ok(())
 }
 
 /// Weekly windows of these teachers, keyed by teacher (one statement).
@@ -95,6 +109,8 @@ pub async fn availability(
                 weekday,
                 start: row.start_time,
                 end: row.end_time,
+                valid_from: row.valid_from,
+                valid_until: row.valid_until,
             });
     }
     Ok(out)
@@ -195,19 +211,5 @@ pub async fn replace_availability(
         .filter(teacher_availability::Column::TeacherId.eq(teacher.uuid()))
         .exec(tx)
         .await?;
-    if !windows.is_empty() {
-        teacher_availability::Entity::insert_many(windows.iter().map(|w| {
-            teacher_availability::ActiveModel {
-                id: Set(new_id()),
-                school_id: Set(school.uuid()),
-                teacher_id: Set(teacher.uuid()),
-                weekday: Set(w.weekday.iso() as i16),
-                start_time: Set(w.start),
-                end_time: Set(w.end),
-            }
-        }))
-        .exec(tx)
-        .await?;
-    }
-    Ok(())
+    insert_windows(tx, school, teacher, windows).await
 }

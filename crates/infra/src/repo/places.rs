@@ -48,6 +48,8 @@ pub async fn create_room(
         capacity: Set(spec.capacity as i32),
         kind: Set(spec.kind.as_str().to_owned()),
         created_at: Set(now),
+        archived_at: Set(None),
+        archived_with_location: Set(false),
     }
     .insert(tx)
     .await?)

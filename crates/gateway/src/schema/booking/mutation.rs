@@ -26,21 +26,24 @@ use super::objects::{
 use crate::error::{UserError, internal};
 use crate::ids::{Kind, decode, encode};
 use crate::scalars::DateTime;
-use crate::schema::find_in_school;
 use crate::schema::idempotency::{self, Next};
 use crate::schema::{Done, Session, allow, mutation};
+use crate::schema::{find_in_school, find_usable};
 
 /// The student a booking request names, if they are in the viewer's school
-/// (else NOT_FOUND on `studentId`) and the viewer may book for them (else
-/// FORBIDDEN): the one check every booking mutation starts with.
+/// (else NOT_FOUND on `studentId`), not archived (else ARCHIVED) and the
+/// viewer may book for them (else FORBIDDEN): the one check every booking
+/// mutation starts with.
 pub(crate) async fn student_to_book(
     tx: &infra::Tx,
     viewer: &Viewer,
     id: &ID,
 ) -> Result<std::result::Result<StudentId, FieldError>> {
-    let Some(st) = find_in_school::<student::Entity>(tx, viewer.school, Kind::Student, id).await?
-    else {
-        return Ok(Err(FieldError::not_found("studentId", "student")));
+    let st = match find_usable::<student::Entity>(tx, viewer.school, Kind::Student, id, "studentId")
+        .await?
+    {
+        Ok(st) => st,
+        Err(e) => return Ok(Err(e)),
     };
     let student = StudentId::from_uuid(st.id);
     allow(viewer, Action::Book(student))?;

@@ -14,7 +14,9 @@ use crate::context::{app, loaders};
 use crate::error::{Code, FieldError, UserError, internal};
 use crate::ids::{Kind, decode, encode};
 use crate::scalars::LocalDate;
-use crate::schema::{Done, Student, authorize, find_in_school, load, mutation, payloads, refused};
+use crate::schema::{
+    Done, Student, authorize, find_in_school, find_usable, load, mutation, payloads, refused,
+};
 
 /// A programme students subscribe to.
 pub struct Programme(pub programme::Model);
@@ -351,15 +353,17 @@ impl SubscriptionMutation {
             }
         };
         mutation(ctx, async |tx, viewer| {
-            let Some(s) = find_in_school::<student::Entity>(
+            let s = match find_usable::<student::Entity>(
                 tx,
                 viewer.school,
                 Kind::Student,
                 &input.student_id,
+                "studentId",
             )
             .await?
-            else {
-                return Ok(Done::refuse(FieldError::not_found("studentId", "student")));
+            {
+                Ok(s) => s,
+                Err(e) => return Ok(Done::refuse(e)),
             };
             let Some(p) = find_in_school::<programme::Entity>(
                 tx,

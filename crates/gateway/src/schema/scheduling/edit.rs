@@ -20,8 +20,8 @@ use crate::error::{Code, FieldError, UserError, bad_input, internal};
 use crate::ids::{Kind, decode};
 use crate::scalars::{DateTime, LocalDate, LocalTime};
 use crate::schema::{
-    ClassSeries, Conflict, Done, MeetingInput, Session, authorize, find_in_school, mutation,
-    payloads, refused,
+    ClassSeries, Conflict, Done, MeetingInput, Session, authorize, find_in_school, find_usable,
+    mutation, payloads, refused,
 };
 
 /// How much of a series a change applies to.
@@ -188,27 +188,30 @@ async fn resolve(
     let c = input.changes;
     let teacher = match &c.teacher_id {
         Some(id) => {
-            let found = find_in_school::<teacher::Entity>(conn, school, Kind::Teacher, id).await?;
-            if found.is_none() {
-                errors.push(UserError::input(
-                    "changes.teacherId",
-                    Code::NotFound,
-                    "no teacher with this id exists in your school",
-                ));
+            match find_usable::<teacher::Entity>(conn, school, Kind::Teacher, id, "teacherId")
+                .await?
+            {
+                Ok(t) => Some(TeacherId::from_uuid(t.id)),
+                Err(e) => {
+                    errors.push(UserError::input("changes.teacherId", e.code, e.message));
+                    None
+                }
             }
-            found.map(|t| TeacherId::from_uuid(t.id))
         }
         None => None,
     };
     let room = match &c.room_id {
         Some(id) => {
-            let found = find_in_school::<room::Entity>(conn, school, Kind::Room, id).await?;
+            let found =
+                match find_usable::<room::Entity>(conn, school, Kind::Room, id, "roomId").await? {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        errors.push(UserError::input("changes.roomId", e.code, e.message));
+                        None
+                    }
+                };
             match (&found, &series) {
-                (None, _) => errors.push(UserError::input(
-                    "changes.roomId",
-                    Code::NotFound,
-                    "no room with this id exists in your school",
-                )),
+                (None, _) => {}
                 (Some(r), Some(s)) if r.location_id != s.location_id => {
                     errors.push(UserError::input(
                         "changes.roomId",

@@ -16,11 +16,11 @@ use crate::context::app;
 use crate::error::{Code, UserError, bad_input, internal};
 use crate::ids::{Kind, decode};
 use crate::scalars::{DateTime, LocalDate, LocalTime};
-use crate::schema::find_in_school;
 use crate::schema::{
     ClassSeries, Conflict, ConflictPolicy, Done, GenerationMode, SeriesStatus, Session, authorize,
     mutation, payloads, refused,
 };
+use crate::schema::{find_in_school, find_usable};
 use kernel::policy::Action;
 
 /// Input of `createClassSeries`. Give the recurrence either as `rrule` or as
@@ -513,8 +513,9 @@ async fn validate_series(
     }
 }
 
-/// Loads the row an optional id names, recording NOT_FOUND on `field` when
-/// it names nothing in the school.
+/// Loads the row an optional id names for a new series, recording
+/// NOT_FOUND on `field` when it names nothing in the school and ARCHIVED
+/// when the row is archived.
 async fn lookup<E: repo::Tenant>(
     tx: &infra::Tx,
     school: kernel::SchoolId,
@@ -522,17 +523,18 @@ async fn lookup<E: repo::Tenant>(
     id: Option<&ID>,
     field: &'static str,
     errors: &mut Vec<UserError>,
-) -> Result<Option<E::Model>> {
+) -> Result<Option<E::Model>>
+where
+    E::Model: infra::archive::Usable,
+{
     let Some(id) = id else { return Ok(None) };
-    let found = find_in_school::<E>(tx, school, kind, id).await?;
-    if found.is_none() {
-        let what = match kind {
-            Kind::ClassSeries => "class series",
-            other => other.name(),
-        };
-        errors.push(FieldError::not_found(field, &what.to_lowercase()).into());
+    match find_usable::<E>(tx, school, kind, id, field).await? {
+        Ok(found) => Ok(Some(found)),
+        Err(e) => {
+            errors.push(e.into());
+            Ok(None)
+        }
     }
-    Ok(found)
 }
 
 #[derive(Default)]

@@ -13,7 +13,7 @@ use crate::error::{Code, FieldError, UserError, internal};
 use crate::ids::{Kind, decode};
 use crate::scalars::DateTime;
 use crate::schema::{
-    Booking, Conflict, Done, MeetingInput, Session, allow, authorize, find_in_school, mutation,
+    Booking, Conflict, Done, MeetingInput, Session, allow, authorize, find_usable, mutation,
     payloads, refused,
 };
 
@@ -150,7 +150,8 @@ fn capacity(n: Option<i32>) -> std::result::Result<Option<u32>, UserError> {
         .map_err(|e| UserError::input("capacity", Code::Invalid, e.to_string()))
 }
 
-/// Loads an optional teacher and room of the school; NOT_FOUND otherwise.
+/// Loads an optional teacher and room of the school for a session;
+/// NOT_FOUND or ARCHIVED otherwise.
 async fn teacher_and_room(
     tx: &infra::Tx,
     school: kernel::SchoolId,
@@ -158,17 +159,22 @@ async fn teacher_and_room(
     room_id: Option<&ID>,
 ) -> Result<std::result::Result<(Option<teacher::Model>, Option<room::Model>), UserError>> {
     let teacher = match teacher_id {
-        Some(id) => match find_in_school::<teacher::Entity>(tx, school, Kind::Teacher, id).await? {
-            Some(t) => Some(t),
-            None => return Ok(Err(FieldError::not_found("teacherId", "teacher").into())),
-        },
+        Some(id) => {
+            match find_usable::<teacher::Entity>(tx, school, Kind::Teacher, id, "teacherId").await?
+            {
+                Ok(t) => Some(t),
+                Err(e) => return Ok(Err(e.into())),
+            }
+        }
         None => None,
     };
     let room = match room_id {
-        Some(id) => match find_in_school::<room::Entity>(tx, school, Kind::Room, id).await? {
-            Some(r) => Some(r),
-            None => return Ok(Err(FieldError::not_found("roomId", "room").into())),
-        },
+        Some(id) => {
+            match find_usable::<room::Entity>(tx, school, Kind::Room, id, "roomId").await? {
+                Ok(r) => Some(r),
+                Err(e) => return Ok(Err(e.into())),
+            }
+        }
         None => None,
     };
     Ok(Ok((teacher, room)))
@@ -189,23 +195,29 @@ impl SessionMutation {
         authorize(ctx, Action::ManageSchool)?;
         mutation(ctx, async |tx, viewer| {
             let school = viewer.school;
-            let Some(offering) =
-                find_in_school::<offering::Entity>(tx, school, Kind::Offering, &input.offering_id)
-                    .await?
-            else {
-                return Ok(Done::refuse(FieldError::not_found(
-                    "offeringId",
-                    "offering",
-                )));
+            let offering = match find_usable::<offering::Entity>(
+                tx,
+                school,
+                Kind::Offering,
+                &input.offering_id,
+                "offeringId",
+            )
+            .await?
+            {
+                Ok(o) => o,
+                Err(e) => return Ok(Done::refuse(e)),
             };
-            let Some(location) =
-                find_in_school::<location::Entity>(tx, school, Kind::Location, &input.location_id)
-                    .await?
-            else {
-                return Ok(Done::refuse(FieldError::not_found(
-                    "locationId",
-                    "location",
-                )));
+            let location = match find_usable::<location::Entity>(
+                tx,
+                school,
+                Kind::Location,
+                &input.location_id,
+                "locationId",
+            )
+            .await?
+            {
+                Ok(l) => l,
+                Err(e) => return Ok(Done::refuse(e)),
             };
             let (teacher, room) = match teacher_and_room(
                 tx,

@@ -62,6 +62,11 @@ pub struct Location(pub location::Model);
 
 #[Object]
 impl Location {
+    /// When the location was archived (hidden from lists, refused for new
+    /// use, still shown wherever history refers to it); null while in use.
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
+    }
     /// City.
     async fn city(&self) -> Option<&str> {
         self.0.city.as_deref()
@@ -90,14 +95,23 @@ impl Location {
     async fn timezone(&self) -> Option<&str> {
         self.0.timezone.as_deref()
     }
-    /// Rooms and booths here, by name.
-    async fn rooms(&self, ctx: &Context<'_>) -> Result<Vec<Room>> {
+    /// Rooms and booths here, by name (archived ones only if asked).
+    async fn rooms(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = false)] include_archived: bool,
+    ) -> Result<Vec<Room>> {
         let rooms = loaders(ctx)?
             .rooms_by_location
             .load_one(self.0.id)
             .await
             .map_err(internal)?;
-        Ok(rooms.unwrap_or_default().into_iter().map(Room).collect())
+        Ok(rooms
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| include_archived || r.archived_at.is_none())
+            .map(Room)
+            .collect())
     }
 }
 
@@ -127,6 +141,11 @@ pub struct Room(pub room::Model);
 
 #[Object]
 impl Room {
+    /// When the room was archived (hidden from lists, refused for new
+    /// use, still shown wherever history refers to it); null while in use.
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
+    }
     /// Global id.
     pub async fn id(&self) -> ID {
         encode(Kind::Room, self.0.id)
@@ -168,6 +187,10 @@ pub struct Availability {
     pub start_time: LocalTime,
     /// Local end.
     pub end_time: LocalTime,
+    /// First date the window applies (inclusive); null = always.
+    pub valid_from: Option<LocalDate>,
+    /// Last date the window applies (inclusive); null = open-ended.
+    pub valid_until: Option<LocalDate>,
 }
 
 impl From<AvailabilityWindow> for Availability {
@@ -176,6 +199,8 @@ impl From<AvailabilityWindow> for Availability {
             day_of_week: w.weekday.iso() as i32,
             start_time: LocalTime(w.start),
             end_time: LocalTime(w.end),
+            valid_from: w.valid_from.map(LocalDate),
+            valid_until: w.valid_until.map(LocalDate),
         }
     }
 }
@@ -185,6 +210,11 @@ pub struct Teacher(pub teacher::Model);
 
 #[Object]
 impl Teacher {
+    /// When the teacher was archived (hidden from lists, refused for new
+    /// use, still shown wherever history refers to it); null while in use.
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
+    }
     /// Bio.
     async fn bio(&self) -> Option<&str> {
         self.0.bio.as_deref()
@@ -298,6 +328,11 @@ pub struct Student(pub student::Model);
 
 #[Object]
 impl Student {
+    /// When the student was archived (hidden from lists, refused for new
+    /// use, still shown wherever history refers to it); null while in use.
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
+    }
     /// Instruments, the main one first.
     async fn instruments(&self) -> Result<Vec<String>> {
         infra::profiles::instruments(&self.0).map_err(crate::error::internal)
@@ -484,6 +519,11 @@ pub struct Offering(pub offering::Model);
 
 #[Object]
 impl Offering {
+    /// When the offering was archived (hidden from lists, refused for new
+    /// use, still shown wherever history refers to it); null while in use.
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
+    }
     /// What it is about.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()

@@ -74,6 +74,10 @@ pub struct AvailabilityInput {
     pub start_time: LocalTime,
     /// Local end, e.g. `17:00`.
     pub end_time: LocalTime,
+    /// First date the window applies (inclusive); omit for "always".
+    pub valid_from: Option<LocalDate>,
+    /// Last date the window applies (inclusive); omit for "open-ended".
+    pub valid_until: Option<LocalDate>,
 }
 
 /// Input of `createTeacher`.
@@ -248,18 +252,17 @@ impl SetupMutation {
             Err(e) => return refused(e),
         };
         mutation(ctx, async |tx, viewer| {
-            let Some(location) = find_in_school::<location::Entity>(
+            let location = match find_usable::<location::Entity>(
                 tx,
                 viewer.school,
                 Kind::Location,
                 &input.location_id,
+                "locationId",
             )
             .await?
-            else {
-                return Ok(Done::refuse(FieldError::not_found(
-                    "locationId",
-                    "location",
-                )));
+            {
+                Ok(l) => l,
+                Err(e) => return Ok(Done::refuse(e)),
             };
             let location = kernel::LocationId::from_uuid(location.id);
             let now = app(ctx).clock.now();
@@ -532,7 +535,18 @@ impl SetupMutation {
 fn windows(input: &[AvailabilityInput]) -> std::result::Result<Vec<kernel::Window>, FieldError> {
     input
         .iter()
-        .map(|w| scheduling::parse_window(i64::from(w.day_of_week), w.start_time.0, w.end_time.0))
+        .map(|w| {
+            let validity = scheduling::Validity {
+                from: w.valid_from.map(|d| d.0),
+                until: w.valid_until.map(|d| d.0),
+            };
+            scheduling::parse_window(
+                i64::from(w.day_of_week),
+                w.start_time.0,
+                w.end_time.0,
+                validity,
+            )
+        })
         .collect::<Result<_, _>>()
         .map_err(FieldError::from)
 }
@@ -562,6 +576,29 @@ pub(crate) async fn find_in_school<E: repo::Tenant>(
     repo::find::<E>(conn, school, uuid).await.map_err(internal)
 }
 
+/// Like [`find_in_school`], for a row something new is about to use: an
+/// unknown id is NOT_FOUND on `field`, an archived row ARCHIVED.
+pub(crate) async fn find_usable<E: repo::Tenant>(
+    conn: &impl infra::Handle,
+    school: SchoolId,
+    kind: Kind,
+    id: &ID,
+    field: &'static str,
+) -> Result<std::result::Result<E::Model, FieldError>>
+where
+    E::Model: infra::archive::Usable,
+{
+    use infra::archive::Usable as _;
+    let Some(row) = find_in_school::<E>(conn, school, kind, id).await? else {
+        let what = kind.name().to_lowercase();
+        return Ok(Err(FieldError::not_found(field, &what)));
+    };
+    Ok(match row.usable() {
+        Ok(()) => Ok(row),
+        Err(e) => Err(FieldError::archive(field, e)),
+    })
+}
+
 #[derive(Default)]
 pub struct SetupQuery;
 
@@ -588,12 +625,14 @@ impl SetupQuery {
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
+        #[graphql(desc = "Also list archived ones (hidden by default).", default = false)]
+        include_archived: bool,
     ) -> Result<Page<Location>> {
         let viewer = authorize(ctx, Action::ReadCatalogue)?;
         paginate::<location::Entity, _>(
             ctx,
             viewer.school,
-            infra::repo::list::locations(),
+            infra::repo::list::locations(include_archived),
             page_args!(after, before, first, last),
             Location,
         )
@@ -608,12 +647,14 @@ impl SetupQuery {
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
+        #[graphql(desc = "Also list archived ones (hidden by default).", default = false)]
+        include_archived: bool,
     ) -> Result<Page<Teacher>> {
         let viewer = authorize(ctx, Action::ReadCatalogue)?;
         paginate::<teacher::Entity, _>(
             ctx,
             viewer.school,
-            infra::repo::list::teachers(),
+            infra::repo::list::teachers(include_archived),
             page_args!(after, before, first, last),
             Teacher,
         )
@@ -629,12 +670,15 @@ impl SetupQuery {
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
+        #[graphql(desc = "Also list archived ones (hidden by default).", default = false)]
+        include_archived: bool,
     ) -> Result<Page<Student>> {
         let viewer = authorize(ctx, Action::ReadCatalogue)?;
-        let filter = infra::repo::list::students(match viewer.student_scope() {
+        let only = match viewer.student_scope() {
             Scope::All => None,
             Scope::Only(ids) => Some(ids.into_iter().collect()),
-        });
+        };
+        let filter = infra::repo::list::students(only, include_archived);
         paginate::<student::Entity, _>(
             ctx,
             viewer.school,
@@ -653,12 +697,14 @@ impl SetupQuery {
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
+        #[graphql(desc = "Also list archived ones (hidden by default).", default = false)]
+        include_archived: bool,
     ) -> Result<Page<Offering>> {
         let viewer = authorize(ctx, Action::ReadCatalogue)?;
         paginate::<offering::Entity, _>(
             ctx,
             viewer.school,
-            infra::repo::list::offerings(),
+            infra::repo::list::offerings(include_archived),
             page_args!(after, before, first, last),
             Offering,
         )

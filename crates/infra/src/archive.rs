@@ -1,0 +1,328 @@
+//! Archiving locations, rooms, teachers, students and offerings
+//! (`kernel::archive` decides; this module counts what still depends on a
+//! row and writes `archived_at`).
+//!
+//! Usage is counted inside the archiving transaction. A booking racing an
+//! archive either commits first (and is counted, refusing the archive) or
+//! starts after and meets the archived row through [`usable`].
+
+use chrono::{DateTime, Utc};
+use kernel::SchoolId;
+use kernel::archive::{self, Archivable, ArchiveError, Usage};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, Set,
+};
+use uuid::Uuid;
+
+use crate::Result;
+use crate::entity::{
+    booking, class_series, enrolment, location, offering, room, session, staff_assignment, student,
+    teacher,
+};
+use crate::repo;
+use scheduling::{SeriesStatus, SessionStatus};
+
+/// An archivable row, as stored.
+#[derive(Debug, Clone)]
+pub enum Row {
+    /// A location.
+    Location(location::Model),
+    /// A room.
+    Room(room::Model),
+    /// A teacher.
+    Teacher(teacher::Model),
+    /// A student.
+    Student(student::Model),
+    /// An offering.
+    Offering(offering::Model),
+}
+
+impl Row {
+    /// What it is.
+    pub fn kind(&self) -> Archivable {
+        match self {
+            Self::Location(_) => Archivable::Location,
+            Self::Room(_) => Archivable::Room,
+            Self::Teacher(_) => Archivable::Teacher,
+            Self::Student(_) => Archivable::Student,
+            Self::Offering(_) => Archivable::Offering,
+        }
+    }
+
+    /// The name people know it by.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Location(l) => l.name.clone(),
+            Self::Room(r) => r.name.clone(),
+            Self::Teacher(t) => format!("{} {}", t.first_name, t.last_name),
+            Self::Student(s) => format!("{} {}", s.first_name, s.last_name),
+            Self::Offering(o) => o.title.clone(),
+        }
+    }
+
+    /// When it was archived, if it is.
+    pub fn archived_at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Location(l) => l.archived_at,
+            Self::Room(r) => r.archived_at,
+            Self::Teacher(t) => t.archived_at,
+            Self::Student(s) => s.archived_at,
+            Self::Offering(o) => o.archived_at,
+        }
+    }
+
+    /// Whether something new may use it.
+    pub fn usable(&self) -> std::result::Result<(), ArchiveError> {
+        archive::usable(self.kind(), &self.name(), self.archived_at())
+    }
+}
+
+/// Loads an archivable row of `school` (`None` for another school's id).
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    kind: Archivable,
+    id: Uuid,
+) -> Result<Option<Row>> {
+    Ok(match kind {
+        Archivable::Location => repo::find::<location::Entity>(conn, school, id)
+            .await?
+            .map(Row::Location),
+        Archivable::Room => repo::find::<room::Entity>(conn, school, id)
+            .await?
+            .map(Row::Room),
+        Archivable::Teacher => repo::find::<teacher::Entity>(conn, school, id)
+            .await?
+            .map(Row::Teacher),
+        Archivable::Student => repo::find::<student::Entity>(conn, school, id)
+            .await?
+            .map(Row::Student),
+        Archivable::Offering => repo::find::<offering::Entity>(conn, school, id)
+            .await?
+            .map(Row::Offering),
+    })
+}
+
+/// Sessions that have not ended and are not cancelled.
+fn upcoming_sessions(school: SchoolId, now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(session::Column::SchoolId.eq(school.uuid()))
+        .add(session::Column::EndsAt.gt(now))
+        .add(session::Column::Status.is_not_in(SessionStatus::cancelled_names()))
+}
+
+/// Series that may still generate sessions.
+fn live_series(school: SchoolId) -> Condition {
+    Condition::all()
+        .add(class_series::Column::SchoolId.eq(school.uuid()))
+        .add(
+            class_series::Column::Status
+                .is_in([SeriesStatus::Active.as_str(), SeriesStatus::Paused.as_str()]),
+        )
+}
+
+/// Bookings that still hold a place ahead.
+fn upcoming_bookings(school: SchoolId, now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(booking::Column::SchoolId.eq(school.uuid()))
+        .add(booking::Column::EndsAt.gt(now))
+        .add(booking::Column::Status.is_in(crate::booking::rows::active()))
+}
+
+/// What upcoming work depends on `row` (a few counting statements).
+pub async fn usage(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    row: &Row,
+    now: DateTime<Utc>,
+) -> Result<Usage> {
+    let sessions = |c: Condition| {
+        session::Entity::find()
+            .filter(upcoming_sessions(school, now))
+            .filter(c)
+            .count(conn)
+    };
+    let series = |c: Condition| {
+        class_series::Entity::find()
+            .filter(live_series(school))
+            .filter(c)
+            .count(conn)
+    };
+    let bookings = |c: Condition| {
+        booking::Entity::find()
+            .filter(upcoming_bookings(school, now))
+            .filter(c)
+            .count(conn)
+    };
+    let one = |c: sea_orm::sea_query::SimpleExpr| Condition::all().add(c);
+    Ok(match row {
+        Row::Location(l) => Usage {
+            upcoming_sessions: sessions(one(session::Column::LocationId.eq(l.id))).await?,
+            live_series: series(one(class_series::Column::LocationId.eq(l.id))).await?,
+            ..Usage::default()
+        },
+        Row::Room(r) => Usage {
+            upcoming_sessions: sessions(one(session::Column::RoomId.eq(r.id))).await?,
+            live_series: series(one(class_series::Column::RoomId.eq(r.id))).await?,
+            ..Usage::default()
+        },
+        Row::Teacher(t) => {
+            // Leading a session, or assisting in one.
+            let assisting = Query::select()
+                .column(staff_assignment::Column::SessionId)
+                .from(staff_assignment::Entity)
+                .and_where(staff_assignment::Column::SchoolId.eq(school.uuid()))
+                .and_where(staff_assignment::Column::TeacherId.eq(t.id))
+                .and_where(staff_assignment::Column::SessionId.is_not_null())
+                .to_owned();
+            let teaching = Condition::any()
+                .add(session::Column::TeacherId.eq(t.id))
+                .add(session::Column::Id.in_subquery(assisting));
+            Usage {
+                upcoming_sessions: sessions(teaching).await?,
+                live_series: series(one(class_series::Column::TeacherId.eq(t.id))).await?,
+                // 1-on-1 lessons booked outside sessions.
+                upcoming_bookings: bookings(
+                    Condition::all()
+                        .add(booking::Column::TeacherId.eq(t.id))
+                        .add(booking::Column::SessionId.is_null()),
+                )
+                .await?,
+                ..Usage::default()
+            }
+        }
+        Row::Student(s) => Usage {
+            upcoming_bookings: bookings(one(booking::Column::StudentId.eq(s.id))).await?,
+            live_series: series(one(class_series::Column::StudentId.eq(s.id))).await?,
+            active_enrolments: enrolment::Entity::find()
+                .filter(enrolment::Column::SchoolId.eq(school.uuid()))
+                .filter(enrolment::Column::StudentId.eq(s.id))
+                .filter(enrolment::Column::Status.eq("ACTIVE"))
+                .count(conn)
+                .await?,
+            ..Usage::default()
+        },
+        Row::Offering(o) => Usage {
+            upcoming_sessions: sessions(one(session::Column::OfferingId.eq(o.id))).await?,
+            live_series: series(one(class_series::Column::OfferingId.eq(o.id))).await?,
+            upcoming_bookings: bookings(
+                Condition::all()
+                    .add(booking::Column::OfferingId.eq(o.id))
+                    .add(booking::Column::SessionId.is_null()),
+            )
+            .await?,
+            ..Usage::default()
+        },
+    })
+}
+
+/// Archives `row` at `now` if nothing upcoming depends on it. A location's
+/// rooms are archived with it (and marked so), so restoring the location
+/// restores exactly them. Archiving twice keeps the first time.
+pub async fn archive(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    row: Row,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<Row, ArchiveError>> {
+    if row.archived_at().is_some() {
+        return Ok(Ok(row));
+    }
+    let usage = usage(tx, school, &row, now).await?;
+    if let Err(e) = archive::may_archive(row.kind(), &row.name(), usage) {
+        return Ok(Err(e));
+    }
+    set(tx, school, row, Some(now)).await.map(Ok)
+}
+
+/// Restores an archived row (and a location's rooms archived with it).
+pub async fn unarchive(tx: &impl ConnectionTrait, school: SchoolId, row: Row) -> Result<Row> {
+    if row.archived_at().is_none() {
+        return Ok(row);
+    }
+    set(tx, school, row, None).await
+}
+
+async fn set(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    row: Row,
+    at: Option<DateTime<Utc>>,
+) -> Result<Row> {
+    Ok(match row {
+        Row::Location(l) => {
+            // Rooms follow their location: archived with it now (marked
+            // so), or restored if they were archived with it, not on
+            // their own.
+            let (rooms_now, with_location) = match at {
+                Some(_) => (room::Column::ArchivedAt.is_null(), true),
+                None => (room::Column::ArchivedWithLocation.eq(true), false),
+            };
+            room::Entity::update_many()
+                .col_expr(room::Column::ArchivedAt, Expr::value(at))
+                .col_expr(
+                    room::Column::ArchivedWithLocation,
+                    Expr::value(with_location),
+                )
+                .filter(room::Column::SchoolId.eq(school.uuid()))
+                .filter(room::Column::LocationId.eq(l.id))
+                .filter(rooms_now)
+                .exec(tx)
+                .await?;
+            let mut m = l.into_active_model();
+            m.archived_at = Set(at);
+            Row::Location(m.update(tx).await?)
+        }
+        Row::Room(r) => {
+            let mut m = r.into_active_model();
+            m.archived_at = Set(at);
+            m.archived_with_location = Set(false);
+            Row::Room(m.update(tx).await?)
+        }
+        Row::Teacher(t) => {
+            let mut m = t.into_active_model();
+            m.archived_at = Set(at);
+            Row::Teacher(m.update(tx).await?)
+        }
+        Row::Student(s) => {
+            let mut m = s.into_active_model();
+            m.archived_at = Set(at);
+            Row::Student(m.update(tx).await?)
+        }
+        Row::Offering(o) => {
+            let mut m = o.into_active_model();
+            m.archived_at = Set(at);
+            Row::Offering(m.update(tx).await?)
+        }
+    })
+}
+
+/// A row that may be archived, asked before something new uses it.
+pub trait Usable {
+    /// `Ok` unless the row is archived.
+    fn usable(&self) -> std::result::Result<(), ArchiveError>;
+}
+
+macro_rules! usable {
+    ($($module:ident => $variant:ident),*) => {$(
+        impl Usable for $module::Model {
+            fn usable(&self) -> std::result::Result<(), ArchiveError> {
+                // Cloning the row only on the (rare) refusal path.
+                match self.archived_at {
+                    None => Ok(()),
+                    Some(_) => Row::$variant(self.clone()).usable(),
+                }
+            }
+        }
+    )*};
+}
+
+usable!(
+    location => Location,
+    room => Room,
+    teacher => Teacher,
+    student => Student,
+    offering => Offering
+);
