@@ -27,7 +27,8 @@ mod m20261129_000013_create_materials;
 mod m20261129_000014_create_crm;
 mod m20261129_000015_create_progress;
 mod m20261129_000016_add_profiles;
-mod m20261129_000017_archive_and_dated_availability;
+mod m20261129_000017_archive;
+mod m20261129_000018_dated_availability;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -52,7 +53,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000014_create_crm::Migration),
             Box::new(m20261129_000015_create_progress::Migration),
             Box::new(m20261129_000016_add_profiles::Migration),
-            Box::new(m20261129_000017_archive_and_dated_availability::Migration),
+            Box::new(m20261129_000017_archive::Migration),
+            Box::new(m20261129_000018_dated_availability::Migration),
         ]
     }
 }

@@ -288,3 +288,104 @@ async fn a_teachers_windows_apply_only_between_their_dates() {
                 "message": "validUntil 2026-03-10 must not be before validFrom 2026-03-17"}])
     );
 }
+
+#[tokio::test]
+async fn a_waiting_student_a_dormant_series_and_a_closed_location_guard_their_rows() {
+    let app = &spawn_app().await;
+    let s = school(app, "admin@guards.example").await;
+    let t = &s.token;
+    // A full one-seat session, and Lily waiting for it.
+    let mut full = session(&s, 10, &s.ada, &s.room_a);
+    full["i"]["capacity"] = json!(1);
+    let lesson = id_of(&app.ok(t, CREATE_SESSION, full).await["session"]["id"]);
+    let max = id_of(
+        &app.ok(
+            t,
+            "mutation { createStudent(input: {firstName: \"Max\", lastName: \"Archer\"}) { student { id } userErrors { code } } }",
+            json!({}),
+        )
+        .await["student"]["id"],
+    );
+    app.ok(
+        t,
+        BOOK,
+        json!({"i": {"sessionId": lesson, "studentId": max}}),
+    )
+    .await;
+    let waiting = app
+        .ok(
+            t,
+            "mutation($i: BookSessionInput!) { bookSession(input: $i) { waitlistEntry { id } userErrors { code } } }",
+            json!({"i": {"sessionId": lesson, "studentId": s.student, "joinWaitlistIfFull": true}}),
+        )
+        .await;
+    assert!(waiting["waitlistEntry"]["id"].is_string(), "{waiting}");
+    let refused = archive(app, &s, &s.student).await;
+    assert_eq!(refused["userErrors"][0]["code"], "IN_USE");
+    assert_eq!(
+        refused["userErrors"][0]["message"],
+        "student Lily Chen still has 1 waitlist place; cancel them or move them elsewhere first, then archive the student"
+    );
+
+    // Bob's series is disabled, so Bob may be archived; the series may not
+    // then come back to generate sessions for him.
+    let series = app
+        .create_series(
+            t,
+            json!({"offeringId": s.offering, "teacherId": s.bob, "locationId": s.location,
+                   "startDate": "2026-03-03", "count": 4, "startTime": "17:00",
+                   "durationMinutes": 60, "daysOfWeek": [2], "capacity": 5}),
+        )
+        .await;
+    const STATUS: &str = "mutation($i: SetClassSeriesStatusInput!) { setClassSeriesStatus(input: $i) { series { status } userErrors { field code message } } }";
+    let refused = archive(app, &s, &s.bob).await;
+    assert_eq!(
+        refused["userErrors"][0]["message"],
+        "teacher Bob Marley still has 1 active series; cancel them or move them elsewhere first, then archive the teacher"
+    );
+    app.ok(
+        t,
+        STATUS,
+        json!({"i": {"seriesId": series, "status": "DISABLED"}}),
+    )
+    .await;
+    assert_eq!(archive(app, &s, &s.bob).await["userErrors"], json!([]));
+    let back = app
+        .gql(
+            Some(t),
+            STATUS,
+            json!({"i": {"seriesId": series, "status": "ACTIVE"}}),
+        )
+        .await;
+    assert_eq!(
+        back["data"]["setClassSeriesStatus"]["userErrors"],
+        json!([{"field": ["input", "status"], "code": "ARCHIVED",
+                "message": "teacher Bob Marley is archived; restore it with unarchive, or choose another teacher"}])
+    );
+
+    // A room cannot reopen inside a closed location.
+    let annex = id_of(
+        &app.ok(
+            t,
+            "mutation { createLocation(input: {name: \"Annex\"}) { location { id } userErrors { code } } }",
+            json!({}),
+        )
+        .await["location"]["id"],
+    );
+    let kiln = id_of(
+        &app.ok(
+            t,
+            "mutation($i: CreateRoomInput!) { createRoom(input: $i) { room { id } userErrors { code } } }",
+            json!({"i": {"locationId": annex, "name": "Kiln", "capacity": 4}}),
+        )
+        .await["room"]["id"],
+    );
+    assert_eq!(archive(app, &s, &annex).await["userErrors"], json!([]));
+    let refused = app
+        .gql(Some(t), UNARCHIVE, json!({"i": {"id": kiln}}))
+        .await;
+    assert_eq!(
+        refused["data"]["unarchive"]["userErrors"][0]["message"],
+        "location Annex is archived; restore it with unarchive, or choose another location"
+    );
+}

@@ -85,6 +85,16 @@ async fn a_lead_becomes_a_student_who_freezes_and_checks_in() {
         "the same phone written differently is the same phone: {again}"
     );
     assert_ne!(again["lead"]["id"], lead_id, "flagged, never merged");
+    // The same email in other letters, from another phone, is flagged too.
+    let by_email = app
+        .ok(
+            t,
+            CREATE_LEAD,
+            json!({"i": {"parentName": "Mia", "parentEmail": "MIA@Example.org", "parentPhone": "+44 20 7000 0000",
+                         "childFirstName": "Ava", "childLastName": "Chen"}}),
+        )
+        .await;
+    assert_eq!(by_email["lead"]["duplicateOf"]["id"], lead_id, "{by_email}");
 
     // The evaluation: an EVALUATION session with Ada.
     let evaluation = app

@@ -284,3 +284,66 @@ async fn the_office_brands_the_school_and_describes_places_and_offerings() {
     let other = app.ok(&c.parent, browse, json!({"s": "pottery"})).await;
     assert_eq!(other["sessions"], json!([]));
 }
+
+#[tokio::test]
+async fn names_defaults_and_prices_are_edited_and_validated_like_new_ones() {
+    let app = spawn_app().await;
+    let c = cast(&app, "renames.example").await;
+    let s = &c.school;
+    const OFFERING: &str = "mutation($i: UpdateOfferingInput!) { updateOffering(input: $i) { offering { title defaultDurationMinutes defaultCapacity priceMinor } userErrors { field code message } } }";
+    let changed = app
+        .ok(
+            &s.token,
+            OFFERING,
+            json!({"i": {"offeringId": s.offering, "defaultDurationMinutes": 45, "priceMinor": 1800}}),
+        )
+        .await;
+    assert_eq!(
+        changed["offering"],
+        json!({"title": "Choir", "defaultDurationMinutes": 45, "defaultCapacity": 8, "priceMinor": 1800})
+    );
+    let refused = app
+        .gql(
+            Some(&s.token),
+            OFFERING,
+            json!({"i": {"offeringId": s.offering, "defaultCapacity": 0}}),
+        )
+        .await;
+    assert_eq!(
+        refused["data"]["updateOffering"]["userErrors"][0]["field"],
+        json!(["input", "defaultCapacity"])
+    );
+    // The family corrects Lily's name; the office Ada's surname.
+    let renamed = app
+        .ok(
+            &c.parent,
+            "mutation($i: UpdateStudentProfileInput!) { updateStudentProfile(input: $i) { student { firstName lastName dateOfBirth } userErrors { code } } }",
+            json!({"i": {"studentId": s.student, "firstName": "Lilly", "dateOfBirth": "2014-06-01"}}),
+        )
+        .await;
+    assert_eq!(
+        renamed["student"],
+        json!({"firstName": "Lilly", "lastName": "Chen", "dateOfBirth": "2014-06-01"})
+    );
+    let renamed = app
+        .ok(
+            &s.token,
+            TEACHER_NAMES,
+            json!({"i": {"teacherId": s.ada, "lastName": "Lovelace"}}),
+        )
+        .await;
+    assert_eq!(renamed["teacher"]["lastName"], "Lovelace");
+    let refused = app
+        .gql(
+            Some(&s.token),
+            TEACHER_NAMES,
+            json!({"i": {"teacherId": s.ada, "email": "not an email"}}),
+        )
+        .await;
+    assert_eq!(
+        refused["data"]["updateTeacherProfile"]["userErrors"][0]["field"],
+        json!(["input", "email"])
+    );
+}
+
+const TEACHER_NAMES: &str = "mutation($i: UpdateTeacherProfileInput!) { updateTeacherProfile(input: $i) { teacher { lastName } userErrors { field code } } }";

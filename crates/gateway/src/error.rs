@@ -480,20 +480,22 @@ impl From<BookingError> for UserError {
             },
             E::Full(_) => ("seats", Code::SessionFull),
             E::Equipment(_) => ("seats", Code::EquipmentUnavailable),
-            E::Archived(a) => (
-                match a {
-                    kernel::ArchiveError::Archived {
-                        kind: kernel::Archivable::Offering,
-                        ..
-                    } => "offeringId",
-                    kernel::ArchiveError::Archived {
-                        kind: kernel::Archivable::Student,
-                        ..
-                    } => "studentId",
-                    _ => "teacherId",
-                },
-                Code::Archived,
-            ),
+            E::Archived(a) => {
+                let (kernel::ArchiveError::Archived { kind, .. }
+                | kernel::ArchiveError::InUse { kind, .. }) = a;
+                let field = match kind {
+                    kernel::Archivable::Offering => "offeringId",
+                    kernel::Archivable::Student => "studentId",
+                    kernel::Archivable::Teacher => "teacherId",
+                    kernel::Archivable::Room => "roomId",
+                    kernel::Archivable::Location => "locationId",
+                };
+                let code = match a {
+                    kernel::ArchiveError::Archived { .. } => Code::Archived,
+                    kernel::ArchiveError::InUse { .. } => Code::InUse,
+                };
+                (field, code)
+            }
             E::AlreadyBooked(_) => ("studentId", Code::AlreadyBooked),
             E::NotBookable(booking::NotBookable::NothingLeft) => ("seriesId", Code::InvalidState),
             E::NotBookable(_) => ("sessionId", Code::InvalidState),
@@ -694,7 +696,9 @@ mod tests {
                 "input.defaultCapacity",
             ),
             (
-                scheduling::parse_window(8, t(9), t(10)).unwrap_err().into(),
+                scheduling::parse_window(8, t(9), t(10), Default::default())
+                    .unwrap_err()
+                    .into(),
                 "input.availability",
             ),
             (

@@ -2,9 +2,11 @@
 //! (`kernel::archive` decides; this module counts what still depends on a
 //! row and writes `archived_at`).
 //!
-//! Usage is counted inside the archiving transaction. A booking racing an
-//! archive either commits first (and is counted, refusing the archive) or
-//! starts after and meets the archived row through [`usable`].
+//! Usage is counted inside the archiving transaction after the row is
+//! locked (`FOR UPDATE`); new use reads the row with `FOR SHARE`
+//! ([`find_for_use`]). So a booking racing an archive either holds its
+//! share lock first (and its booking is counted, refusing the archive) or
+//! waits for the archive to commit and then meets the archived row.
 
 use chrono::{DateTime, Utc};
 use kernel::SchoolId;
@@ -12,16 +14,18 @@ use kernel::archive::{self, Archivable, ArchiveError, Usage};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, Set,
+    PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 use uuid::Uuid;
 
 use crate::Result;
 use crate::entity::{
     booking, class_series, enrolment, location, offering, room, session, staff_assignment, student,
-    teacher,
+    teacher, waitlist_entry,
 };
 use crate::repo;
+use ::booking::enrolment::EnrolmentStatus;
+use ::booking::waitlist::EntryStatus;
 use scheduling::{SeriesStatus, SessionStatus};
 
 /// An archivable row, as stored.
@@ -79,30 +83,49 @@ impl Row {
     }
 }
 
-/// Loads an archivable row of `school` (`None` for another school's id).
+/// Loads and locks (`FOR UPDATE`) an archivable row of `school` for
+/// archiving (`None` for another school's id).
 pub async fn find(
     conn: &impl ConnectionTrait,
     school: SchoolId,
     kind: Archivable,
     id: Uuid,
 ) -> Result<Option<Row>> {
+    macro_rules! locked {
+        ($module:ident, $variant:ident) => {
+            $module::Entity::find()
+                .filter($module::Column::SchoolId.eq(school.uuid()))
+                .filter($module::Column::Id.eq(id))
+                .lock_exclusive()
+                .one(conn)
+                .await?
+                .map(Row::$variant)
+        };
+    }
     Ok(match kind {
-        Archivable::Location => repo::find::<location::Entity>(conn, school, id)
-            .await?
-            .map(Row::Location),
-        Archivable::Room => repo::find::<room::Entity>(conn, school, id)
-            .await?
-            .map(Row::Room),
-        Archivable::Teacher => repo::find::<teacher::Entity>(conn, school, id)
-            .await?
-            .map(Row::Teacher),
-        Archivable::Student => repo::find::<student::Entity>(conn, school, id)
-            .await?
-            .map(Row::Student),
-        Archivable::Offering => repo::find::<offering::Entity>(conn, school, id)
-            .await?
-            .map(Row::Offering),
+        Archivable::Location => locked!(location, Location),
+        Archivable::Room => locked!(room, Room),
+        Archivable::Teacher => locked!(teacher, Teacher),
+        Archivable::Student => locked!(student, Student),
+        Archivable::Offering => locked!(offering, Offering),
     })
+}
+
+/// Loads a row something new is about to use, with a shared lock
+/// (`FOR SHARE` on PostgreSQL; SQLite's single writer serialises anyway):
+/// an archive of the same row waits for this transaction, and this one
+/// waits for an archive in flight, then sees `archived_at`.
+pub async fn find_for_use<E: repo::Tenant>(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    id: Uuid,
+) -> Result<Option<E::Model>> {
+    Ok(E::find()
+        .filter(E::school_column().eq(school.uuid()))
+        .filter(E::id_column().eq(id))
+        .lock_shared()
+        .one(conn)
+        .await?)
 }
 
 /// Sessions that have not ended and are not cancelled.
@@ -180,9 +203,21 @@ pub async fn usage(
             let teaching = Condition::any()
                 .add(session::Column::TeacherId.eq(t.id))
                 .add(session::Column::Id.in_subquery(assisting));
+            // Leading a series, or assigned to it as staff (copied onto
+            // every session it generates).
+            let staffing = Query::select()
+                .column(staff_assignment::Column::SeriesId)
+                .from(staff_assignment::Entity)
+                .and_where(staff_assignment::Column::SchoolId.eq(school.uuid()))
+                .and_where(staff_assignment::Column::TeacherId.eq(t.id))
+                .and_where(staff_assignment::Column::SeriesId.is_not_null())
+                .to_owned();
+            let leading = Condition::any()
+                .add(class_series::Column::TeacherId.eq(t.id))
+                .add(class_series::Column::Id.in_subquery(staffing));
             Usage {
                 upcoming_sessions: sessions(teaching).await?,
-                live_series: series(one(class_series::Column::TeacherId.eq(t.id))).await?,
+                live_series: series(leading).await?,
                 // 1-on-1 lessons booked outside sessions.
                 upcoming_bookings: bookings(
                     Condition::all()
@@ -199,7 +234,19 @@ pub async fn usage(
             active_enrolments: enrolment::Entity::find()
                 .filter(enrolment::Column::SchoolId.eq(school.uuid()))
                 .filter(enrolment::Column::StudentId.eq(s.id))
-                .filter(enrolment::Column::Status.eq("ACTIVE"))
+                .filter(enrolment::Column::Status.is_in([
+                    EnrolmentStatus::Active.as_str(),
+                    EnrolmentStatus::Paused.as_str(),
+                ]))
+                .count(conn)
+                .await?,
+            waitlist_places: waitlist_entry::Entity::find()
+                .filter(waitlist_entry::Column::SchoolId.eq(school.uuid()))
+                .filter(waitlist_entry::Column::StudentId.eq(s.id))
+                .filter(
+                    waitlist_entry::Column::Status
+                        .is_in([EntryStatus::Waiting.as_str(), EntryStatus::Offered.as_str()]),
+                )
                 .count(conn)
                 .await?,
             ..Usage::default()
@@ -237,12 +284,73 @@ pub async fn archive(
     set(tx, school, row, Some(now)).await.map(Ok)
 }
 
-/// Restores an archived row (and a location's rooms archived with it).
-pub async fn unarchive(tx: &impl ConnectionTrait, school: SchoolId, row: Row) -> Result<Row> {
+/// Restores an archived row (and a location's rooms archived with it). A
+/// room of an archived location stays archived until its location is
+/// restored.
+pub async fn unarchive(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    row: Row,
+) -> Result<std::result::Result<Row, ArchiveError>> {
     if row.archived_at().is_none() {
-        return Ok(row);
+        return Ok(Ok(row));
     }
-    set(tx, school, row, None).await
+    if let Row::Room(r) = &row
+        && let Some(l) = repo::find::<location::Entity>(tx, school, r.location_id).await?
+        && let Err(e) = l.usable()
+    {
+        return Ok(Err(e));
+    }
+    set(tx, school, row, None).await.map(Ok)
+}
+
+/// The first archived row a series names (offering, location, teacher,
+/// room, student, or staff assigned to it), if any: a series that names
+/// one may not be re-activated or resumed, since it would generate new
+/// sessions for it.
+pub async fn archived_reference(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    series: &class_series::Model,
+) -> Result<Option<ArchiveError>> {
+    fn first<M: Usable>(rows: impl IntoIterator<Item = M>) -> Option<ArchiveError> {
+        rows.into_iter().find_map(|r| r.usable().err())
+    }
+    let staff: Vec<Uuid> = staff_assignment::Entity::find()
+        .filter(staff_assignment::Column::SchoolId.eq(school.uuid()))
+        .filter(staff_assignment::Column::SeriesId.eq(series.id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|a| a.teacher_id)
+        .collect();
+    let teachers = series.teacher_id.into_iter().chain(staff);
+    let found = first(
+        repo::by_ids::<offering::Entity>(conn, school, [series.offering_id])
+            .await?
+            .into_values(),
+    )
+    .or(first(
+        repo::by_ids::<location::Entity>(conn, school, [series.location_id])
+            .await?
+            .into_values(),
+    ))
+    .or(first(
+        repo::by_ids::<teacher::Entity>(conn, school, teachers)
+            .await?
+            .into_values(),
+    ))
+    .or(first(
+        repo::by_ids::<room::Entity>(conn, school, series.room_id)
+            .await?
+            .into_values(),
+    ))
+    .or(first(
+        repo::by_ids::<student::Entity>(conn, school, series.student_id)
+            .await?
+            .into_values(),
+    ));
+    Ok(found)
 }
 
 async fn set(

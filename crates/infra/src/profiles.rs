@@ -83,6 +83,12 @@ pub async fn update_location(
 /// A teacher's profile to set (`None` keeps a field).
 #[derive(Debug, Clone, Default)]
 pub struct TeacherChange {
+    /// First name, validated.
+    pub first_name: Option<String>,
+    /// Last name, validated.
+    pub last_name: Option<String>,
+    /// Contact email, validated.
+    pub email: Option<String>,
     /// Bio.
     pub bio: Option<Option<String>>,
     /// Specialties, one per entry.
@@ -104,6 +110,15 @@ pub async fn update_teacher(
         return Ok(None);
     };
     let mut row = t.into_active_model();
+    if let Some(v) = c.first_name {
+        row.first_name = Set(v);
+    }
+    if let Some(v) = c.last_name {
+        row.last_name = Set(v);
+    }
+    if let Some(v) = c.email {
+        row.email = Set(v);
+    }
     if let Some(v) = c.bio {
         row.bio = Set(v);
     }
@@ -118,6 +133,40 @@ pub async fn update_teacher(
         row.stripe_connect_id = Set(v);
     }
     Ok(Some(row.update(tx).await?))
+}
+
+/// A student's names and date of birth to set (`None` keeps a field).
+#[derive(Debug, Clone, Default)]
+pub struct StudentNames {
+    /// First name, validated.
+    pub first_name: Option<String>,
+    /// Last name, validated.
+    pub last_name: Option<String>,
+    /// Date of birth (`Some(None)` clears it).
+    pub date_of_birth: Option<Option<chrono::NaiveDate>>,
+}
+
+/// Renames a student (or changes the date of birth); no statement when
+/// nothing changes.
+pub async fn rename_student(
+    tx: &impl ConnectionTrait,
+    s: student::Model,
+    n: StudentNames,
+) -> Result<student::Model> {
+    if n.first_name.is_none() && n.last_name.is_none() && n.date_of_birth.is_none() {
+        return Ok(s);
+    }
+    let mut row = s.into_active_model();
+    if let Some(v) = n.first_name {
+        row.first_name = Set(v);
+    }
+    if let Some(v) = n.last_name {
+        row.last_name = Set(v);
+    }
+    if let Some(v) = n.date_of_birth {
+        row.date_of_birth = Set(v);
+    }
+    Ok(row.update(tx).await?)
 }
 
 /// A teacher's specialties as stored.
@@ -229,19 +278,31 @@ pub async fn subjects(conn: &impl ConnectionTrait, school: SchoolId) -> Result<V
     Ok(names.into_iter().flatten().collect())
 }
 
-/// Sets an offering's title (if given), description and subject.
+/// An offering's details to set (the whole new state).
+#[derive(Debug, Clone)]
+pub struct OfferingChange {
+    /// Title and defaults, validated (the kind is kept).
+    pub spec: scheduling::OfferingSpec,
+    /// What it is about.
+    pub description: Option<String>,
+    /// The subject.
+    pub subject: Option<String>,
+    /// Price per seat for new bookings, in minor units.
+    pub price_minor: Option<i64>,
+}
+
+/// Sets an offering's title, defaults, price, description and subject.
 pub async fn update_offering(
     tx: &impl ConnectionTrait,
     o: &offering::Model,
-    title: Option<String>,
-    description: Option<String>,
-    subject: Option<String>,
+    c: OfferingChange,
 ) -> Result<offering::Model> {
     let mut row = o.clone().into_active_model();
-    if let Some(t) = title {
-        row.title = Set(t);
-    }
-    row.description = Set(description);
-    row.subject = Set(subject);
+    row.title = Set(c.spec.title);
+    row.default_duration_minutes = Set(c.spec.default_duration_minutes as i32);
+    row.default_capacity = Set(c.spec.default_capacity as i32);
+    row.price_minor = Set(c.price_minor);
+    row.description = Set(c.description);
+    row.subject = Set(c.subject);
     Ok(row.update(tx).await?)
 }

@@ -268,8 +268,10 @@ pub async fn eligible_for(
     s: &session::Model,
 ) -> Result<Vec<teacher::Model>> {
     let required = required_role(conn, school, s).await?;
+    // Archived staff are never offered.
     let teachers = teacher::Entity::find()
         .filter(teacher::Column::SchoolId.eq(school.uuid()))
+        .filter(teacher::Column::ArchivedAt.is_null())
         .order_by_asc(teacher::Column::LastName)
         .all(conn)
         .await?;

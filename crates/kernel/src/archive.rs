@@ -42,12 +42,15 @@ impl Archivable {
 pub struct Usage {
     /// Sessions not yet ended, not cancelled, that use it.
     pub upcoming_sessions: u64,
-    /// Series still ACTIVE or PAUSED that would generate more of them.
+    /// Series still ACTIVE or PAUSED that would generate more of them
+    /// (for a teacher: leading them or assigned to them as staff).
     pub live_series: u64,
     /// Bookings (seats or 1-on-1 lessons) that still hold a place ahead.
     pub upcoming_bookings: u64,
-    /// Standing enrolments still ACTIVE.
+    /// Standing enrolments still ACTIVE or PAUSED (a paused place resumes).
     pub active_enrolments: u64,
+    /// Places in a waitlist (waiting, or holding an offer).
+    pub waitlist_places: u64,
 }
 
 impl Usage {
@@ -57,6 +60,7 @@ impl Usage {
             (self.live_series, "active series"),
             (self.upcoming_bookings, "upcoming booking"),
             (self.active_enrolments, "active enrolment"),
+            (self.waitlist_places, "waitlist place"),
         ];
         counted
             .into_iter()
@@ -147,6 +151,7 @@ mod tests {
             (one(|u| u.live_series = 1), false),
             (one(|u| u.upcoming_bookings = 2), false),
             (one(|u| u.active_enrolments = 1), false),
+            (one(|u| u.waitlist_places = 1), false),
         ];
         for (usage, want) in table {
             assert_eq!(
@@ -164,6 +169,7 @@ mod tests {
             live_series: 2,
             upcoming_bookings: 1,
             active_enrolments: 0,
+            waitlist_places: 0,
         };
         let e = may_archive(Archivable::Teacher, "Ada Lovelace", usage).unwrap_err();
         assert_eq!(

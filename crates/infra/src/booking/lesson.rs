@@ -254,7 +254,10 @@ pub async fn slot_teachers(
     if let Some(t) = teacher {
         return Ok(
             match crate::repo::find::<teacher::Entity>(conn, school, t.uuid()).await? {
-                Some(t) => Ok(vec![t]),
+                Some(t) => match t.usable() {
+                    Ok(()) => Ok(vec![t]),
+                    Err(e) => Err(e.into()),
+                },
                 None => Err(BookingError::NotFound(Missing::Teacher)),
             },
         );

@@ -347,10 +347,25 @@ impl SeriesMutation {
         };
         mutation(ctx, async |tx, viewer| {
             let now = app(ctx).clock.now();
-            let changed =
-                service::set_status(tx, viewer.school, series_id, input.status.into(), now)
+            let to: scheduling::SeriesStatus = input.status.into();
+            // Resuming or re-activating would generate sessions again: not
+            // for an archived teacher, room, offering or student.
+            if matches!(
+                to,
+                scheduling::SeriesStatus::Active | scheduling::SeriesStatus::Paused
+            ) && let Some(series) =
+                repo::find::<class_series::Entity>(tx, viewer.school, series_id.uuid())
                     .await
-                    .map_err(internal)?;
+                    .map_err(internal)?
+                && let Some(e) = infra::archive::archived_reference(tx, viewer.school, &series)
+                    .await
+                    .map_err(internal)?
+            {
+                return Ok(Done::refuse(crate::error::FieldError::archive("status", e)));
+            }
+            let changed = service::set_status(tx, viewer.school, series_id, to, now)
+                .await
+                .map_err(internal)?;
             match changed {
                 None => Ok(Done::Refuse(series_not_found())),
                 Some(Err(e)) => Ok(Done::refuse(e)),

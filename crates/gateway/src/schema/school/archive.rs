@@ -105,7 +105,8 @@ impl ArchiveMutation {
     }
 
     /// Restores an archived row to lists and new use (a location's rooms
-    /// archived with it come back with it).
+    /// archived with it come back with it; a room of a location still
+    /// archived is refused with `ARCHIVED`).
     async fn unarchive(&self, ctx: &Context<'_>, input: ArchiveInput) -> Result<ArchivePayload> {
         authorize(ctx, Action::ManageSchool)?;
         mutation(ctx, async |tx, viewer| {
@@ -118,16 +119,19 @@ impl ArchiveMutation {
             else {
                 return Ok(Done::refuse(not_archivable()));
             };
-            let row = infra::archive::unarchive(tx, viewer.school, row)
+            match infra::archive::unarchive(tx, viewer.school, row)
                 .await
-                .map_err(internal)?;
-            Ok(Done::Commit(
-                ArchivePayload {
-                    node: Some(node(row)),
-                    user_errors: vec![],
-                },
-                vec![(kind, uuid)],
-            ))
+                .map_err(internal)?
+            {
+                Err(e) => Ok(Done::refuse(FieldError::archive("id", e))),
+                Ok(row) => Ok(Done::Commit(
+                    ArchivePayload {
+                        node: Some(node(row)),
+                        user_errors: vec![],
+                    },
+                    vec![(kind, uuid)],
+                )),
+            }
         })
         .await
     }

@@ -257,6 +257,12 @@ impl PayBasis {
 pub struct UpdateTeacherProfileInput {
     /// The teacher.
     pub teacher_id: ID,
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Contact email.
+    pub email: Option<String>,
     /// Bio (the teacher or the office; blank clears).
     pub bio: Option<String>,
     /// Specialties (the teacher or the office).
@@ -284,6 +290,12 @@ pub struct UpdateTeacherProfilePayload {
 pub struct UpdateStudentProfileInput {
     /// The student.
     pub student_id: ID,
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Date of birth.
+    pub date_of_birth: Option<crate::scalars::LocalDate>,
     /// Instruments, the main one first.
     pub instruments: Option<Vec<String>>,
     /// Level.
@@ -346,6 +358,13 @@ pub struct UpdateOfferingInput {
     pub description: Option<String>,
     /// The subject.
     pub subject: Option<String>,
+    /// Default lesson length for new series and sessions.
+    pub default_duration_minutes: Option<i32>,
+    /// Default seats for new series and sessions.
+    pub default_capacity: Option<i32>,
+    /// Price per seat for new bookings, in minor units (existing bookings
+    /// keep the price they were booked at).
+    pub price_minor: Option<i32>,
 }
 
 /// Result of `updateOffering`.
@@ -599,6 +618,23 @@ impl ProfileMutation {
                 }
             }
         }
+        let name = |field, v: &Option<String>| {
+            v.as_deref()
+                .map(|v| crate::error::required_text(field, v))
+                .transpose()
+        };
+        let (first_name, last_name, email) = match (
+            name("firstName", &input.first_name),
+            name("lastName", &input.last_name),
+            input
+                .email
+                .as_deref()
+                .map(|e| crate::error::email("email", e))
+                .transpose(),
+        ) {
+            (Ok(f), Ok(l), Ok(e)) => (f, l, e),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return refused(e),
+        };
         let pay = match (input.pay_rate_minor, input.pay_basis) {
             (None, None) => None,
             (Some(m), Some(b)) if m >= 0 => Some(Some((m, b.as_str().to_owned()))),
@@ -633,6 +669,9 @@ impl ProfileMutation {
                 return Err(forbidden("only the office sets a teacher's pay"));
             }
             let c = infra::profiles::TeacherChange {
+                first_name,
+                last_name,
+                email,
                 bio: change(&input.bio),
                 specialties: input
                     .specialties
@@ -666,6 +705,22 @@ impl ProfileMutation {
         input: UpdateStudentProfileInput,
     ) -> Result<UpdateStudentProfilePayload> {
         crate::context::viewer(ctx)?;
+        let name = |field, v: &Option<String>| {
+            v.as_deref()
+                .map(|v| crate::error::required_text(field, v))
+                .transpose()
+        };
+        let names = match (
+            name("firstName", &input.first_name),
+            name("lastName", &input.last_name),
+        ) {
+            (Ok(first_name), Ok(last_name)) => infra::profiles::StudentNames {
+                first_name,
+                last_name,
+                date_of_birth: input.date_of_birth.map(|d| Some(d.0)),
+            },
+            (Err(e), _) | (_, Err(e)) => return refused(e),
+        };
         mutation(ctx, async |tx, viewer| {
             let Some(found) = find_in_school::<student::Entity>(
                 tx,
@@ -758,6 +813,9 @@ impl ProfileMutation {
             )
             .await
             .map_err(internal)?;
+            let row = infra::profiles::rename_student(tx, row, names.clone())
+                .await
+                .map_err(internal)?;
             let id = row.id;
             Ok(Done::Commit(
                 UpdateStudentProfilePayload {
@@ -822,22 +880,22 @@ impl ProfileMutation {
         .await
     }
 
-    /// Changes an offering's title, description and subject.
+    /// Changes an offering's title, description, subject, defaults and
+    /// price (validated whole, like a new offering; its kind is fixed).
     async fn update_offering(
         &self,
         ctx: &Context<'_>,
         input: UpdateOfferingInput,
     ) -> Result<UpdateOfferingPayload> {
         authorize(ctx, Action::ManageSchool)?;
-        let title = match &input.title {
-            Some(t) => match crate::error::required_text("title", t) {
-                Ok(t) => Some(t),
-                Err(e) => return refused(e),
-            },
-            None => None,
-        };
         if let Err(e) = checked_text("subject", &input.subject) {
             return refused(e);
+        }
+        if input.price_minor.is_some_and(|p| p < 0) {
+            return refused(FieldError::invalid(
+                "priceMinor",
+                "a price cannot be negative",
+            ));
         }
         mutation(ctx, async |tx, viewer| {
             let Some(o) = find_in_school::<offering::Entity>(
@@ -861,7 +919,29 @@ impl ProfileMutation {
                 Some(v) => v,
                 None => o.subject.clone(),
             };
-            let row = infra::profiles::update_offering(tx, &o, title, description, subject)
+            // The changed offering is validated whole, like a new one.
+            let kind = infra::stored("offerings", &o.kind, scheduling::OfferingKind::parse)
+                .map_err(internal)?;
+            let spec = match scheduling::OfferingSpec::parse(
+                input.title.as_deref().unwrap_or(&o.title),
+                kind,
+                input
+                    .default_duration_minutes
+                    .map_or(i64::from(o.default_duration_minutes), i64::from),
+                input
+                    .default_capacity
+                    .map_or(i64::from(o.default_capacity), i64::from),
+            ) {
+                Ok(spec) => spec,
+                Err(e) => return Ok(Done::refuse(FieldError::from(e))),
+            };
+            let c = infra::profiles::OfferingChange {
+                spec,
+                description,
+                subject,
+                price_minor: input.price_minor.map(i64::from).or(o.price_minor),
+            };
+            let row = infra::profiles::update_offering(tx, &o, c)
                 .await
                 .map_err(internal)?;
             let id = row.id;

@@ -576,8 +576,9 @@ pub(crate) async fn find_in_school<E: repo::Tenant>(
     repo::find::<E>(conn, school, uuid).await.map_err(internal)
 }
 
-/// Like [`find_in_school`], for a row something new is about to use: an
-/// unknown id is NOT_FOUND on `field`, an archived row ARCHIVED.
+/// Like [`find_in_school`], for a row something new is about to use (read
+/// under a shared lock, so an archive cannot slip in between): an unknown
+/// id is NOT_FOUND on `field`, an archived row ARCHIVED.
 pub(crate) async fn find_usable<E: repo::Tenant>(
     conn: &impl infra::Handle,
     school: SchoolId,
@@ -589,8 +590,14 @@ where
     E::Model: infra::archive::Usable,
 {
     use infra::archive::Usable as _;
-    let Some(row) = find_in_school::<E>(conn, school, kind, id).await? else {
-        let what = kind.name().to_lowercase();
+    let what = kind.name().to_lowercase();
+    let found = match decode(kind, id) {
+        Some(uuid) => infra::archive::find_for_use::<E>(conn, school, uuid)
+            .await
+            .map_err(internal)?,
+        None => None,
+    };
+    let Some(row) = found else {
         return Ok(Err(FieldError::not_found(field, &what)));
     };
     Ok(match row.usable() {

@@ -1,11 +1,10 @@
-//! Archiving instead of deleting, and dated availability.
+//! Archiving instead of deleting.
 //!
 //! Locations, rooms, teachers, students and offerings get `archived_at`:
 //! history (sessions, bookings, attendance, invoices) keeps pointing at an
 //! archived row, lists hide it, and nothing new may use it. A room
 //! archived because its location was (`archived_with_location`) comes
-//! back with it; one archived on its own does not. Teachers'
-//! weekly windows get optional local `valid_from` / `valid_until` dates.
+//! back with it; one archived on its own does not.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -39,13 +38,6 @@ enum Offerings {
 }
 
 #[derive(DeriveIden)]
-enum TeacherAvailability {
-    Table,
-    ValidFrom,
-    ValidUntil,
-}
-
-#[derive(DeriveIden)]
 enum Archive {
     ArchivedAt,
 }
@@ -74,14 +66,6 @@ impl MigrationTrait for Migration {
                 .default(false)
                 .to_owned(),
         ));
-        adds.push((
-            TeacherAvailability::Table.into_iden(),
-            date_null(TeacherAvailability::ValidFrom),
-        ));
-        adds.push((
-            TeacherAvailability::Table.into_iden(),
-            date_null(TeacherAvailability::ValidUntil),
-        ));
         for (table, mut col) in adds {
             manager
                 .alter_table(Table::alter().table(table).add_column(&mut col).to_owned())
@@ -98,14 +82,6 @@ impl MigrationTrait for Migration {
         drops.push((
             Rooms::Table.into_iden(),
             Rooms::ArchivedWithLocation.into_iden(),
-        ));
-        drops.push((
-            TeacherAvailability::Table.into_iden(),
-            TeacherAvailability::ValidFrom.into_iden(),
-        ));
-        drops.push((
-            TeacherAvailability::Table.into_iden(),
-            TeacherAvailability::ValidUntil.into_iden(),
         ));
         for (table, col) in drops {
             manager
