@@ -3,10 +3,13 @@
 //! row and writes `archived_at`).
 //!
 //! Usage is counted inside the archiving transaction after the row is
-//! locked (`FOR UPDATE`); new use reads the row with `FOR SHARE`
-//! ([`find_for_use`]). So a booking racing an archive either holds its
-//! share lock first (and its booking is counted, refusing the archive) or
-//! waits for the archive to commit and then meets the archived row.
+//! locked (`FOR UPDATE`); new use reads the row under the same lock
+//! ([`find_for_use`]). So a booking racing an archive either locks the row
+//! first (and its booking is counted, refusing the archive) or waits for
+//! the archive to commit and then meets the archived row. The lock is
+//! exclusive, not shared: a booking locks its student exclusively later
+//! anyway (one student's bookings are serialised), and two shared locks
+//! upgraded at once deadlock.
 
 use chrono::{DateTime, Utc};
 use kernel::SchoolId;
@@ -111,10 +114,10 @@ pub async fn find(
     })
 }
 
-/// Loads a row something new is about to use, with a shared lock
-/// (`FOR SHARE` on PostgreSQL; SQLite's single writer serialises anyway):
-/// an archive of the same row waits for this transaction, and this one
-/// waits for an archive in flight, then sees `archived_at`.
+/// Loads and locks (`FOR UPDATE`; SQLite's single writer serialises
+/// anyway) a row something new is about to use: an archive of the same
+/// row waits for this transaction, and this one waits for an archive in
+/// flight, then sees `archived_at`.
 pub async fn find_for_use<E: repo::Tenant>(
     conn: &impl ConnectionTrait,
     school: SchoolId,
@@ -123,7 +126,7 @@ pub async fn find_for_use<E: repo::Tenant>(
     Ok(E::find()
         .filter(E::school_column().eq(school.uuid()))
         .filter(E::id_column().eq(id))
-        .lock_shared()
+        .lock_exclusive()
         .one(conn)
         .await?)
 }

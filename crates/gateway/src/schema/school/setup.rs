@@ -577,7 +577,7 @@ pub(crate) async fn find_in_school<E: repo::Tenant>(
 }
 
 /// Like [`find_in_school`], for a row something new is about to use (read
-/// under a shared lock, so an archive cannot slip in between): an unknown
+/// under a row lock, so an archive cannot slip in between): an unknown
 /// id is NOT_FOUND on `field`, an archived row ARCHIVED.
 pub(crate) async fn find_usable<E: repo::Tenant>(
     conn: &impl infra::Handle,
