@@ -29,6 +29,7 @@ mod m20261129_000015_create_progress;
 mod m20261129_000016_add_profiles;
 mod m20261129_000017_archive;
 mod m20261129_000018_dated_availability;
+mod m20261129_000019_create_billing;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000016_add_profiles::Migration),
             Box::new(m20261129_000017_archive::Migration),
             Box::new(m20261129_000018_dated_availability::Migration),
+            Box::new(m20261129_000019_create_billing::Migration),
         ]
     }
 }

@@ -87,6 +87,7 @@ async fn snapshot(app: &TestApp, a: &Cast) -> Value {
                 instruments parentalConsent consentHistory { to }
                 subscriptions { endDate freezes { days } installments { dueDate } } } }
               materials { nodes { id title grantedTo { id } accessStats { totalCount } } }
+              invoices { nodes { id number status paidMinor payments { status refundedMinor } } }
               offerings { nodes { id requirements { perStudent } } }
               users { nodes { id email roles } }
               classSeries { nodes { id status lastGeneratedThrough } }
@@ -154,6 +155,27 @@ async fn no_id_of_school_a_works_for_school_b() {
         ["request", "id"],
     )
     .await;
+    // An issued invoice of A's family with a payment on it.
+    let a_invoice = crm_row(
+        &a.school.token,
+        "mutation($i: CreateInvoiceInput!) { createInvoice(input: $i) { invoice { id } userErrors { code } } }",
+        json!({"i": {"familyId": a.family, "dueDate": "2026-03-31", "lines": [{"description": "Piano", "unitMinor": 5000}]}}),
+        ["invoice", "id"],
+    )
+    .await;
+    app.ok(
+        &a.school.token,
+        "mutation($i: InvoiceActionInput!) { issueInvoice(input: $i) { invoice { id } userErrors { code } } }",
+        json!({"i": {"invoiceId": a_invoice}}),
+    )
+    .await;
+    let a_payment = crm_row(
+        &a.school.token,
+        "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { id } userErrors { code } } }",
+        json!({"i": {"invoiceId": a_invoice, "amountMinor": 1000, "method": "CASH"}}),
+        ["payment", "id"],
+    )
+    .await;
     let b_code = app
         .ok(
             &b.school.token,
@@ -184,6 +206,7 @@ async fn no_id_of_school_a_works_for_school_b() {
         ("Programme", a_programme.as_str()),
         ("StudentSubscription", a_sub.as_str()),
         ("ExamRequest", a_exam.as_str()),
+        ("Invoice", a_invoice.as_str()),
     ]
     .into();
     let a_ids: Vec<&str> = ids.values().copied().collect();
@@ -581,6 +604,22 @@ async fn no_id_of_school_a_works_for_school_b() {
               json!({"i": {"enrolmentId": a_enrolment, "from": "2026-03-01"}})),
             m("recordLessonAttendance", "mutation($i: RecordLessonAttendanceInput!) { recordLessonAttendance(input: $i) { booking { id } userErrors { code } } }",
               json!({"i": {"bookingId": a.lily_booking, "status": "PRESENT"}})),
+            m("createInvoice", "mutation($i: CreateInvoiceInput!) { createInvoice(input: $i) { invoice { id } userErrors { code } } }",
+              json!({"i": {"familyId": a.family, "dueDate": "2026-03-31", "lines": [{"description": "x", "unitMinor": 1}]}})),
+            m("createInvoice", "mutation($i: CreateInvoiceInput!) { createInvoice(input: $i) { invoice { id } userErrors { code } } }",
+              json!({"i": {"studentId": s.student, "dueDate": "2026-03-31", "lines": [{"description": "x", "unitMinor": 1}]}})),
+            m("issueInvoice", "mutation($i: InvoiceActionInput!) { issueInvoice(input: $i) { invoice { id } userErrors { code } } }",
+              json!({"i": {"invoiceId": a_invoice}})),
+            m("voidInvoice", "mutation($i: InvoiceActionInput!) { voidInvoice(input: $i) { invoice { id } userErrors { code } } }",
+              json!({"i": {"invoiceId": a_invoice}})),
+            m("recordPayment", "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { id } userErrors { code } } }",
+              json!({"i": {"invoiceId": a_invoice, "amountMinor": 100, "method": "CASH"}})),
+            m("refundPayment", "mutation($i: RefundPaymentInput!) { refundPayment(input: $i) { payment { id } userErrors { code } } }",
+              json!({"i": {"paymentId": a_payment, "amountMinor": 100}})),
+            m("payInvoice", "mutation($i: PayInvoiceInput!) { payInvoice(input: $i) { payment { id } userErrors { code } } }",
+              json!({"i": {"invoiceId": a_invoice}})),
+            m("invoices", "query($f: ID!) { invoices(familyId: $f) { nodes { id } } }",
+              json!({"f": a.family})),
         ]);
         more
     };

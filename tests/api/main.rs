@@ -4,6 +4,7 @@
 
 mod archive;
 mod bad_input;
+mod billing;
 mod booking_core;
 mod booking_flow;
 mod crm;

@@ -332,6 +332,33 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
         .as_str()
         .unwrap()
         .to_owned();
+    // An issued invoice of Lily's family, 50.00, with 10.00 paid in cash.
+    let invoice = app
+        .ok(
+            &s.token,
+            "mutation($i: CreateInvoiceInput!) { createInvoice(input: $i) { invoice { id } userErrors { code } } }",
+            json!({"i": {"familyId": c.family, "dueDate": "2026-03-31", "lines": [{"description": "Piano", "unitMinor": 5000}]}}),
+        )
+        .await["invoice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        &s.token,
+        "mutation($i: InvoiceActionInput!) { issueInvoice(input: $i) { invoice { id } userErrors { code } } }",
+        json!({"i": {"invoiceId": invoice}}),
+    )
+    .await;
+    let payment = app
+        .ok(
+            &s.token,
+            "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { id } userErrors { code } } }",
+            json!({"i": {"invoiceId": invoice, "amountMinor": 1000, "method": "CASH"}}),
+        )
+        .await["payment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     const NODE: &str = "query($id: ID!) { node(id: $id) { id } }";
     const AVAIL: &str = "mutation($input: SetTeacherAvailabilityInput!) { setTeacherAvailability(input: $input) { teacher { id } userErrors { code } } }";
     use Who::*;
@@ -813,6 +840,58 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             &[Admin, Staff],
         ),
         ("subjects", "{ subjects }", json!({}), &ALL),
+        (
+            "createInvoice",
+            "mutation($i: CreateInvoiceInput!) { createInvoice(input: $i) { invoice { id } userErrors { code } } }",
+            json!({"i": {"familyId": c.family, "dueDate": "2026-03-31", "lines": [{"description": "Theory", "unitMinor": 900}]}}),
+            &[Admin, Staff],
+        ),
+        (
+            // Issued already: the office meets INVALID_STATE, others FORBIDDEN.
+            "issueInvoice*",
+            "mutation($i: InvoiceActionInput!) { issueInvoice(input: $i) { invoice { id } userErrors { code } } }",
+            json!({"i": {"invoiceId": invoice}}),
+            &[Admin, Staff],
+        ),
+        (
+            // It has a payment: voiding is refused (INVALID_STATE) even so.
+            "voidInvoice*",
+            "mutation($i: InvoiceActionInput!) { voidInvoice(input: $i) { invoice { id } userErrors { code } } }",
+            json!({"i": {"invoiceId": invoice}}),
+            &[Admin, Staff],
+        ),
+        (
+            "recordPayment",
+            "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { id } userErrors { code } } }",
+            json!({"i": {"invoiceId": invoice, "amountMinor": 100, "method": "CASH"}}),
+            &[Admin, Staff],
+        ),
+        (
+            "refundPayment",
+            "mutation($i: RefundPaymentInput!) { refundPayment(input: $i) { payment { id } userErrors { code } } }",
+            json!({"i": {"paymentId": payment, "amountMinor": 10}}),
+            &[Admin, Staff],
+        ),
+        (
+            // Card payments are off in this app: the family reaches the
+            // refusal (INVALID_STATE), the teacher and Lily's teacher do not.
+            "payInvoice*",
+            "mutation($i: PayInvoiceInput!) { payInvoice(input: $i) { payment { id } userErrors { code } } }",
+            json!({"i": {"invoiceId": invoice}}),
+            &[Admin, Staff, Parent],
+        ),
+        (
+            "invoices(all)",
+            "{ invoices(first: 5) { nodes { id } } }",
+            json!({}),
+            &[Admin, Staff],
+        ),
+        (
+            "invoices(Lily's family)",
+            "query($f: ID!) { invoices(familyId: $f, first: 5) { nodes { id } } }",
+            json!({"f": c.family}),
+            &[Admin, Staff, Parent],
+        ),
         (
             // Archiving room B may be refused (IN_USE): the row is about
             // who may ask, archive.rs about what happens.

@@ -1,5 +1,16 @@
-//! Prices, invoices, payments, installment plans and teacher payouts
-//! (SPEC §3.6).
-//!
-//! Nothing lives here yet. Money will always be integer minor units plus a
-//! currency (`kernel::Money`), never floats.
+//! Billing (SPEC §3.6): prices, invoices, payments and the family account,
+//! and Stripe's webhook signature. Pure: amounts are integer minor units
+//! (`kernel::Money` where a currency travels with them), never floats;
+//! dates and the clock come in as arguments.
+
+#![warn(missing_docs)]
+
+pub mod invoice;
+pub mod payment;
+pub mod price;
+pub mod stripe;
+
+pub use invoice::{InvoiceError, InvoiceStatus, Line, LineInput};
+pub use payment::{Entry, PaymentError, PaymentMethod, PaymentStatus};
+pub use price::{PriceError, PriceList, Purchase, Quote};
+pub use stripe::SignatureError;

@@ -45,6 +45,13 @@ pub struct Config {
     /// Key signing download links; random per process when unset (links
     /// then work only on the instance that made them).
     pub download_key: Option<String>,
+    /// Stripe's API base (`https://api.stripe.com` when a key is set).
+    pub stripe_api_base: Option<String>,
+    /// Stripe secret key; card payments are off without it.
+    pub stripe_secret_key: Option<String>,
+    /// The webhook endpoint's signing secret; `/webhooks/stripe` answers
+    /// 404 without it.
+    pub stripe_webhook_secret: Option<String>,
 }
 
 impl Default for Config {
@@ -67,6 +74,9 @@ impl Default for Config {
             files_at: FilesAt::Dir("ostinato-files".into()),
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             download_key: None,
+            stripe_api_base: None,
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
         }
     }
 }
@@ -76,8 +86,9 @@ impl Config {
     /// `OSTINATO_RATE_LIMIT_PER_SECOND` and `OSTINATO_RATE_LIMIT_BURST`
     /// (`0` per second disables the limit), `OSTINATO_FILES_DIR` or
     /// `OSTINATO_FILES_URL` (materials' files), `OSTINATO_MAX_UPLOAD_BYTES`
-    /// and `OSTINATO_DOWNLOAD_KEY` (at least 32 characters) over the
-    /// defaults.
+    /// and `OSTINATO_DOWNLOAD_KEY` (at least 32 characters), and
+    /// `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET` and `STRIPE_API_BASE`
+    /// over the defaults.
     pub fn from_env() -> Result<Self, String> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -141,6 +152,14 @@ impl Config {
                 return Err("OSTINATO_DOWNLOAD_KEY must be at least 32 characters".into());
             }
             config.download_key = Some(key);
+        }
+        config.stripe_secret_key = set("STRIPE_SECRET_KEY");
+        config.stripe_webhook_secret = set("STRIPE_WEBHOOK_SECRET");
+        config.stripe_api_base = set("STRIPE_API_BASE");
+        if let Some(base) = &config.stripe_api_base
+            && !(base.starts_with("https://") || base.starts_with("http://"))
+        {
+            return Err(format!("STRIPE_API_BASE={base}: use an http(s) URL"));
         }
         Ok(config)
     }

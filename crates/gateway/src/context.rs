@@ -32,6 +32,8 @@ pub struct AppState {
     pub files: infra::files::FileStore,
     /// The key that signs download links.
     pub download_key: Arc<[u8]>,
+    /// Card payments (Stripe), when a secret key is configured.
+    pub payments: Option<Arc<dyn infra::payments::PaymentProvider>>,
 }
 
 impl AppState {
@@ -73,6 +75,15 @@ impl AppState {
                     .as_slice(),
                 ),
             },
+            payments: config.stripe_secret_key.as_deref().map(|key| {
+                let base = config
+                    .stripe_api_base
+                    .as_deref()
+                    .unwrap_or("https://api.stripe.com");
+                let client = infra::payments::StripeClient::new(base, key)
+                    .expect("BUG: a reqwest client with rustls always builds");
+                Arc::new(client) as Arc<dyn infra::payments::PaymentProvider>
+            }),
             config: Arc::new(config),
         }
     }

@@ -66,6 +66,10 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .route("/files/{token}", get(download))
+        .route(
+            "/webhooks/stripe",
+            axum::routing::post(crate::webhook::stripe),
+        )
         .route("/students/{id}/qr.png", get(student_qr))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -481,9 +485,17 @@ async fn execute(
             );
         }
     };
-    let mut request = request.data(state.clone()).data(ClientAddr(
-        peer.map(|Extension(ConnectInfo(addr))| addr.ip()),
-    ));
+    // A retried mutation may carry its idempotency key as a header.
+    let idempotency_key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut request = request
+        .data(state.clone())
+        .data(ClientAddr(
+            peer.map(|Extension(ConnectInfo(addr))| addr.ip()),
+        ))
+        .data(crate::schema::billing::IdempotencyHeader(idempotency_key));
     if let Auth::Viewer(viewer) = &auth {
         request = request.data(Loaders::new(&state.db, viewer.school, state.clock.now()));
     }

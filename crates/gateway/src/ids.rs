@@ -57,10 +57,14 @@ pub enum Kind {
     StudentSubscription,
     /// An exam request.
     ExamRequest,
+    /// An invoice.
+    Invoice,
+    /// A payment.
+    Payment,
 }
 
 impl Kind {
-    const ALL: [Kind; 22] = [
+    const ALL: [Kind; 24] = [
         Kind::School,
         Kind::User,
         Kind::Location,
@@ -83,6 +87,8 @@ impl Kind {
         Kind::Programme,
         Kind::StudentSubscription,
         Kind::ExamRequest,
+        Kind::Invoice,
+        Kind::Payment,
     ];
 
     /// The GraphQL type name.
@@ -110,6 +116,8 @@ impl Kind {
             Kind::Programme => "Programme",
             Kind::StudentSubscription => "StudentSubscription",
             Kind::ExamRequest => "ExamRequest",
+            Kind::Invoice => "Invoice",
+            Kind::Payment => "Payment",
         }
     }
 }

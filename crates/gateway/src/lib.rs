@@ -30,6 +30,7 @@ pub mod scalars;
 pub mod schema;
 pub mod text_guard;
 pub mod throttle;
+pub mod webhook;
 
 pub use config::Config;
 pub use context::AppState;

@@ -10,6 +10,7 @@
 
 pub mod archive;
 pub mod auth;
+pub mod billing;
 pub mod booking;
 pub mod clock;
 pub mod crm;
@@ -19,6 +20,7 @@ pub mod equipment;
 pub mod error;
 pub mod files;
 pub mod materials;
+pub mod payments;
 pub mod profiles;
 pub mod progress;
 pub mod repo;

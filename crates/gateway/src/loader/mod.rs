@@ -8,6 +8,7 @@ mod by_id;
 mod by_session;
 mod freezes;
 mod installments;
+mod invoices;
 mod material_accesses;
 mod material_grants;
 mod outlook;
@@ -24,6 +25,7 @@ pub use by_id::ById;
 pub use by_session::BySession;
 pub use freezes::FreezesBySubscription;
 pub use installments::InstallmentsBySubscription;
+pub use invoices::{LinesByInvoice, PaymentsByInvoice};
 pub use material_accesses::AccessesByMaterial;
 pub use material_grants::GrantsByMaterial;
 pub use outlook::EquipmentOutlook;
@@ -37,8 +39,8 @@ pub use time_off::TimeOffByTeacher;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use infra::Db;
 use infra::entity::{
-    attendance, booking, class_series, equipment as equipment_row, lead, location, offering,
-    programme, room, session, staff_assignment, student, teacher, teaching_role, user,
+    attendance, booking, class_series, equipment as equipment_row, family, lead, location,
+    offering, programme, room, session, staff_assignment, student, teacher, teaching_role, user,
     waitlist_entry,
 };
 use kernel::SchoolId;
@@ -106,6 +108,12 @@ pub struct Loaders {
     pub freezes: DataLoader<FreezesBySubscription, HashMapCache>,
     /// Subscriptions' installments.
     pub installments: DataLoader<InstallmentsBySubscription, HashMapCache>,
+    /// Families by id.
+    pub families: DataLoader<ById<family::Entity>, HashMapCache>,
+    /// Invoices' lines.
+    pub invoice_lines: DataLoader<LinesByInvoice, HashMapCache>,
+    /// Invoices' payments.
+    pub invoice_payments: DataLoader<PaymentsByInvoice, HashMapCache>,
 }
 
 impl Loaders {
@@ -180,6 +188,15 @@ impl Loaders {
                 school,
             }),
             installments: dl(InstallmentsBySubscription {
+                db: db.clone(),
+                school,
+            }),
+            families: dl(ById::new(db, school)),
+            invoice_lines: dl(LinesByInvoice {
+                db: db.clone(),
+                school,
+            }),
+            invoice_payments: dl(PaymentsByInvoice {
                 db: db.clone(),
                 school,
             }),

@@ -6,6 +6,7 @@
 //! are limited (introspection included, so the limits leave room for
 //! GraphiQL's schema query).
 
+pub(crate) mod billing;
 mod booking;
 mod crm;
 mod idempotency;
@@ -49,6 +50,7 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 #[derive(MergedObject, Default)]
 pub struct Query(
     identity::account::AccountQuery,
+    billing::BillingQuery,
     booking::BookingQuery,
     booking::FamilyQuery,
     crm::LeadQuery,
@@ -70,6 +72,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     identity::account::AccountMutation,
+    billing::BillingMutation,
     booking::BookingMutation,
     booking::FamilyMutation,
     crm::LeadMutation,

@@ -2,8 +2,8 @@
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 use infra::entity::{
-    booking, class_series, equipment, exam_request, family, lead, location, material, offering,
-    programme, room, session, student, subscription, teacher, user, waitlist_entry,
+    booking, class_series, equipment, exam_request, family, invoice, lead, location, material,
+    offering, programme, room, session, student, subscription, teacher, user, waitlist_entry,
 };
 use infra::repo;
 use kernel::policy::{Action, Lesson};
@@ -55,6 +55,8 @@ pub enum Node {
     StudentSubscription(super::crm::StudentSubscription),
     /// An exam request.
     ExamRequest(super::crm::ExamRequest),
+    /// An invoice.
+    Invoice(super::billing::Invoice),
 }
 
 #[derive(Default)]
@@ -205,7 +207,13 @@ impl NodeQuery {
                 )?;
                 Node::ExamRequest(super::crm::ExamRequest(found))
             }
+            Kind::Invoice => {
+                let found = get!(invoice);
+                super::billing::may_read(viewer, &found)?;
+                Node::Invoice(super::billing::Invoice(found))
+            }
             Kind::School
+            | Kind::Payment
             | Kind::Registration
             | Kind::BookingSeries
             | Kind::TeachingRole

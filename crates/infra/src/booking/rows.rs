@@ -96,6 +96,20 @@ pub async fn school_zone(conn: &impl ConnectionTrait, school: SchoolId) -> Resul
     })
 }
 
+/// The school's currency.
+pub async fn school_currency(conn: &impl ConnectionTrait, school: SchoolId) -> Result<Currency> {
+    let row = school::Entity::find_by_id(school.uuid())
+        .one(conn)
+        .await?
+        .ok_or_else(|| corrupt("schools", format!("school {school} is gone")))?;
+    Currency::parse(&row.currency).map_err(|_| {
+        corrupt(
+            "schools",
+            format!("currency {:?} of {school}", row.currency),
+        )
+    })
+}
+
 /// The school's price for `minor` units, in its currency.
 pub async fn unit_price(
     conn: &impl ConnectionTrait,
@@ -105,16 +119,7 @@ pub async fn unit_price(
     let Some(minor) = minor else {
         return Ok(None);
     };
-    let row = school::Entity::find_by_id(school.uuid())
-        .one(conn)
-        .await?
-        .ok_or_else(|| corrupt("schools", format!("school {school} is gone")))?;
-    let currency = Currency::parse(&row.currency).map_err(|_| {
-        corrupt(
-            "schools",
-            format!("currency {:?} of {school}", row.currency),
-        )
-    })?;
+    let currency = school_currency(conn, school).await?;
     Ok(Some(Money { minor, currency }))
 }
 

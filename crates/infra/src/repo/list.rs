@@ -2,13 +2,14 @@
 //! filter and its stable order), so callers page through it without
 //! building queries. [`count`] and [`rows`] run a [`Listing`].
 
-use kernel::{StudentId, TeacherId};
+use kernel::{FamilyId, StudentId, TeacherId};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 
 use super::Tenant;
 use crate::Result;
 use crate::entity::{
-    audit_entry, booking, class_series, location, offering, student, teacher, teaching_role, user,
+    audit_entry, booking, class_series, invoice, location, offering, student, teacher,
+    teaching_role, user,
 };
 
 /// One list of `E` rows: which rows, in which order (then by id).
@@ -64,6 +65,15 @@ pub fn students(only: Option<Vec<StudentId>>, include_archived: bool) -> Listing
 pub fn offerings(include_archived: bool) -> Listing<offering::Entity> {
     let filter = archived(offering::Column::ArchivedAt, include_archived);
     Listing::new(filter, offering::Column::Title, false)
+}
+
+/// Invoices, newest number first: the school's, or one family's.
+pub fn invoices(family: Option<FamilyId>) -> Listing<invoice::Entity> {
+    let mut filter = Condition::all();
+    if let Some(f) = family {
+        filter = filter.add(invoice::Column::FamilyId.eq(f.uuid()));
+    }
+    Listing::new(filter, invoice::Column::Number, true)
 }
 
 /// The school's teaching roles, by name.

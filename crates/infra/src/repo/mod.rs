@@ -86,7 +86,10 @@ tenant!(
     progression_award,
     exam_request,
     consent_change,
-    offering_requirement
+    offering_requirement,
+    invoice,
+    invoice_line,
+    payment
 );
 
 /// Rows of `E` with these ids in `school`, keyed by id. Ids of other

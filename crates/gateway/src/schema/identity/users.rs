@@ -76,6 +76,11 @@ impl Family {
     async fn billing_address(&self) -> Option<&str> {
         self.model.billing_address.as_deref()
     }
+    /// What the family owes, in minor units (negative: in credit): issued
+    /// invoices, less payments, plus refunds.
+    async fn balance_minor(&self, ctx: &Context<'_>) -> Result<i64> {
+        crate::schema::billing::family_balance(ctx, &self.model).await
+    }
     /// The admin parent.
     async fn admin(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         Ok(load(&loaders(ctx)?.users, self.model.admin_user_id)

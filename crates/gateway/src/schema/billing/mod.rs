@@ -1,0 +1,595 @@
+//! Billing over GraphQL: invoices numbered per school without gaps,
+//! issued and voided by the office; payments recorded by the office
+//! (idempotent by `Idempotency-Key`) or paid by card through a Stripe
+//! PaymentIntent, completed by Stripe's webhook (`crate::webhook`).
+//! `billing` decides amounts and statuses; `infra::billing` stores them.
+
+pub mod objects;
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use billing::invoice::LineInput;
+use infra::billing::{BillTo, NewInvoice, NewPayment};
+use infra::entity::{family, invoice, payment, student};
+use infra::repo::organisation::Viewer;
+use kernel::policy::Action;
+use kernel::{FamilyId, StudentId};
+
+pub use objects::{Invoice, Payment, PaymentMethod};
+
+use crate::context::app;
+use crate::error::{Code, FieldError, UserError, internal};
+use crate::ids::{Kind, decode};
+use crate::scalars::LocalDate;
+use crate::schema::idempotency::{self, Next};
+use crate::schema::page::{Page, PageArgs, paginate};
+use crate::schema::{
+    Done, allow, authorize, find_in_school, find_usable, mutation, page_args, payloads, refused,
+};
+
+/// The `Idempotency-Key` HTTP header of the request, if it had one.
+#[derive(Debug, Clone, Default)]
+pub struct IdempotencyHeader(pub Option<String>);
+
+/// Who may see an invoice (and pay it): the office; the billed family's
+/// parents; the billed student and their family.
+pub(crate) fn may_read(viewer: &Viewer, inv: &invoice::Model) -> Result<()> {
+    match (inv.family_id, inv.student_id) {
+        (Some(f), _) => allow(viewer, Action::ReadFamily(FamilyId::from_uuid(f))),
+        (None, Some(s)) => allow(viewer, Action::ReadPrivate(StudentId::from_uuid(s))),
+        (None, None) => allow(viewer, Action::ManageSchool),
+    }
+}
+
+/// One line as typed.
+#[derive(InputObject, Clone)]
+pub struct InvoiceLineInput {
+    /// What it is for.
+    pub description: String,
+    /// How many (1–10000).
+    #[graphql(default = 1)]
+    pub quantity: i32,
+    /// Price of one, in minor units (negative for a discount).
+    pub unit_minor: i64,
+}
+
+/// Input of `createInvoice`: a family or a student, lines, a due date.
+#[derive(InputObject)]
+pub struct CreateInvoiceInput {
+    /// Bill a family group…
+    pub family_id: Option<ID>,
+    /// …or one student.
+    pub student_id: Option<ID>,
+    /// At least one line.
+    pub lines: Vec<InvoiceLineInput>,
+    /// When it is due.
+    pub due_date: LocalDate,
+    /// A note printed on it.
+    pub notes: Option<String>,
+    /// Makes retries safe: the same key and input return the first
+    /// invoice instead of numbering a second one.
+    pub idempotency_key: Option<String>,
+}
+
+/// Result of the invoice mutations.
+#[derive(SimpleObject, Default)]
+pub struct InvoicePayload {
+    /// The invoice.
+    pub invoice: Option<Invoice>,
+    /// What was wrong.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Input of `issueInvoice` and `voidInvoice`.
+#[derive(InputObject)]
+pub struct InvoiceActionInput {
+    /// The invoice.
+    pub invoice_id: ID,
+}
+
+/// Input of `recordPayment`.
+#[derive(InputObject)]
+pub struct RecordPaymentInput {
+    /// The invoice paid.
+    pub invoice_id: ID,
+    /// Amount in minor units (at most what is still owed).
+    pub amount_minor: i64,
+    /// How it came (not STRIPE: card payments go through `payInvoice`).
+    pub method: PaymentMethod,
+    /// A transfer reference or cheque number.
+    pub reference: Option<String>,
+    /// Makes retries safe (or send the `Idempotency-Key` header).
+    pub idempotency_key: Option<String>,
+}
+
+/// Result of the payment mutations.
+#[derive(SimpleObject, Default)]
+pub struct PaymentPayload {
+    /// The payment.
+    pub payment: Option<Payment>,
+    /// Its invoice, with the new paid amount and status.
+    pub invoice: Option<Invoice>,
+    /// What was wrong.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Input of `refundPayment`.
+#[derive(InputObject)]
+pub struct RefundPaymentInput {
+    /// The payment.
+    pub payment_id: ID,
+    /// How much to give back, in minor units (all that is left if omitted).
+    pub amount_minor: Option<i64>,
+}
+
+/// Input of `payInvoice`.
+#[derive(InputObject)]
+pub struct PayInvoiceInput {
+    /// The invoice to pay by card.
+    pub invoice_id: ID,
+}
+
+payloads!(InvoicePayload, PaymentPayload);
+
+fn invoice_not_found() -> FieldError {
+    FieldError::not_found("invoiceId", "invoice")
+}
+
+/// Loads and locks an invoice of the viewer's school by global id.
+async fn locked_invoice(
+    tx: &infra::Tx,
+    viewer: &Viewer,
+    id: &ID,
+) -> Result<Option<invoice::Model>> {
+    let Some(uuid) = decode(Kind::Invoice, id) else {
+        return Ok(None);
+    };
+    infra::billing::lock_invoice(tx, viewer.school, uuid)
+        .await
+        .map_err(internal)
+}
+
+fn invoice_error(e: billing::InvoiceError) -> UserError {
+    use billing::InvoiceError as E;
+    let (field, code) = match &e {
+        E::Transition { .. } | E::HasPayments(_) => ("invoiceId", Code::InvalidState),
+        E::NoLines | E::Description(..) | E::Quantity(..) | E::Overflow(_) => {
+            ("lines", Code::Invalid)
+        }
+        E::DueBeforeIssue { .. } => ("dueDate", Code::Invalid),
+    };
+    UserError::input(field, code, e.to_string())
+}
+
+fn payment_error(e: billing::PaymentError) -> UserError {
+    use billing::PaymentError as E;
+    let (field, code) = match &e {
+        E::NotPositive(_) | E::Overpay { .. } | E::RefundTooLarge { .. } => {
+            ("amountMinor", Code::Invalid)
+        }
+        E::NotPayable => ("invoiceId", Code::InvalidState),
+        E::Transition { .. } => ("paymentId", Code::InvalidState),
+    };
+    UserError::input(field, code, e.to_string())
+}
+
+#[derive(Default)]
+pub struct BillingMutation;
+
+#[Object]
+impl BillingMutation {
+    /// Creates a DRAFT invoice with the school's next number (gap-free,
+    /// also under concurrency), billed to a family or a student.
+    async fn create_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateInvoiceInput,
+    ) -> Result<InvoicePayload> {
+        authorize(ctx, Action::ManageSchool)?;
+        let raw: Vec<LineInput> = input
+            .lines
+            .iter()
+            .map(|l| LineInput {
+                description: l.description.clone(),
+                quantity: i64::from(l.quantity),
+                unit_minor: l.unit_minor,
+            })
+            .collect();
+        let lines = match billing::invoice::lines(&raw) {
+            Ok(l) => l,
+            Err(e) => return refused(invoice_error(e)),
+        };
+        let Some(total) = billing::invoice::total(&lines) else {
+            return refused(FieldError::invalid("lines", "the total is too large"));
+        };
+        let notes = crate::schema::notes(input.notes.clone());
+        let canonical = idempotency::canonical(&input);
+        mutation(ctx, async |tx, viewer| {
+            let key = input.idempotency_key.clone();
+            let key = match idempotency::claim(ctx, tx, viewer, key, &canonical).await? {
+                Err(e) => return Ok(Done::refuse(e)),
+                Ok(Next::Replay(id)) => {
+                    let found = infra::repo::find::<invoice::Entity>(tx, viewer.school, id)
+                        .await
+                        .map_err(internal)?;
+                    return Ok(Done::Answer(InvoicePayload {
+                        invoice: found.map(Invoice),
+                        user_errors: vec![],
+                    }));
+                }
+                Ok(Next::Proceed(key)) => key,
+            };
+            let bill_to = match (&input.family_id, &input.student_id) {
+                (Some(f), None) => {
+                    match find_in_school::<family::Entity>(tx, viewer.school, Kind::Family, f)
+                        .await?
+                    {
+                        Some(f) => BillTo::Family(FamilyId::from_uuid(f.id)),
+                        None => {
+                            return Ok(Done::refuse(FieldError::not_found("familyId", "family")));
+                        }
+                    }
+                }
+                (None, Some(s)) => {
+                    match find_usable::<student::Entity>(
+                        tx,
+                        viewer.school,
+                        Kind::Student,
+                        s,
+                        "studentId",
+                    )
+                    .await?
+                    {
+                        Ok(s) => BillTo::Student(StudentId::from_uuid(s.id)),
+                        Err(e) => return Ok(Done::refuse(e)),
+                    }
+                }
+                _ => {
+                    return Ok(Done::refuse(FieldError::invalid(
+                        "familyId",
+                        "bill either a family (familyId) or a student (studentId), exactly one",
+                    )));
+                }
+            };
+            let currency = infra::booking::rows::school_currency(tx, viewer.school)
+                .await
+                .map_err(internal)?;
+            let new = NewInvoice {
+                bill_to,
+                lines,
+                total_minor: total,
+                due: input.due_date.0,
+                notes,
+                currency,
+            };
+            let now = app(ctx).clock.now();
+            let row = infra::billing::create_invoice(tx, viewer.school, new, now)
+                .await
+                .map_err(internal)?;
+            idempotency::complete(tx, viewer, key, row.id).await?;
+            let id = row.id;
+            Ok(Done::Commit(
+                InvoicePayload {
+                    invoice: Some(Invoice(row)),
+                    user_errors: vec![],
+                },
+                vec![(Kind::Invoice, id)],
+            ))
+        })
+        .await
+    }
+
+    /// Issues a draft today: it becomes OPEN (owed) and counts toward the
+    /// family's balance.
+    async fn issue_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: InvoiceActionInput,
+    ) -> Result<InvoicePayload> {
+        authorize(ctx, Action::ManageSchool)?;
+        mutation(ctx, async |tx, viewer| {
+            let Some(inv) = locked_invoice(tx, viewer, &input.invoice_id).await? else {
+                return Ok(Done::refuse(invoice_not_found()));
+            };
+            let now = app(ctx).clock.now();
+            let zone = infra::booking::school_zone(tx, viewer.school)
+                .await
+                .map_err(internal)?;
+            let today = zone.local_date(now);
+            match infra::billing::issue(tx, inv, today, now)
+                .await
+                .map_err(internal)?
+            {
+                Err(e) => Ok(Done::Refuse(invoice_error(e))),
+                Ok(row) => {
+                    let id = row.id;
+                    Ok(Done::Commit(
+                        InvoicePayload {
+                            invoice: Some(Invoice(row)),
+                            user_errors: vec![],
+                        },
+                        vec![(Kind::Invoice, id)],
+                    ))
+                }
+            }
+        })
+        .await
+    }
+
+    /// Voids a draft or an open invoice with nothing paid on it (its
+    /// number stays used: numbers never have gaps).
+    async fn void_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: InvoiceActionInput,
+    ) -> Result<InvoicePayload> {
+        authorize(ctx, Action::ManageSchool)?;
+        mutation(ctx, async |tx, viewer| {
+            let Some(inv) = locked_invoice(tx, viewer, &input.invoice_id).await? else {
+                return Ok(Done::refuse(invoice_not_found()));
+            };
+            let now = app(ctx).clock.now();
+            match infra::billing::void(tx, inv, now).await.map_err(internal)? {
+                Err(e) => Ok(Done::Refuse(invoice_error(e))),
+                Ok(row) => {
+                    let id = row.id;
+                    Ok(Done::Commit(
+                        InvoicePayload {
+                            invoice: Some(Invoice(row)),
+                            user_errors: vec![],
+                        },
+                        vec![(Kind::Invoice, id)],
+                    ))
+                }
+            }
+        })
+        .await
+    }
+
+    /// Records money received outside Stripe (transfer, cash, cheque):
+    /// partial payments add up; more than is owed is refused. Idempotent
+    /// by `idempotencyKey` or the `Idempotency-Key` header: a retry returns
+    /// the first payment and records nothing.
+    async fn record_payment(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordPaymentInput,
+    ) -> Result<PaymentPayload> {
+        authorize(ctx, Action::ManageSchool)?;
+        if input.method == PaymentMethod::Stripe {
+            return refused(FieldError::invalid(
+                "method",
+                "card payments are taken with payInvoice and completed by Stripe; record transfers, cash and cheques here",
+            ));
+        }
+        let reference = crate::schema::notes(input.reference.clone());
+        let header = ctx
+            .data_opt::<IdempotencyHeader>()
+            .and_then(|h| h.0.clone());
+        let canonical = idempotency::canonical(&input);
+        mutation(ctx, async |tx, viewer| {
+            let key = input.idempotency_key.clone().or(header.clone());
+            let key = match idempotency::claim(ctx, tx, viewer, key, &canonical).await? {
+                Err(e) => return Ok(Done::refuse(e)),
+                Ok(Next::Replay(id)) => {
+                    let p = infra::repo::find::<payment::Entity>(tx, viewer.school, id)
+                        .await
+                        .map_err(internal)?;
+                    let inv = match &p {
+                        Some(p) => {
+                            infra::repo::find::<invoice::Entity>(tx, viewer.school, p.invoice_id)
+                                .await
+                                .map_err(internal)?
+                        }
+                        None => None,
+                    };
+                    return Ok(Done::Answer(PaymentPayload {
+                        payment: p.map(Payment),
+                        invoice: inv.map(Invoice),
+                        user_errors: vec![],
+                    }));
+                }
+                Ok(Next::Proceed(key)) => key,
+            };
+            let Some(inv) = locked_invoice(tx, viewer, &input.invoice_id).await? else {
+                return Ok(Done::refuse(invoice_not_found()));
+            };
+            let new = NewPayment {
+                amount_minor: input.amount_minor,
+                method: input.method.into(),
+                reference,
+                by: viewer.user,
+            };
+            let now = app(ctx).clock.now();
+            match infra::billing::record_payment(tx, inv, new, now)
+                .await
+                .map_err(internal)?
+            {
+                Err(e) => Ok(Done::Refuse(payment_error(e))),
+                Ok((p, inv)) => {
+                    idempotency::complete(tx, viewer, key, p.id).await?;
+                    let (pid, iid) = (p.id, inv.id);
+                    Ok(Done::Commit(
+                        PaymentPayload {
+                            payment: Some(Payment(p)),
+                            invoice: Some(Invoice(inv)),
+                            user_errors: vec![],
+                        },
+                        vec![(Kind::Payment, pid), (Kind::Invoice, iid)],
+                    ))
+                }
+            }
+        })
+        .await
+    }
+
+    /// Gives back some or all of a completed payment (recorded here; a
+    /// card refund is then made in Stripe's dashboard). The invoice owes
+    /// the refunded amount again.
+    async fn refund_payment(
+        &self,
+        ctx: &Context<'_>,
+        input: RefundPaymentInput,
+    ) -> Result<PaymentPayload> {
+        authorize(ctx, Action::ManageSchool)?;
+        let Some(uuid) = decode(Kind::Payment, &input.payment_id) else {
+            return refused(FieldError::not_found("paymentId", "payment"));
+        };
+        mutation(ctx, async |tx, viewer| {
+            match infra::billing::refund(tx, viewer.school, uuid, input.amount_minor)
+                .await
+                .map_err(internal)?
+            {
+                None => Ok(Done::refuse(FieldError::not_found("paymentId", "payment"))),
+                Some(Err(e)) => Ok(Done::Refuse(payment_error(e))),
+                Some(Ok((p, inv))) => {
+                    let (pid, iid) = (p.id, inv.id);
+                    Ok(Done::Commit(
+                        PaymentPayload {
+                            payment: Some(Payment(p)),
+                            invoice: Some(Invoice(inv)),
+                            user_errors: vec![],
+                        },
+                        vec![(Kind::Payment, pid), (Kind::Invoice, iid)],
+                    ))
+                }
+            }
+        })
+        .await
+    }
+
+    /// Starts a card payment of what an invoice still owes: creates a
+    /// Stripe PaymentIntent and a PENDING payment holding its
+    /// `clientSecret` for Stripe.js. Stripe's webhook completes it. Asking
+    /// again for the same amount returns the same intent.
+    async fn pay_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: PayInvoiceInput,
+    ) -> Result<PaymentPayload> {
+        let viewer = crate::context::viewer(ctx)?;
+        let app = app(ctx);
+        let Some(uuid) = decode(Kind::Invoice, &input.invoice_id) else {
+            return refused(invoice_not_found());
+        };
+        // Read (no lock) to ask Stripe outside any transaction; the
+        // transaction below checks again.
+        let Some(inv) = infra::repo::find::<invoice::Entity>(app.db.conn(), viewer.school, uuid)
+            .await
+            .map_err(internal)?
+        else {
+            return refused(invoice_not_found());
+        };
+        may_read(viewer, &inv)?;
+        let Some(provider) = app.payments.clone() else {
+            return refused(UserError::input(
+                "invoiceId",
+                Code::InvalidState,
+                "card payments are not set up for this school; pay by transfer or ask the office",
+            ));
+        };
+        let owed = inv.total_minor - inv.paid_minor;
+        let payable = matches!(
+            infra::billing::status(&inv).map_err(internal)?,
+            billing::InvoiceStatus::Open | billing::InvoiceStatus::Overdue
+        );
+        if !payable || owed <= 0 {
+            return refused(payment_error(billing::PaymentError::NotPayable));
+        }
+        // The same invoice and amount give the same key, so a double tap
+        // gets the same intent from Stripe.
+        let request = infra::payments::IntentRequest {
+            amount_minor: owed,
+            currency: inv.currency.clone(),
+            invoice_id: inv.id,
+            idempotency_key: format!("invoice-{}-{}-{owed}", inv.id, inv.paid_minor),
+        };
+        let intent = match provider.create_intent(request).await {
+            Ok(i) => i,
+            Err(e) => {
+                tracing::warn!(error = %e, invoice = %inv.id, "payment provider refused an intent");
+                return refused(UserError::input(
+                    "invoiceId",
+                    Code::InvalidState,
+                    "the card payment could not be started; try again in a moment",
+                ));
+            }
+        };
+        mutation(ctx, async |tx, viewer| {
+            let Some(inv) = infra::billing::lock_invoice(tx, viewer.school, uuid)
+                .await
+                .map_err(internal)?
+            else {
+                return Ok(Done::refuse(invoice_not_found()));
+            };
+            let now = app.clock.now();
+            let p =
+                infra::billing::intent_payment(tx, &inv, owed, intent.clone(), viewer.user, now)
+                    .await
+                    .map_err(internal)?;
+            let (pid, iid) = (p.id, inv.id);
+            Ok(Done::Commit(
+                PaymentPayload {
+                    payment: Some(Payment(p)),
+                    invoice: Some(Invoice(inv)),
+                    user_errors: vec![],
+                },
+                vec![(Kind::Payment, pid), (Kind::Invoice, iid)],
+            ))
+        })
+        .await
+    }
+}
+
+#[derive(Default)]
+pub struct BillingQuery;
+
+#[Object]
+impl BillingQuery {
+    /// The school's invoices, newest number first (the office), optionally
+    /// of one status as stored (OVERDUE is read from `status`).
+    async fn invoices(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+        #[graphql(desc = "Only invoices of this family.")] family_id: Option<ID>,
+    ) -> Result<Page<Invoice>> {
+        let viewer = crate::context::viewer(ctx)?;
+        let family = match &family_id {
+            Some(id) => match decode(Kind::Family, id) {
+                Some(f) => {
+                    allow(viewer, Action::ReadFamily(FamilyId::from_uuid(f)))?;
+                    Some(FamilyId::from_uuid(f))
+                }
+                None => return Err(crate::error::forbidden("no such family")),
+            },
+            None => {
+                allow(viewer, Action::ManageSchool)?;
+                None
+            }
+        };
+        paginate::<invoice::Entity, _>(
+            ctx,
+            viewer.school,
+            infra::repo::list::invoices(family),
+            page_args!(after, before, first, last),
+            Invoice,
+        )
+        .await
+    }
+}
+
+/// A family's running balance: issued invoices minus payments plus
+/// refunds (what the family owes; negative is credit).
+pub(crate) async fn family_balance(ctx: &Context<'_>, family: &family::Model) -> Result<i64> {
+    let entries = infra::billing::family_entries(
+        app(ctx).db.conn(),
+        kernel::SchoolId::from_uuid(family.school_id),
+        FamilyId::from_uuid(family.id),
+    )
+    .await
+    .map_err(internal)?;
+    Ok(billing::payment::balance(&entries))
+}

@@ -1,0 +1,517 @@
+//! Billing storage: invoices with gap-free numbers, lines, payments, the
+//! family account, and Stripe events processed once (`billing` decides
+//! amounts and statuses; this module counts, locks and writes).
+//!
+//! Numbers come from one counter row per school, incremented by an upsert
+//! in the creating transaction: concurrent creations queue on that row,
+//! and a rolled-back creation gives its number back, so the sequence has
+//! no gap and no duplicate on either database.
+
+use std::collections::HashMap;
+
+use ::billing::invoice::{self as rules, InvoiceError, InvoiceStatus, Line, Step};
+use ::billing::payment::{self as money, Entry, PaymentError, PaymentMethod, PaymentStatus};
+use chrono::{DateTime, NaiveDate, Utc};
+use kernel::{Currency, FamilyId, SchoolId, StudentId, UserId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set, Statement,
+};
+use uuid::Uuid;
+
+use crate::entity::{invoice, invoice_line, payment, stripe_event};
+use crate::{InfraError, Result, new_id};
+
+/// The next invoice number of `school` (1, 2, 3, …), taken inside `tx`.
+pub async fn next_number(tx: &impl ConnectionTrait, school: SchoolId) -> Result<i64> {
+    let backend = tx.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            "INSERT INTO invoice_counters (school_id, last_number) VALUES ($1, 1) \
+             ON CONFLICT (school_id) DO UPDATE SET last_number = invoice_counters.last_number + 1 \
+             RETURNING last_number"
+        }
+        _ => {
+            "INSERT INTO invoice_counters (school_id, last_number) VALUES (?, 1) \
+             ON CONFLICT (school_id) DO UPDATE SET last_number = invoice_counters.last_number + 1 \
+             RETURNING last_number"
+        }
+    };
+    let row = tx
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [school.uuid().into()],
+        ))
+        .await?
+        .ok_or_else(|| InfraError::Corrupt {
+            table: "invoice_counters",
+            detail: "the counter upsert returned no row".into(),
+        })?;
+    Ok(row.try_get::<i64>("", "last_number")?)
+}
+
+/// Who an invoice is addressed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BillTo {
+    /// A family group.
+    Family(FamilyId),
+    /// One student.
+    Student(StudentId),
+}
+
+/// A new invoice, validated.
+#[derive(Debug, Clone)]
+pub struct NewInvoice {
+    /// Addressee.
+    pub bill_to: BillTo,
+    /// Validated lines.
+    pub lines: Vec<Line>,
+    /// Their total.
+    pub total_minor: i64,
+    /// When it is due.
+    pub due: NaiveDate,
+    /// A note printed on it.
+    pub notes: Option<String>,
+    /// The school's currency.
+    pub currency: Currency,
+}
+
+/// Creates a DRAFT invoice with the school's next number, and its lines.
+pub async fn create_invoice(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    new: NewInvoice,
+    now: DateTime<Utc>,
+) -> Result<invoice::Model> {
+    let number = next_number(tx, school).await?;
+    let id: Uuid = new_id();
+    let (family, student) = match new.bill_to {
+        BillTo::Family(f) => (Some(f.uuid()), None),
+        BillTo::Student(s) => (None, Some(s.uuid())),
+    };
+    let row = invoice::ActiveModel {
+        id: Set(id),
+        school_id: Set(school.uuid()),
+        number: Set(number),
+        family_id: Set(family),
+        student_id: Set(student),
+        currency: Set(new.currency.as_str().to_owned()),
+        status: Set(InvoiceStatus::Draft.as_str().to_owned()),
+        issue_date: Set(None),
+        due_date: Set(new.due),
+        total_minor: Set(new.total_minor),
+        paid_minor: Set(0),
+        notes: Set(new.notes),
+        created_at: Set(now),
+        issued_at: Set(None),
+        voided_at: Set(None),
+    }
+    .insert(tx)
+    .await?;
+    invoice_line::Entity::insert_many(new.lines.into_iter().enumerate().map(|(i, l)| {
+        invoice_line::ActiveModel {
+            id: Set(new_id()),
+            school_id: Set(school.uuid()),
+            invoice_id: Set(id),
+            position: Set(i as i32),
+            description: Set(l.description),
+            quantity: Set(l.quantity as i32),
+            unit_minor: Set(l.unit_minor),
+            amount_minor: Set(l.amount_minor),
+        }
+    }))
+    .exec(tx)
+    .await?;
+    Ok(row)
+}
+
+/// An invoice's stored status.
+pub fn status(i: &invoice::Model) -> Result<InvoiceStatus> {
+    crate::stored("invoices", &i.status, InvoiceStatus::parse)
+}
+
+/// A payment's stored status.
+pub fn payment_status(p: &payment::Model) -> Result<PaymentStatus> {
+    crate::stored("payments", &p.status, PaymentStatus::parse)
+}
+
+/// A payment's stored method.
+pub fn payment_method(p: &payment::Model) -> Result<PaymentMethod> {
+    crate::stored("payments", &p.method, PaymentMethod::parse)
+}
+
+/// Loads and locks an invoice of the school.
+pub async fn lock_invoice(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    id: Uuid,
+) -> Result<Option<invoice::Model>> {
+    Ok(invoice::Entity::find()
+        .filter(invoice::Column::SchoolId.eq(school.uuid()))
+        .filter(invoice::Column::Id.eq(id))
+        .lock_exclusive()
+        .one(tx)
+        .await?)
+}
+
+/// Issues a (locked) draft on `today`.
+pub async fn issue(
+    tx: &impl ConnectionTrait,
+    inv: invoice::Model,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<invoice::Model, InvoiceError>> {
+    let to = match rules::step(status(&inv)?, Step::Issue, inv.paid_minor) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    if let Err(e) = rules::check_dates(today, inv.due_date) {
+        return Ok(Err(e));
+    }
+    let mut row = inv.into_active_model();
+    row.status = Set(to.as_str().to_owned());
+    row.issue_date = Set(Some(today));
+    row.issued_at = Set(Some(now));
+    Ok(Ok(row.update(tx).await?))
+}
+
+/// Voids a (locked) invoice with nothing paid on it.
+pub async fn void(
+    tx: &impl ConnectionTrait,
+    inv: invoice::Model,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<invoice::Model, InvoiceError>> {
+    let to = match rules::step(status(&inv)?, Step::Void, inv.paid_minor) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut row = inv.into_active_model();
+    row.status = Set(to.as_str().to_owned());
+    row.voided_at = Set(Some(now));
+    Ok(Ok(row.update(tx).await?))
+}
+
+/// Re-totals a (locked) invoice from its payments and moves its status.
+async fn settle(tx: &impl ConnectionTrait, inv: invoice::Model) -> Result<invoice::Model> {
+    let paid: i64 = payment::Entity::find()
+        .filter(payment::Column::SchoolId.eq(inv.school_id))
+        .filter(payment::Column::InvoiceId.eq(inv.id))
+        .all(tx)
+        .await?
+        .iter()
+        .map(|p| {
+            Ok(money::counted(
+                payment_status(p)?,
+                p.amount_minor,
+                p.refunded_minor,
+            ))
+        })
+        .sum::<Result<i64>>()?;
+    let step = Step::Settle {
+        paid,
+        total: inv.total_minor,
+    };
+    let to = rules::step(status(&inv)?, step, inv.paid_minor).map_err(|e| InfraError::Corrupt {
+        table: "invoices",
+        detail: format!("payments on an invoice that takes none: {e}"),
+    })?;
+    let mut row = inv.into_active_model();
+    row.paid_minor = Set(paid);
+    row.status = Set(to.as_str().to_owned());
+    Ok(row.update(tx).await?)
+}
+
+/// A payment to record.
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    /// Amount in minor units.
+    pub amount_minor: i64,
+    /// How it came.
+    pub method: PaymentMethod,
+    /// The office's reference (a transfer's reference, a cheque number).
+    pub reference: Option<String>,
+    /// Who recorded it.
+    pub by: UserId,
+}
+
+/// Records a completed payment on a (locked) invoice, partial or whole.
+pub async fn record_payment(
+    tx: &impl ConnectionTrait,
+    inv: invoice::Model,
+    new: NewPayment,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<(payment::Model, invoice::Model), PaymentError>> {
+    if !matches!(status(&inv)?, InvoiceStatus::Open | InvoiceStatus::Overdue) {
+        return Ok(Err(PaymentError::NotPayable));
+    }
+    if let Err(e) = money::check_payment(new.amount_minor, inv.total_minor - inv.paid_minor) {
+        return Ok(Err(e));
+    }
+    let p = payment::ActiveModel {
+        id: Set(new_id()),
+        school_id: Set(inv.school_id),
+        invoice_id: Set(inv.id),
+        amount_minor: Set(new.amount_minor),
+        refunded_minor: Set(0),
+        currency: Set(inv.currency.clone()),
+        method: Set(new.method.as_str().to_owned()),
+        status: Set(PaymentStatus::Completed.as_str().to_owned()),
+        reference: Set(new.reference),
+        stripe_payment_intent_id: Set(None),
+        stripe_client_secret: Set(None),
+        recorded_by: Set(Some(new.by.uuid())),
+        created_at: Set(now),
+        completed_at: Set(Some(now)),
+    }
+    .insert(tx)
+    .await?;
+    let inv = settle(tx, inv).await?;
+    Ok(Ok((p, inv)))
+}
+
+/// Refunds `ask` of a payment of the school (the whole rest if `None`).
+pub async fn refund(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    payment_id: Uuid,
+    ask: Option<i64>,
+) -> Result<Option<std::result::Result<(payment::Model, invoice::Model), PaymentError>>> {
+    let Some(p) = payment::Entity::find()
+        .filter(payment::Column::SchoolId.eq(school.uuid()))
+        .filter(payment::Column::Id.eq(payment_id))
+        .one(tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    // The invoice first, then the payment: the order every writer uses.
+    let inv = lock_invoice(tx, school, p.invoice_id)
+        .await?
+        .ok_or_else(|| InfraError::Corrupt {
+            table: "payments",
+            detail: "a payment without its invoice".into(),
+        })?;
+    let p = payment::Entity::find_by_id(p.id)
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or_else(|| InfraError::Corrupt {
+            table: "payments",
+            detail: "a payment vanished under its lock".into(),
+        })?;
+    let ask = ask.unwrap_or(p.amount_minor - p.refunded_minor);
+    let (refunded, to) =
+        match money::refund(payment_status(&p)?, p.amount_minor, p.refunded_minor, ask) {
+            Ok(r) => r,
+            Err(e) => return Ok(Some(Err(e))),
+        };
+    let mut row = p.into_active_model();
+    row.refunded_minor = Set(refunded);
+    row.status = Set(to.as_str().to_owned());
+    let p = row.update(tx).await?;
+    let inv = settle(tx, inv).await?;
+    Ok(Some(Ok((p, inv))))
+}
+
+/// Lines of these invoices, in order, grouped by invoice (one statement).
+pub async fn lines_of(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    invoices: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<invoice_line::Model>>> {
+    crate::repo::grouped::<invoice_line::Entity>(
+        conn,
+        school,
+        invoice_line::Column::InvoiceId,
+        |l| l.invoice_id,
+        invoices,
+        (invoice_line::Column::Position, sea_orm::Order::Asc),
+    )
+    .await
+}
+
+/// Payments of these invoices, oldest first, grouped by invoice.
+pub async fn payments_of(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    invoices: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<payment::Model>>> {
+    crate::repo::grouped::<payment::Entity>(
+        conn,
+        school,
+        payment::Column::InvoiceId,
+        |p| p.invoice_id,
+        invoices,
+        (payment::Column::CreatedAt, sea_orm::Order::Asc),
+    )
+    .await
+}
+
+/// A family's account: every issued invoice a charge, every payment a
+/// credit, every refund a charge; the balance is their sum (what the
+/// family owes; negative is credit).
+pub async fn family_entries(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    family: FamilyId,
+) -> Result<Vec<Entry>> {
+    let invoices = invoice::Entity::find()
+        .filter(invoice::Column::SchoolId.eq(school.uuid()))
+        .filter(invoice::Column::FamilyId.eq(family.uuid()))
+        .order_by_asc(invoice::Column::Number)
+        .all(conn)
+        .await?;
+    let mut entries = Vec::new();
+    for i in &invoices {
+        if status(i)?.owed() {
+            entries.push(Entry::Charge(i.total_minor));
+        }
+    }
+    let payments = payments_of(conn, school, invoices.iter().map(|i| i.id)).await?;
+    for p in payments.values().flatten() {
+        let s = payment_status(p)?;
+        if matches!(s, PaymentStatus::Completed | PaymentStatus::Refunded) {
+            entries.push(Entry::Payment(p.amount_minor));
+            if p.refunded_minor > 0 {
+                entries.push(Entry::Refund(p.refunded_minor));
+            }
+        }
+    }
+    Ok(entries)
+}
+
+/// A PaymentIntent the provider created for an invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intent {
+    /// Stripe's `pi_…` id.
+    pub id: String,
+    /// The secret the browser confirms the payment with.
+    pub client_secret: String,
+}
+
+/// Stores a PENDING Stripe payment for a (locked) invoice, or returns the
+/// one already stored for this intent (the provider answers a repeated
+/// idempotency key with the same intent).
+pub async fn intent_payment(
+    tx: &impl ConnectionTrait,
+    inv: &invoice::Model,
+    amount_minor: i64,
+    intent: Intent,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<payment::Model> {
+    if let Some(p) = payment::Entity::find()
+        .filter(payment::Column::StripePaymentIntentId.eq(intent.id.clone()))
+        .one(tx)
+        .await?
+    {
+        return Ok(p);
+    }
+    Ok(payment::ActiveModel {
+        id: Set(new_id()),
+        school_id: Set(inv.school_id),
+        invoice_id: Set(inv.id),
+        amount_minor: Set(amount_minor),
+        refunded_minor: Set(0),
+        currency: Set(inv.currency.clone()),
+        method: Set(PaymentMethod::Stripe.as_str().to_owned()),
+        status: Set(PaymentStatus::Pending.as_str().to_owned()),
+        reference: Set(None),
+        stripe_payment_intent_id: Set(Some(intent.id)),
+        stripe_client_secret: Set(Some(intent.client_secret)),
+        recorded_by: Set(Some(by.uuid())),
+        created_at: Set(now),
+        completed_at: Set(None),
+    }
+    .insert(tx)
+    .await?)
+}
+
+/// What a Stripe event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventOutcome {
+    /// Processed now.
+    Applied,
+    /// Its id was processed before: nothing changed.
+    Duplicate,
+    /// Recorded, but about nothing we hold (another intent, another type).
+    Ignored,
+}
+
+/// A Stripe event, as far as we read it.
+#[derive(Debug, Clone)]
+pub struct StripeEvent {
+    /// `evt_…`.
+    pub id: String,
+    /// e.g. `payment_intent.succeeded`.
+    pub kind: String,
+    /// The PaymentIntent id of `data.object`, for payment_intent events.
+    pub intent: Option<String>,
+}
+
+/// Applies a verified Stripe event exactly once: its id is inserted in the
+/// same transaction as its effect, so a replay, or a delivery racing this
+/// one, finds the id taken (the unique key decides) and changes nothing.
+pub async fn apply_stripe_event(
+    tx: &impl ConnectionTrait,
+    event: StripeEvent,
+    now: DateTime<Utc>,
+) -> Result<EventOutcome> {
+    // ON CONFLICT DO NOTHING rather than catching the violation: a
+    // PostgreSQL transaction that hit an error is unusable.
+    let inserted = stripe_event::Entity::insert(stripe_event::ActiveModel {
+        id: Set(event.id.clone()),
+        kind: Set(event.kind.clone()),
+        received_at: Set(now),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(stripe_event::Column::Id)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(tx)
+    .await?;
+    if inserted == 0 {
+        return Ok(EventOutcome::Duplicate);
+    }
+    let to = match event.kind.as_str() {
+        "payment_intent.succeeded" => PaymentStatus::Completed,
+        "payment_intent.payment_failed" => PaymentStatus::Failed,
+        "payment_intent.processing" => PaymentStatus::Processing,
+        _ => return Ok(EventOutcome::Ignored),
+    };
+    let Some(intent) = event.intent else {
+        return Ok(EventOutcome::Ignored);
+    };
+    let Some(p) = payment::Entity::find()
+        .filter(payment::Column::StripePaymentIntentId.eq(intent))
+        .one(tx)
+        .await?
+    else {
+        return Ok(EventOutcome::Ignored);
+    };
+    let school = SchoolId::from_uuid(p.school_id);
+    let inv = lock_invoice(tx, school, p.invoice_id)
+        .await?
+        .ok_or_else(|| InfraError::Corrupt {
+            table: "payments",
+            detail: "a payment without its invoice".into(),
+        })?;
+    let from = payment_status(&p)?;
+    // Events may arrive out of order (processing after succeeded): a step
+    // the lifecycle refuses is recorded and ignored.
+    if money::transition(from, to).is_err() {
+        return Ok(EventOutcome::Ignored);
+    }
+    let mut row = p.into_active_model();
+    row.status = Set(to.as_str().to_owned());
+    if to == PaymentStatus::Completed {
+        row.completed_at = Set(Some(now));
+    }
+    row.update(tx).await?;
+    if to == PaymentStatus::Completed {
+        settle(tx, inv).await?;
+    }
+    Ok(EventOutcome::Applied)
+}
