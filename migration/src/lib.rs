@@ -30,6 +30,7 @@ mod m20261129_000016_add_profiles;
 mod m20261129_000017_archive;
 mod m20261129_000018_dated_availability;
 mod m20261129_000019_create_billing;
+mod m20261129_000020_create_credits_and_payouts;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000017_archive::Migration),
             Box::new(m20261129_000018_dated_availability::Migration),
             Box::new(m20261129_000019_create_billing::Migration),
+            Box::new(m20261129_000020_create_credits_and_payouts::Migration),
         ]
     }
 }

@@ -17,7 +17,7 @@ const ISSUE: &str = "mutation($i: InvoiceActionInput!) { issueInvoice(input: $i)
 const VOID: &str = "mutation($i: InvoiceActionInput!) { voidInvoice(input: $i) { invoice { status } userErrors { field code message } } }";
 const RECORD: &str = "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { id amountMinor status } invoice { status paidMinor balanceMinor } userErrors { field code message } } }";
 const REFUND: &str = "mutation($i: RefundPaymentInput!) { refundPayment(input: $i) { payment { status refundedMinor } invoice { status paidMinor } userErrors { field code message } } }";
-const PAY: &str = "mutation($i: PayInvoiceInput!) { payInvoice(input: $i) { payment { id status clientSecret stripePaymentIntentId } userErrors { field code message } } }";
+const PAY: &str = "mutation($i: PayInvoiceInput!) { payInvoice(input: $i) { payment { id amountMinor status clientSecret stripePaymentIntentId } userErrors { field code message } } }";
 const INVOICE: &str = "query($id: ID!) { node(id: $id) { ... on Invoice { number status totalMinor paidMinor balanceMinor payments { amountMinor status method } } } }";
 const BALANCE: &str = "query($f: ID!) { node(id: $f) { ... on Family { balanceMinor } } }";
 const WEBHOOK_SECRET: &str = "whsec_ostinato_test";
@@ -164,18 +164,17 @@ async fn an_invoice_is_issued_paid_in_parts_refunded_and_the_balance_follows() {
         "INVALID_STATE"
     );
     let cash = rest["payment"]["id"].as_str().unwrap();
-    let refunded = app
-        .ok(
-            t,
-            REFUND,
-            json!({"i": {"paymentId": cash, "amountMinor": 1500}}),
-        )
-        .await;
-    assert_eq!(
-        refunded,
-        json!({"payment": {"status": "COMPLETED", "refundedMinor": 1500},
-               "invoice": {"status": "OPEN", "paidMinor": 7500}, "userErrors": []})
-    );
+    // Sent twice with one key: refunded once.
+    for _ in 0..2 {
+        let refunded = app
+            .ok(t, REFUND, json!({"i": {"paymentId": cash, "amountMinor": 1500, "idempotencyKey": "refund-1"}}))
+            .await;
+        assert_eq!(
+            refunded,
+            json!({"payment": {"status": "COMPLETED", "refundedMinor": 1500},
+                   "invoice": {"status": "OPEN", "paidMinor": 7500}, "userErrors": []})
+        );
+    }
     assert_eq!(
         app.ok(t, BALANCE, json!({"f": c.family})).await["balanceMinor"],
         1500
@@ -212,13 +211,27 @@ async fn an_invoice_is_issued_paid_in_parts_refunded_and_the_balance_follows() {
         .await;
     assert_eq!(voided["invoice"]["status"], "VOID");
     assert_eq!(draft(&app, &c).await["number"], 3);
+    // A discount larger than the charges is no invoice, and takes no number.
+    let free = app
+        .gql(
+            Some(t),
+            CREATE,
+            json!({"i": {"familyId": c.family, "dueDate": "2026-03-31",
+                         "lines": [{"description": "Piano", "unitMinor": 1000}, {"description": "Scholarship", "unitMinor": -1000}]}}),
+        )
+        .await;
+    assert_eq!(
+        free["data"]["createInvoice"]["userErrors"][0]["message"],
+        "an invoice's total must be more than zero, got 0 (minor units)"
+    );
+    assert_eq!(draft(&app, &c).await["number"], 4);
 }
 
 /// A fake Stripe on loopback: `POST /v1/payment_intents` answers like
 /// Stripe, the same `Idempotency-Key` with the same intent.
-async fn fake_stripe() -> (String, Arc<Mutex<HashMap<String, String>>>) {
+async fn fake_stripe() -> (String, Arc<Mutex<HashMap<String, (String, String)>>>) {
     use axum::{Router, extract::State, http::HeaderMap, routing::post};
-    type Keys = Arc<Mutex<HashMap<String, String>>>;
+    type Keys = Arc<Mutex<HashMap<String, (String, String)>>>;
     let keys: Keys = Arc::default();
     async fn create(
         State(keys): State<Keys>,
@@ -244,10 +257,15 @@ async fn fake_stripe() -> (String, Arc<Mutex<HashMap<String, String>>>) {
         );
         let mut keys = keys.lock().unwrap();
         let n = keys.len();
-        let id = keys
+        let (params, id) = keys
             .entry(key)
-            .or_insert_with(|| format!("pi_test_{n}"))
+            .or_insert_with(|| (body.clone(), format!("pi_test_{n}")))
             .clone();
+        // Like Stripe: a key reused with other parameters is an error.
+        if params != body {
+            let error = json!({"error": {"type": "idempotency_error", "message": "Keys for idempotent requests can only be used with the same parameters they were first used with."}});
+            return (axum::http::StatusCode::BAD_REQUEST, error.to_string());
+        }
         let answer = json!({"id": id, "object": "payment_intent", "client_secret": format!("{id}_secret_abc"), "status": "requires_payment_method"});
         (axum::http::StatusCode::OK, answer.to_string())
     }
@@ -333,6 +351,29 @@ async fn a_card_payment_is_completed_once_by_a_verified_webhook() {
         app.ok(&c.school.token, INVOICE, json!({"id": id})).await["status"],
         "OPEN"
     );
+    let future = deliver(&app, &event, WEBHOOK_SECRET, now + 600).await;
+    assert_eq!(future.0, 400, "{future:?}");
+    let unsigned = app
+        .client
+        .post(format!("{}/webhooks/stripe", app.url))
+        .body(event.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status().as_u16(), 400);
+    // While the card payment is in progress the office may not void it.
+    let void = app
+        .gql(Some(&c.school.token), VOID, json!({"i": {"invoiceId": id}}))
+        .await;
+    assert_eq!(
+        void["data"]["voidInvoice"]["userErrors"][0]["message"],
+        "a card payment on this invoice is in progress; wait for it to complete or fail"
+    );
+    // The first card is declined; the family tries another on the same
+    // intent, and it goes through.
+    let declined = json!({"id": "evt_0", "object": "event", "type": "payment_intent.payment_failed",
+                          "data": {"object": {"id": intent, "object": "payment_intent"}}});
+    assert_eq!(deliver(&app, &declined, WEBHOOK_SECRET, now).await.0, 200);
     // The real delivery completes it; a replay is acknowledged and ignored.
     assert_eq!(
         deliver(&app, &event, WEBHOOK_SECRET, now).await,
@@ -348,12 +389,32 @@ async fn a_card_payment_is_completed_once_by_a_verified_webhook() {
         paid["payments"],
         json!([{"amountMinor": 9000, "status": "COMPLETED", "method": "STRIPE"}])
     );
+    // A late "processing" event does not undo the completed payment.
+    let late = json!({"id": "evt_late", "object": "event", "type": "payment_intent.processing",
+                      "data": {"object": {"id": intent, "object": "payment_intent"}}});
+    assert_eq!(
+        deliver(&app, &late, WEBHOOK_SECRET, now).await,
+        (200, json!({"message": "recorded; nothing to apply"}))
+    );
+    assert_eq!(
+        app.ok(&c.parent, BALANCE, json!({"f": c.family})).await["balanceMinor"],
+        0
+    );
 
-    // Another invoice; its event delivered 20 times at once: applied once.
+    // Another invoice, paid 40.00 in cash first: the card pays the rest
+    // with an intent of its own; its event delivered 20 times at once is
+    // applied once.
     let second = issued(&app, &c).await;
+    app.ok(
+        &c.school.token,
+        RECORD,
+        json!({"i": {"invoiceId": second, "amountMinor": 4000, "method": "CASH"}}),
+    )
+    .await;
     let started = app
         .ok(&c.parent, PAY, json!({"i": {"invoiceId": second}}))
         .await;
+    assert_eq!(started["payment"]["amountMinor"], 5000);
     let intent = started["payment"]["stripePaymentIntentId"]
         .as_str()
         .unwrap()
@@ -379,5 +440,9 @@ async fn a_card_payment_is_completed_once_by_a_verified_webhook() {
         (paid["status"].as_str(), paid["paidMinor"].as_i64()),
         (Some("PAID"), Some(9000))
     );
-    assert_eq!(paid["payments"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        paid["payments"].as_array().unwrap().len(),
+        2,
+        "cash and one card payment"
+    );
 }

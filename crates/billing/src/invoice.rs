@@ -56,6 +56,11 @@ impl InvoiceStatus {
         matches!(self, Self::Open | Self::Overdue | Self::Paid)
     }
 
+    /// Whether it takes new payments (issued, not yet paid or void).
+    pub fn takes_payments(self) -> bool {
+        matches!(self, Self::Open | Self::Overdue)
+    }
+
     /// The status as of `today`: an open invoice past its due date is
     /// overdue (and one re-dated into the future is open again).
     pub fn as_of(self, due: NaiveDate, today: NaiveDate) -> Self {
@@ -97,6 +102,18 @@ pub enum InvoiceError {
     /// Voiding an invoice that has payments on it.
     #[error("this invoice has payments of {0} (minor units); refund them before voiding it")]
     HasPayments(i64),
+    /// Voiding an invoice while a card payment on it is in progress.
+    #[error("a card payment on this invoice is in progress; wait for it to complete or fail")]
+    PaymentInProgress,
+    /// A total of zero or less.
+    #[error("an invoice's total must be more than zero, got {0} (minor units)")]
+    NotPositive(i64),
+    /// Too many lines.
+    #[error("an invoice has at most {MAX_LINES} lines")]
+    TooManyLines,
+    /// A unit price beyond what any lesson costs.
+    #[error("line {0}: unitMinor must be between -{MAX_UNIT} and {MAX_UNIT}")]
+    Unit(usize),
     /// An invoice with no lines.
     #[error("an invoice needs at least one line")]
     NoLines,
@@ -119,6 +136,12 @@ pub enum InvoiceError {
     },
 }
 
+/// Most lines on one invoice.
+pub const MAX_LINES: usize = 500;
+/// Largest unit price, in minor units (ten million of the currency). With
+/// [`MAX_LINES`] and 10,000 per line, no invoice total can overflow.
+pub const MAX_UNIT: i64 = 1_000_000_000;
+
 fn step_name(step: Step) -> &'static str {
     match step {
         Step::Issue => "issued (only drafts are)",
@@ -138,6 +161,10 @@ pub fn step(from: InvoiceStatus, step: Step, paid: i64) -> Result<InvoiceStatus,
             Err(InvoiceError::HasPayments(paid))
         }
         (S::Draft | S::Open | S::Overdue, Step::Void) => Ok(S::Void),
+        // Money that arrives for a voided invoice (a card payment that
+        // completes after the office voided it) is recorded; the invoice
+        // stays void and the office refunds it.
+        (S::Void, Step::Settle { .. }) => Ok(S::Void),
         (S::Open | S::Overdue | S::Paid, Step::Settle { paid, total }) => Ok(if paid >= total {
             S::Paid
         } else if from == S::Overdue {
@@ -179,6 +206,9 @@ pub fn lines(input: &[LineInput]) -> Result<Vec<Line>, InvoiceError> {
     if input.is_empty() {
         return Err(InvoiceError::NoLines);
     }
+    if input.len() > MAX_LINES {
+        return Err(InvoiceError::TooManyLines);
+    }
     input
         .iter()
         .enumerate()
@@ -188,6 +218,9 @@ pub fn lines(input: &[LineInput]) -> Result<Vec<Line>, InvoiceError> {
                 required_text(&l.description).map_err(|e| InvoiceError::Description(n, e))?;
             if !(1..=10_000).contains(&l.quantity) {
                 return Err(InvoiceError::Quantity(n, l.quantity));
+            }
+            if !(-MAX_UNIT..=MAX_UNIT).contains(&l.unit_minor) {
+                return Err(InvoiceError::Unit(n));
             }
             let amount_minor = l
                 .unit_minor
@@ -208,6 +241,16 @@ pub fn total(lines: &[Line]) -> Option<i64> {
     lines
         .iter()
         .try_fold(0i64, |sum, l| sum.checked_add(l.amount_minor))
+}
+
+/// The total an invoice may be created with: more than zero (a discount
+/// larger than the charges is a credit note, not an invoice).
+pub fn billable_total(lines: &[Line]) -> Result<i64, InvoiceError> {
+    match total(lines) {
+        Some(t) if t > 0 => Ok(t),
+        Some(t) => Err(InvoiceError::NotPositive(t)),
+        None => Err(InvoiceError::Overflow(lines.len())),
+    }
 }
 
 /// Checks the dates of an invoice being issued.
@@ -242,9 +285,9 @@ mod tests {
             (S::Overdue, Step::Void, 0, Ok(S::Void)),
             (S::Open, Step::Void, 40, Err(())),
             (S::Paid, Step::Void, 100, Err(())),
+            (S::Void, settle(100), 0, Ok(S::Void)),
             (S::Void, Step::Void, 0, Err(())),
             (S::Draft, settle(100), 0, Err(())),
-            (S::Void, settle(100), 0, Err(())),
             (S::Open, settle(40), 0, Ok(S::Open)),
             (S::Open, settle(100), 40, Ok(S::Paid)),
             (S::Overdue, settle(40), 0, Ok(S::Overdue)),
@@ -284,6 +327,8 @@ mod tests {
         assert_eq!(ok[0].description, "Piano");
         assert_eq!(total(&ok), Some(9000));
         assert!(lines(&[line("Huge", 10_000, i64::MAX)]).is_err());
+        let free = lines(&[line("Piano", 1, 1000), line("Scholarship", 1, -1000)]).unwrap();
+        assert_eq!(billable_total(&free), Err(InvoiceError::NotPositive(0)));
         assert_eq!(
             check_dates(d(10), d(9)).unwrap_err().to_string(),
             "dueDate 2026-03-09 is before the issue date 2026-03-10; pick a later due date"

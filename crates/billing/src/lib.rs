@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod credit;
 pub mod invoice;
 pub mod payment;
 pub mod price;

@@ -108,10 +108,13 @@ pub fn check_payment(amount: i64, outstanding: i64) -> Result<(), PaymentError> 
 /// dispute refunds, a won one completes again.
 pub fn transition(from: PaymentStatus, to: PaymentStatus) -> Result<PaymentStatus, PaymentError> {
     use PaymentStatus as P;
+    // A declined card leaves its PaymentIntent open: the family may try
+    // again with another card, so FAILED may still become COMPLETED.
     let ok = matches!(
         (from, to),
         (P::Pending, P::Processing | P::Completed | P::Failed)
             | (P::Processing, P::Completed | P::Failed)
+            | (P::Failed, P::Processing | P::Completed)
             | (P::Completed, P::Refunded | P::Disputed)
             | (P::Disputed, P::Completed | P::Refunded)
     );
@@ -122,15 +125,16 @@ pub fn transition(from: PaymentStatus, to: PaymentStatus) -> Result<PaymentStatu
     }
 }
 
-/// A refund of `ask` from a completed payment of `amount` that already had
-/// `refunded` given back: the new refunded total, and the status (REFUNDED
-/// once all of it is back).
+/// A refund of `ask` (all that is left if `None`) from a completed payment
+/// of `amount` that already had `refunded` given back: the new refunded
+/// total, and the status (REFUNDED once all of it is back).
 pub fn refund(
     status: PaymentStatus,
     amount: i64,
     refunded: i64,
-    ask: i64,
+    ask: Option<i64>,
 ) -> Result<(i64, PaymentStatus), PaymentError> {
+    let ask = ask.unwrap_or(amount - refunded);
     if status != PaymentStatus::Completed {
         return Err(PaymentError::Transition {
             from: status,
@@ -151,6 +155,16 @@ pub fn refund(
         PaymentStatus::Completed
     };
     Ok((now, status))
+}
+
+/// What a card payment of an invoice should charge now: what is owed,
+/// net of payments already completed, when the invoice takes payments.
+pub fn card_charge(takes_payments: bool, total: i64, paid: i64) -> Result<i64, PaymentError> {
+    let owed = total - paid;
+    if !takes_payments || owed <= 0 {
+        return Err(PaymentError::NotPayable);
+    }
+    Ok(owed)
 }
 
 /// What a payment contributes to its invoice: completed (or refunded)
@@ -183,9 +197,34 @@ impl Entry {
     }
 }
 
-/// What the family owes (negative: in credit): the sum of its entries.
+/// What the family owes (negative: in credit): the sum of its entries,
+/// saturating rather than wrapping (no real account comes near).
 pub fn balance(entries: &[Entry]) -> i64 {
-    entries.iter().map(|e| e.signed()).sum()
+    let sum: i128 = entries.iter().map(|e| i128::from(e.signed())).sum();
+    sum.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
+/// The entries an account is made of: each owed invoice's total is a
+/// charge; each payment that arrived is a credit, and what was refunded of
+/// it a charge again.
+pub fn entries(
+    invoices: impl IntoIterator<Item = (bool, i64)>,
+    payments: impl IntoIterator<Item = (PaymentStatus, i64, i64)>,
+) -> Vec<Entry> {
+    let mut out: Vec<Entry> = invoices
+        .into_iter()
+        .filter(|(owed, _)| *owed)
+        .map(|(_, total)| Entry::Charge(total))
+        .collect();
+    for (status, amount, refunded) in payments {
+        if matches!(status, PaymentStatus::Completed | PaymentStatus::Refunded) {
+            out.push(Entry::Payment(amount));
+            if refunded > 0 {
+                out.push(Entry::Refund(refunded));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -219,7 +258,9 @@ mod tests {
             (P::Disputed, P::Completed, true),
             (P::Disputed, P::Refunded, true),
             (P::Completed, P::Pending, false),
-            (P::Failed, P::Completed, false),
+            (P::Failed, P::Completed, true),
+            (P::Failed, P::Pending, false),
+            (P::Completed, P::Processing, false),
             (P::Refunded, P::Completed, false),
             (P::Completed, P::Completed, false),
         ];
@@ -230,19 +271,44 @@ mod tests {
 
     #[test]
     fn refunds_are_partial_until_everything_is_back() {
-        assert_eq!(refund(P::Completed, 1000, 0, 400), Ok((400, P::Completed)));
         assert_eq!(
-            refund(P::Completed, 1000, 400, 600),
+            refund(P::Completed, 1000, 0, Some(400)),
+            Ok((400, P::Completed))
+        );
+        assert_eq!(
+            refund(P::Completed, 1000, 400, Some(600)),
             Ok((1000, P::Refunded))
         );
         assert_eq!(
-            refund(P::Completed, 1000, 400, 700),
+            refund(P::Completed, 1000, 400, None),
+            Ok((1000, P::Refunded))
+        );
+        assert_eq!(
+            refund(P::Completed, 1000, 400, Some(700)),
             Err(PaymentError::RefundTooLarge { left: 600 })
         );
-        assert!(refund(P::Pending, 1000, 0, 100).is_err());
+        assert!(refund(P::Pending, 1000, 0, Some(100)).is_err());
         assert_eq!(counted(P::Completed, 1000, 400), 600);
         assert_eq!(counted(P::Refunded, 1000, 1000), 0);
         assert_eq!(counted(P::Pending, 1000, 0), 0);
+    }
+
+    #[test]
+    fn an_account_is_its_owed_invoices_and_the_money_that_arrived() {
+        let e = entries(
+            [(true, 9000), (false, 5000)],
+            [
+                (P::Completed, 4000, 0),
+                (P::Completed, 5000, 1500),
+                (P::Pending, 9000, 0),
+                (P::Failed, 9000, 0),
+            ],
+        );
+        // 9000 owed (the draft is not), 9000 paid, 1500 refunded.
+        assert_eq!(balance(&e), 1500);
+        assert_eq!(card_charge(true, 9000, 4000), Ok(5000));
+        assert_eq!(card_charge(true, 9000, 9000), Err(PaymentError::NotPayable));
+        assert_eq!(card_charge(false, 9000, 0), Err(PaymentError::NotPayable));
     }
 
     fn entry() -> impl Strategy<Value = Entry> {
@@ -258,9 +324,14 @@ mod tests {
         fn the_balance_is_the_sum_of_the_entries_in_any_order(
             entries in proptest::collection::vec(entry(), 0..50)
         ) {
-            let charges: i64 = entries.iter().map(|e| match e { Entry::Charge(m) | Entry::Refund(m) => *m, _ => 0 }).sum();
-            let paid: i64 = entries.iter().map(|e| match e { Entry::Payment(m) => *m, _ => 0 }).sum();
-            prop_assert_eq!(balance(&entries), charges - paid);
+            // Adding entries one by one moves the balance by each one's
+            // effect: the balance is the running sum.
+            let mut running = 0i64;
+            for (i, e) in entries.iter().enumerate() {
+                prop_assert_eq!(balance(&entries[..i]), running);
+                running += match e { Entry::Charge(m) | Entry::Refund(m) => *m, Entry::Payment(m) => -*m };
+            }
+            prop_assert_eq!(balance(&entries), running);
             let mut reversed = entries.clone();
             reversed.reverse();
             prop_assert_eq!(balance(&reversed), balance(&entries));

@@ -77,6 +77,18 @@ pub fn verify(
     }
 }
 
+/// The payment status a Stripe PaymentIntent event reports, for the
+/// events we act on.
+pub fn event_status(kind: &str) -> Option<crate::PaymentStatus> {
+    use crate::PaymentStatus as P;
+    match kind {
+        "payment_intent.succeeded" => Some(P::Completed),
+        "payment_intent.payment_failed" => Some(P::Failed),
+        "payment_intent.processing" => Some(P::Processing),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,6 +73,8 @@ pub enum Code {
     InUse,
     /// The row is archived: nothing new may use it.
     Archived,
+    /// The payment provider could not be reached or refused; try again.
+    ProviderUnavailable,
 }
 
 /// An expected failure, reported in a payload.

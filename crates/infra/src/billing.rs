@@ -14,8 +14,8 @@ use ::billing::payment::{self as money, Entry, PaymentError, PaymentMethod, Paym
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{Currency, FamilyId, SchoolId, StudentId, UserId};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use uuid::Uuid;
 
@@ -176,7 +176,9 @@ pub async fn issue(
     Ok(Ok(row.update(tx).await?))
 }
 
-/// Voids a (locked) invoice with nothing paid on it.
+/// Voids a (locked) invoice with nothing paid on it and no card payment
+/// in progress (money arriving for a voided invoice is still recorded,
+/// but the family should not be charged for it in the first place).
 pub async fn void(
     tx: &impl ConnectionTrait,
     inv: invoice::Model,
@@ -186,6 +188,18 @@ pub async fn void(
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
+    let in_progress = payment::Entity::find()
+        .filter(payment::Column::SchoolId.eq(inv.school_id))
+        .filter(payment::Column::InvoiceId.eq(inv.id))
+        .filter(payment::Column::Status.is_in([
+            PaymentStatus::Pending.as_str(),
+            PaymentStatus::Processing.as_str(),
+        ]))
+        .count(tx)
+        .await?;
+    if in_progress > 0 {
+        return Ok(Err(InvoiceError::PaymentInProgress));
+    }
     let mut row = inv.into_active_model();
     row.status = Set(to.as_str().to_owned());
     row.voided_at = Set(Some(now));
@@ -194,20 +208,21 @@ pub async fn void(
 
 /// Re-totals a (locked) invoice from its payments and moves its status.
 async fn settle(tx: &impl ConnectionTrait, inv: invoice::Model) -> Result<invoice::Model> {
-    let paid: i64 = payment::Entity::find()
+    let mut paid: i64 = 0;
+    for p in payment::Entity::find()
         .filter(payment::Column::SchoolId.eq(inv.school_id))
         .filter(payment::Column::InvoiceId.eq(inv.id))
         .all(tx)
         .await?
-        .iter()
-        .map(|p| {
-            Ok(money::counted(
-                payment_status(p)?,
-                p.amount_minor,
-                p.refunded_minor,
-            ))
-        })
-        .sum::<Result<i64>>()?;
+    {
+        let counted = money::counted(payment_status(&p)?, p.amount_minor, p.refunded_minor);
+        paid = paid
+            .checked_add(counted)
+            .ok_or_else(|| InfraError::Corrupt {
+                table: "payments",
+                detail: format!("payments of invoice {} overflow", inv.id),
+            })?;
+    }
     let step = Step::Settle {
         paid,
         total: inv.total_minor,
@@ -242,7 +257,7 @@ pub async fn record_payment(
     new: NewPayment,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<(payment::Model, invoice::Model), PaymentError>> {
-    if !matches!(status(&inv)?, InvoiceStatus::Open | InvoiceStatus::Overdue) {
+    if !status(&inv)?.takes_payments() {
         return Ok(Err(PaymentError::NotPayable));
     }
     if let Err(e) = money::check_payment(new.amount_minor, inv.total_minor - inv.paid_minor) {
@@ -300,7 +315,6 @@ pub async fn refund(
             table: "payments",
             detail: "a payment vanished under its lock".into(),
         })?;
-    let ask = ask.unwrap_or(p.amount_minor - p.refunded_minor);
     let (refunded, to) =
         match money::refund(payment_status(&p)?, p.amount_minor, p.refunded_minor, ask) {
             Ok(r) => r,
@@ -348,37 +362,40 @@ pub async fn payments_of(
     .await
 }
 
-/// A family's account: every issued invoice a charge, every payment a
-/// credit, every refund a charge; the balance is their sum (what the
-/// family owes; negative is credit).
+/// A family's account: the invoices billed to the family or to one of its
+/// students, and their payments (`billing::payment::entries` decides what
+/// counts).
 pub async fn family_entries(
     conn: &impl ConnectionTrait,
     school: SchoolId,
     family: FamilyId,
 ) -> Result<Vec<Entry>> {
+    let students: Vec<Uuid> = crate::repo::families::members(conn, school, family)
+        .await?
+        .into_iter()
+        .filter_map(|m| m.student_id)
+        .collect();
     let invoices = invoice::Entity::find()
         .filter(invoice::Column::SchoolId.eq(school.uuid()))
-        .filter(invoice::Column::FamilyId.eq(family.uuid()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(invoice::Column::FamilyId.eq(family.uuid()))
+                .add(invoice::Column::StudentId.is_in(students)),
+        )
         .order_by_asc(invoice::Column::Number)
         .all(conn)
         .await?;
-    let mut entries = Vec::new();
-    for i in &invoices {
-        if status(i)?.owed() {
-            entries.push(Entry::Charge(i.total_minor));
-        }
-    }
+    let owed = invoices
+        .iter()
+        .map(|i| Ok((status(i)?.owed(), i.total_minor)))
+        .collect::<Result<Vec<_>>>()?;
     let payments = payments_of(conn, school, invoices.iter().map(|i| i.id)).await?;
-    for p in payments.values().flatten() {
-        let s = payment_status(p)?;
-        if matches!(s, PaymentStatus::Completed | PaymentStatus::Refunded) {
-            entries.push(Entry::Payment(p.amount_minor));
-            if p.refunded_minor > 0 {
-                entries.push(Entry::Refund(p.refunded_minor));
-            }
-        }
-    }
-    Ok(entries)
+    let paid = payments
+        .values()
+        .flatten()
+        .map(|p| Ok((payment_status(p)?, p.amount_minor, p.refunded_minor)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(money::entries(owed, paid))
 }
 
 /// A PaymentIntent the provider created for an invoice.
@@ -390,9 +407,56 @@ pub struct Intent {
     pub client_secret: String,
 }
 
-/// Stores a PENDING Stripe payment for a (locked) invoice, or returns the
-/// one already stored for this intent (the provider answers a repeated
-/// idempotency key with the same intent).
+/// A card payment to start: the amount to charge, and either the pending
+/// payment that already charges it or the idempotency key of a new intent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardAttempt {
+    /// A pending card payment of this amount exists: hand it out again.
+    Pending(Box<payment::Model>),
+    /// Ask the provider for an intent of `amount` with this key (one per
+    /// attempt, so a changed amount or a failed attempt gets a new intent).
+    New {
+        /// Amount to charge.
+        amount: i64,
+        /// Stripe's `Idempotency-Key`.
+        key: String,
+    },
+}
+
+/// What a card payment of `inv` should do now (read without locks: the
+/// transaction that stores the intent checks again).
+pub async fn card_attempt(
+    conn: &impl ConnectionTrait,
+    inv: &invoice::Model,
+) -> Result<std::result::Result<CardAttempt, PaymentError>> {
+    let amount = match money::card_charge(
+        status(inv)?.takes_payments(),
+        inv.total_minor,
+        inv.paid_minor,
+    ) {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    let cards = payment::Entity::find()
+        .filter(payment::Column::SchoolId.eq(inv.school_id))
+        .filter(payment::Column::InvoiceId.eq(inv.id))
+        .filter(payment::Column::Method.eq(PaymentMethod::Stripe.as_str()))
+        .all(conn)
+        .await?;
+    for p in &cards {
+        if payment_status(p)? == PaymentStatus::Pending && p.amount_minor == amount {
+            return Ok(Ok(CardAttempt::Pending(Box::new(p.clone()))));
+        }
+    }
+    Ok(Ok(CardAttempt::New {
+        amount,
+        key: format!("ostinato-invoice-{}-attempt-{}", inv.id, cards.len() + 1),
+    }))
+}
+
+/// Stores a PENDING card payment of `amount` for a (locked) invoice, if the
+/// invoice still owes exactly that; returns the stored one when the
+/// provider answered a repeated key with the same intent.
 pub async fn intent_payment(
     tx: &impl ConnectionTrait,
     inv: &invoice::Model,
@@ -400,15 +464,30 @@ pub async fn intent_payment(
     intent: Intent,
     by: UserId,
     now: DateTime<Utc>,
-) -> Result<payment::Model> {
+) -> Result<std::result::Result<payment::Model, PaymentError>> {
+    match money::card_charge(
+        status(inv)?.takes_payments(),
+        inv.total_minor,
+        inv.paid_minor,
+    ) {
+        Ok(owed) if owed == amount_minor => {}
+        // Paid, voided or paid in part while the intent was made.
+        _ => return Ok(Err(PaymentError::NotPayable)),
+    }
     if let Some(p) = payment::Entity::find()
         .filter(payment::Column::StripePaymentIntentId.eq(intent.id.clone()))
         .one(tx)
         .await?
     {
-        return Ok(p);
+        if p.invoice_id != inv.id {
+            return Err(InfraError::Corrupt {
+                table: "payments",
+                detail: format!("intent {} answered for two invoices", intent.id),
+            });
+        }
+        return Ok(Ok(p));
     }
-    Ok(payment::ActiveModel {
+    Ok(Ok(payment::ActiveModel {
         id: Set(new_id()),
         school_id: Set(inv.school_id),
         invoice_id: Set(inv.id),
@@ -425,7 +504,7 @@ pub async fn intent_payment(
         completed_at: Set(None),
     }
     .insert(tx)
-    .await?)
+    .await?))
 }
 
 /// What a Stripe event did.
@@ -475,11 +554,8 @@ pub async fn apply_stripe_event(
     if inserted == 0 {
         return Ok(EventOutcome::Duplicate);
     }
-    let to = match event.kind.as_str() {
-        "payment_intent.succeeded" => PaymentStatus::Completed,
-        "payment_intent.payment_failed" => PaymentStatus::Failed,
-        "payment_intent.processing" => PaymentStatus::Processing,
-        _ => return Ok(EventOutcome::Ignored),
+    let Some(to) = ::billing::stripe::event_status(&event.kind) else {
+        return Ok(EventOutcome::Ignored);
     };
     let Some(intent) = event.intent else {
         return Ok(EventOutcome::Ignored);
@@ -491,6 +567,9 @@ pub async fn apply_stripe_event(
     else {
         return Ok(EventOutcome::Ignored);
     };
+    // The invoice, then the payment, both locked (the order every writer
+    // uses), and the payment read again under its lock: two events of one
+    // intent delivered at once apply one after the other.
     let school = SchoolId::from_uuid(p.school_id);
     let inv = lock_invoice(tx, school, p.invoice_id)
         .await?
@@ -498,10 +577,17 @@ pub async fn apply_stripe_event(
             table: "payments",
             detail: "a payment without its invoice".into(),
         })?;
-    let from = payment_status(&p)?;
+    let p = payment::Entity::find_by_id(p.id)
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or_else(|| InfraError::Corrupt {
+            table: "payments",
+            detail: "a payment vanished under its lock".into(),
+        })?;
     // Events may arrive out of order (processing after succeeded): a step
     // the lifecycle refuses is recorded and ignored.
-    if money::transition(from, to).is_err() {
+    if money::transition(payment_status(&p)?, to).is_err() {
         return Ok(EventOutcome::Ignored);
     }
     let mut row = p.into_active_model();

@@ -69,6 +69,7 @@ pub async fn record_attendance(
                 note: Set(note.clone()),
                 recorded_by: Set(by.uuid()),
                 recorded_at: Set(now),
+                code: Set(None),
             }
             .insert(tx)
             .await?,

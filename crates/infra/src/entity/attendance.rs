@@ -15,6 +15,7 @@ pub struct Model {
     pub note: Option<String>,
     pub recorded_by: Uuid,
     pub recorded_at: DateTimeUtc,
+    pub code: Option<String>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

@@ -8,6 +8,7 @@
 #![allow(missing_docs)]
 
 pub mod attendance;
+pub mod attendance_status;
 pub mod audit_entry;
 pub mod auth_token;
 pub mod booking;
@@ -16,6 +17,7 @@ pub mod booking_series;
 pub mod check_in;
 pub mod class_series;
 pub mod consent_change;
+pub mod credit_entry;
 pub mod enrolment;
 pub mod equipment;
 pub mod equipment_allocation;
@@ -28,12 +30,15 @@ pub mod invoice_line;
 pub mod lead;
 pub mod location;
 pub mod maintenance_block;
+pub mod makeup_credit;
 pub mod material;
 pub mod material_access;
 pub mod material_grant;
 pub mod offering;
 pub mod offering_requirement;
 pub mod payment;
+pub mod payout;
+pub mod payout_line;
 pub mod programme;
 pub mod progression_award;
 pub mod registration;

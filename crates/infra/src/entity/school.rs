@@ -19,6 +19,9 @@ pub struct Model {
     pub logo_url: Option<String>,
     pub brand_color: Option<String>,
     pub custom_domain: Option<String>,
+    pub makeup_expiry_days: i32,
+    pub makeup_max_per_term: Option<i32>,
+    pub makeup_on_cancellation: bool,
 }
 
 /// Relations are not modelled: repositories join explicitly.

@@ -89,7 +89,12 @@ tenant!(
     offering_requirement,
     invoice,
     invoice_line,
-    payment
+    payment,
+    attendance_status,
+    makeup_credit,
+    credit_entry,
+    payout,
+    payout_line
 );
 
 /// Rows of `E` with these ids in `school`, keyed by id. Ids of other

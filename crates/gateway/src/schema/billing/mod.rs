@@ -8,7 +8,7 @@ pub mod objects;
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use billing::invoice::LineInput;
-use infra::billing::{BillTo, NewInvoice, NewPayment};
+use infra::billing::{BillTo, CardAttempt, NewInvoice, NewPayment};
 use infra::entity::{family, invoice, payment, student};
 use infra::repo::organisation::Viewer;
 use kernel::policy::Action;
@@ -119,6 +119,9 @@ pub struct RefundPaymentInput {
     pub payment_id: ID,
     /// How much to give back, in minor units (all that is left if omitted).
     pub amount_minor: Option<i64>,
+    /// Makes retries safe (or send the `Idempotency-Key` header): a retry
+    /// answers with the payment and refunds nothing more.
+    pub idempotency_key: Option<String>,
 }
 
 /// Input of `payInvoice`.
@@ -151,10 +154,16 @@ async fn locked_invoice(
 fn invoice_error(e: billing::InvoiceError) -> UserError {
     use billing::InvoiceError as E;
     let (field, code) = match &e {
-        E::Transition { .. } | E::HasPayments(_) => ("invoiceId", Code::InvalidState),
-        E::NoLines | E::Description(..) | E::Quantity(..) | E::Overflow(_) => {
-            ("lines", Code::Invalid)
+        E::Transition { .. } | E::HasPayments(_) | E::PaymentInProgress => {
+            ("invoiceId", Code::InvalidState)
         }
+        E::NoLines
+        | E::Description(..)
+        | E::Quantity(..)
+        | E::Overflow(_)
+        | E::NotPositive(_)
+        | E::TooManyLines
+        | E::Unit(_) => ("lines", Code::Invalid),
         E::DueBeforeIssue { .. } => ("dueDate", Code::Invalid),
     };
     UserError::input(field, code, e.to_string())
@@ -198,8 +207,9 @@ impl BillingMutation {
             Ok(l) => l,
             Err(e) => return refused(invoice_error(e)),
         };
-        let Some(total) = billing::invoice::total(&lines) else {
-            return refused(FieldError::invalid("lines", "the total is too large"));
+        let total = match billing::invoice::billable_total(&lines) {
+            Ok(t) => t,
+            Err(e) => return refused(invoice_error(e)),
         };
         let notes = crate::schema::notes(input.notes.clone());
         let canonical = idempotency::canonical(&input);
@@ -362,32 +372,13 @@ impl BillingMutation {
             ));
         }
         let reference = crate::schema::notes(input.reference.clone());
-        let header = ctx
-            .data_opt::<IdempotencyHeader>()
-            .and_then(|h| h.0.clone());
+        let header = header_key(ctx);
         let canonical = idempotency::canonical(&input);
         mutation(ctx, async |tx, viewer| {
             let key = input.idempotency_key.clone().or(header.clone());
             let key = match idempotency::claim(ctx, tx, viewer, key, &canonical).await? {
                 Err(e) => return Ok(Done::refuse(e)),
-                Ok(Next::Replay(id)) => {
-                    let p = infra::repo::find::<payment::Entity>(tx, viewer.school, id)
-                        .await
-                        .map_err(internal)?;
-                    let inv = match &p {
-                        Some(p) => {
-                            infra::repo::find::<invoice::Entity>(tx, viewer.school, p.invoice_id)
-                                .await
-                                .map_err(internal)?
-                        }
-                        None => None,
-                    };
-                    return Ok(Done::Answer(PaymentPayload {
-                        payment: p.map(Payment),
-                        invoice: inv.map(Invoice),
-                        user_errors: vec![],
-                    }));
-                }
+                Ok(Next::Replay(id)) => return Ok(Done::Answer(replay(tx, viewer, id).await?)),
                 Ok(Next::Proceed(key)) => key,
             };
             let Some(inv) = locked_invoice(tx, viewer, &input.invoice_id).await? else {
@@ -434,7 +425,15 @@ impl BillingMutation {
         let Some(uuid) = decode(Kind::Payment, &input.payment_id) else {
             return refused(FieldError::not_found("paymentId", "payment"));
         };
+        let header = header_key(ctx);
+        let canonical = idempotency::canonical(&input);
         mutation(ctx, async |tx, viewer| {
+            let key = input.idempotency_key.clone().or(header.clone());
+            let key = match idempotency::claim(ctx, tx, viewer, key, &canonical).await? {
+                Err(e) => return Ok(Done::refuse(e)),
+                Ok(Next::Replay(id)) => return Ok(Done::Answer(replay(tx, viewer, id).await?)),
+                Ok(Next::Proceed(key)) => key,
+            };
             match infra::billing::refund(tx, viewer.school, uuid, input.amount_minor)
                 .await
                 .map_err(internal)?
@@ -442,6 +441,7 @@ impl BillingMutation {
                 None => Ok(Done::refuse(FieldError::not_found("paymentId", "payment"))),
                 Some(Err(e)) => Ok(Done::Refuse(payment_error(e))),
                 Some(Ok((p, inv))) => {
+                    idempotency::complete(tx, viewer, key, p.id).await?;
                     let (pid, iid) = (p.id, inv.id);
                     Ok(Done::Commit(
                         PaymentPayload {
@@ -471,8 +471,8 @@ impl BillingMutation {
         let Some(uuid) = decode(Kind::Invoice, &input.invoice_id) else {
             return refused(invoice_not_found());
         };
-        // Read (no lock) to ask Stripe outside any transaction; the
-        // transaction below checks again.
+        // Read without locks: the provider is asked outside any
+        // transaction, and the transaction below checks the amount again.
         let Some(inv) = infra::repo::find::<invoice::Entity>(app.db.conn(), viewer.school, uuid)
             .await
             .map_err(internal)?
@@ -487,21 +487,25 @@ impl BillingMutation {
                 "card payments are not set up for this school; pay by transfer or ask the office",
             ));
         };
-        let owed = inv.total_minor - inv.paid_minor;
-        let payable = matches!(
-            infra::billing::status(&inv).map_err(internal)?,
-            billing::InvoiceStatus::Open | billing::InvoiceStatus::Overdue
-        );
-        if !payable || owed <= 0 {
-            return refused(payment_error(billing::PaymentError::NotPayable));
-        }
-        // The same invoice and amount give the same key, so a double tap
-        // gets the same intent from Stripe.
+        let (amount, key) = match infra::billing::card_attempt(app.db.conn(), &inv)
+            .await
+            .map_err(internal)?
+        {
+            Err(e) => return refused(payment_error(e)),
+            Ok(CardAttempt::Pending(p)) => {
+                return Ok(PaymentPayload {
+                    payment: Some(Payment(*p)),
+                    invoice: Some(Invoice(inv)),
+                    user_errors: vec![],
+                });
+            }
+            Ok(CardAttempt::New { amount, key }) => (amount, key),
+        };
         let request = infra::payments::IntentRequest {
-            amount_minor: owed,
+            amount_minor: amount,
             currency: inv.currency.clone(),
             invoice_id: inv.id,
-            idempotency_key: format!("invoice-{}-{}-{owed}", inv.id, inv.paid_minor),
+            idempotency_key: key,
         };
         let intent = match provider.create_intent(request).await {
             Ok(i) => i,
@@ -509,7 +513,7 @@ impl BillingMutation {
                 tracing::warn!(error = %e, invoice = %inv.id, "payment provider refused an intent");
                 return refused(UserError::input(
                     "invoiceId",
-                    Code::InvalidState,
+                    Code::ProviderUnavailable,
                     "the card payment could not be started; try again in a moment",
                 ));
             }
@@ -522,10 +526,14 @@ impl BillingMutation {
                 return Ok(Done::refuse(invoice_not_found()));
             };
             let now = app.clock.now();
-            let p =
-                infra::billing::intent_payment(tx, &inv, owed, intent.clone(), viewer.user, now)
+            let stored =
+                infra::billing::intent_payment(tx, &inv, amount, intent.clone(), viewer.user, now)
                     .await
                     .map_err(internal)?;
+            let p = match stored {
+                Ok(p) => p,
+                Err(e) => return Ok(Done::Refuse(payment_error(e))),
+            };
             let (pid, iid) = (p.id, inv.id);
             Ok(Done::Commit(
                 PaymentPayload {
@@ -538,6 +546,33 @@ impl BillingMutation {
         })
         .await
     }
+}
+
+/// The `Idempotency-Key` header of this request (attached by `http`).
+fn header_key(ctx: &Context<'_>) -> Option<String> {
+    ctx.data::<IdempotencyHeader>()
+        .expect("BUG: the HTTP handler attaches the idempotency header to every request")
+        .0
+        .clone()
+}
+
+/// The answer to a replayed payment mutation: the payment the key stored,
+/// and its invoice as it is now.
+async fn replay(tx: &infra::Tx, viewer: &Viewer, id: uuid::Uuid) -> Result<PaymentPayload> {
+    let p = infra::repo::find::<payment::Entity>(tx, viewer.school, id)
+        .await
+        .map_err(internal)?;
+    let inv = match &p {
+        Some(p) => infra::repo::find::<invoice::Entity>(tx, viewer.school, p.invoice_id)
+            .await
+            .map_err(internal)?,
+        None => None,
+    };
+    Ok(PaymentPayload {
+        payment: p.map(Payment),
+        invoice: inv.map(Invoice),
+        user_errors: vec![],
+    })
 }
 
 #[derive(Default)]
