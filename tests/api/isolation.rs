@@ -85,7 +85,8 @@ async fn snapshot(app: &TestApp, a: &Cast) -> Value {
               leads { nodes { id status } }
               lily: node(id: $lily) { ... on Student { qrCode awards { title } examRequests { status }
                 instruments parentalConsent consentHistory { to }
-                subscriptions { endDate freezes { days } installments { dueDate } } } }
+                subscriptions { endDate freezes { days } installments { dueDate } }
+                makeupCreditBalance makeupCredits { state } } }
               materials { nodes { id title grantedTo { id } accessStats { totalCount } } }
               invoices { nodes { id number status paidMinor payments { status refundedMinor } } }
               offerings { nodes { id requirements { perStudent } } }
@@ -174,6 +175,40 @@ async fn no_id_of_school_a_works_for_school_b() {
         "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { id } userErrors { code } } }",
         json!({"i": {"invoiceId": a_invoice, "amountMinor": 1000, "method": "CASH"}}),
         ["payment", "id"],
+    )
+    .await;
+    // A make-up credit in each school (excused from the 1-on-1 lesson),
+    // and a payout of A's Ada.
+    let credit_of = async |x: &Cast| {
+        app.ok(
+            &x.school.token,
+            "mutation($i: RecordAttendanceInput!) { recordAttendance(input: $i) { session { id } userErrors { code } } }",
+            json!({"i": {"sessionId": x.lily_session, "entries": [{"studentId": x.school.student, "status": "EXCUSED"}]}}),
+        )
+        .await;
+        app.ok(
+            &x.school.token,
+            "query($s: ID!) { node(id: $s) { ... on Student { makeupCredits { id } } } }",
+            json!({"s": x.school.student}),
+        )
+        .await["makeupCredits"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let a_credit = credit_of(&a).await;
+    let b_credit = credit_of(&b).await;
+    app.ok(
+        &a.school.token,
+        "mutation($i: UpdateTeacherProfileInput!) { updateTeacherProfile(input: $i) { teacher { id } userErrors { code } } }",
+        json!({"i": {"teacherId": a.school.ada, "payRateMinor": 2000, "payBasis": "PER_SESSION"}}),
+    )
+    .await;
+    let a_payout = crm_row(
+        &a.school.token,
+        "mutation($i: ComputePayoutInput!) { computePayout(input: $i) { payout { id } userErrors { code } } }",
+        json!({"i": {"teacherId": a.school.ada, "period": "2026-02"}}),
+        ["payout", "id"],
     )
     .await;
     let b_code = app
@@ -620,6 +655,16 @@ async fn no_id_of_school_a_works_for_school_b() {
               json!({"i": {"invoiceId": a_invoice}})),
             m("invoices", "query($f: ID!) { invoices(familyId: $f) { nodes { id } } }",
               json!({"f": a.family})),
+            m("bookMakeup", "mutation($i: BookMakeupInput!) { bookMakeup(input: $i) { booking { id } userErrors { code } } }",
+              json!({"i": {"creditId": a_credit, "sessionId": b.group_session}})),
+            m("bookMakeup", "mutation($i: BookMakeupInput!) { bookMakeup(input: $i) { booking { id } userErrors { code } } }",
+              json!({"i": {"creditId": b_credit, "sessionId": a.group_session}})),
+            m("computePayout", "mutation($i: ComputePayoutInput!) { computePayout(input: $i) { payout { id } userErrors { code } } }",
+              json!({"i": {"teacherId": s.ada, "period": "2026-02"}})),
+            m("setPayoutStatus", "mutation($i: SetPayoutStatusInput!) { setPayoutStatus(input: $i) { payout { id } userErrors { code } } }",
+              json!({"i": {"payoutId": a_payout, "status": "PROCESSING"}})),
+            m("payouts", "query($t: ID!) { payouts(teacherId: $t) { id } }",
+              json!({"t": s.ada})),
         ]);
         more
     };

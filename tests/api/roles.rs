@@ -359,6 +359,40 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
         .as_str()
         .unwrap()
         .to_owned();
+    // A make-up credit of Lily's (excused from her 1-on-1 lesson), and a
+    // February payout of Ada's.
+    app.ok(
+        &s.token,
+        "mutation($i: RecordAttendanceInput!) { recordAttendance(input: $i) { session { id } userErrors { code } } }",
+        json!({"i": {"sessionId": c.lily_session, "entries": [{"studentId": s.student, "status": "EXCUSED"}]}}),
+    )
+    .await;
+    let credit = app
+        .ok(
+            &s.token,
+            "query($s: ID!) { node(id: $s) { ... on Student { makeupCredits { id } } } }",
+            json!({"s": s.student}),
+        )
+        .await["makeupCredits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        &s.token,
+        "mutation($i: UpdateTeacherProfileInput!) { updateTeacherProfile(input: $i) { teacher { id } userErrors { code } } }",
+        json!({"i": {"teacherId": s.ada, "payRateMinor": 2000, "payBasis": "PER_SESSION"}}),
+    )
+    .await;
+    let payout = app
+        .ok(
+            &s.token,
+            "mutation($i: ComputePayoutInput!) { computePayout(input: $i) { payout { id } userErrors { code } } }",
+            json!({"i": {"teacherId": s.ada, "period": "2026-02"}}),
+        )
+        .await["payout"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     const NODE: &str = "query($id: ID!) { node(id: $id) { id } }";
     const AVAIL: &str = "mutation($input: SetTeacherAvailabilityInput!) { setTeacherAvailability(input: $input) { teacher { id } userErrors { code } } }";
     use Who::*;
@@ -879,6 +913,45 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             "mutation($i: PayInvoiceInput!) { payInvoice(input: $i) { payment { id } userErrors { code } } }",
             json!({"i": {"invoiceId": invoice}}),
             &[Admin, Staff, Parent],
+        ),
+        (
+            "setAttendanceStatuses",
+            "mutation($i: SetAttendanceStatusesInput!) { setAttendanceStatuses(input: $i) { policy { creditExpiryDays } userErrors { code } } }",
+            json!({"i": {"statuses": [{"code": "SICK", "countsAs": "ABSENT", "billed": true, "teacherPaid": false, "grantsCredit": true}]}}),
+            &[Admin, Staff],
+        ),
+        (
+            "attendanceStatuses",
+            "{ attendanceStatuses { statuses { code } } }",
+            json!({}),
+            &ALL,
+        ),
+        (
+            // The group session is another offering: whoever may book for
+            // Lily reaches that refusal; her teacher may not.
+            "bookMakeup(Lily's credit)*",
+            "mutation($i: BookMakeupInput!) { bookMakeup(input: $i) { booking { id } userErrors { code } } }",
+            json!({"i": {"creditId": credit, "sessionId": c.group_session}}),
+            &[Admin, Staff, Parent, Student],
+        ),
+        (
+            "computePayout",
+            "mutation($i: ComputePayoutInput!) { computePayout(input: $i) { payout { id } userErrors { code } } }",
+            json!({"i": {"teacherId": s.ada, "period": "2026-01"}}),
+            &[Admin, Staff],
+        ),
+        (
+            // PENDING → PROCESSING once; a repeat meets INVALID_STATE.
+            "setPayoutStatus*",
+            "mutation($i: SetPayoutStatusInput!) { setPayoutStatus(input: $i) { payout { id } userErrors { code } } }",
+            json!({"i": {"payoutId": payout, "status": "PROCESSING"}}),
+            &[Admin, Staff],
+        ),
+        (
+            "payouts(Ada)",
+            "query($t: ID!) { payouts(teacherId: $t) { id } }",
+            json!({"t": s.ada}),
+            &[Admin, Staff, Teacher],
         ),
         (
             "invoices(all)",

@@ -8,6 +8,7 @@
 pub mod credit;
 pub mod invoice;
 pub mod payment;
+pub mod payout;
 pub mod price;
 pub mod stripe;
 

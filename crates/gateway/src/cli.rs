@@ -161,6 +161,11 @@ async fn advance_loop(state: AppState) {
     let mut every = tokio::time::interval(ADVANCE_EVERY);
     loop {
         every.tick().await;
+        match infra::credits::expire_due(&state.db, state.clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(credits = n, "expired make-up credits"),
+            Err(e) => tracing::error!(error = ?e, "make-up credit expiry failed"),
+        }
         match infra::scheduling::advance(&state.db, state.clock.now()).await {
             Ok(report) if report.series > 0 || report.refused > 0 => {
                 tracing::info!(

@@ -61,10 +61,14 @@ pub enum Kind {
     Invoice,
     /// A payment.
     Payment,
+    /// A make-up credit.
+    MakeupCredit,
+    /// A teacher's payout.
+    Payout,
 }
 
 impl Kind {
-    const ALL: [Kind; 24] = [
+    const ALL: [Kind; 26] = [
         Kind::School,
         Kind::User,
         Kind::Location,
@@ -89,6 +93,8 @@ impl Kind {
         Kind::ExamRequest,
         Kind::Invoice,
         Kind::Payment,
+        Kind::MakeupCredit,
+        Kind::Payout,
     ];
 
     /// The GraphQL type name.
@@ -118,6 +124,8 @@ impl Kind {
             Kind::ExamRequest => "ExamRequest",
             Kind::Invoice => "Invoice",
             Kind::Payment => "Payment",
+            Kind::MakeupCredit => "MakeupCredit",
+            Kind::Payout => "Payout",
         }
     }
 }

@@ -722,7 +722,12 @@ pub async fn record_scan(
                 tx,
                 school,
                 sid,
-                &[(scan.student, mark, None)],
+                &[crate::booking::MarkEntry {
+                    student: scan.student,
+                    mark,
+                    note: None,
+                    code: None,
+                }],
                 scan.by,
                 now,
             )

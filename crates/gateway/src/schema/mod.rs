@@ -51,6 +51,8 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 pub struct Query(
     identity::account::AccountQuery,
     billing::BillingQuery,
+    billing::credits::CreditQuery,
+    billing::payouts::PayoutQuery,
     booking::BookingQuery,
     booking::FamilyQuery,
     crm::LeadQuery,
@@ -73,6 +75,8 @@ pub struct Query(
 pub struct Mutation(
     identity::account::AccountMutation,
     billing::BillingMutation,
+    billing::credits::CreditMutation,
+    billing::payouts::PayoutMutation,
     booking::BookingMutation,
     booking::FamilyMutation,
     crm::LeadMutation,

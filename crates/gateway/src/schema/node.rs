@@ -214,6 +214,8 @@ impl NodeQuery {
             }
             Kind::School
             | Kind::Payment
+            | Kind::MakeupCredit
+            | Kind::Payout
             | Kind::Registration
             | Kind::BookingSeries
             | Kind::TeachingRole

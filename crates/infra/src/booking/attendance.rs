@@ -12,6 +12,21 @@ use super::rows;
 use crate::entity::{attendance as attendance_row, booking as booking_row};
 use crate::{Result, new_id};
 
+/// One student's mark: the built-in mark, a note, and the school's own
+/// status code refining it (validated by the caller against the school's
+/// statuses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkEntry {
+    /// The student.
+    pub student: StudentId,
+    /// The mark.
+    pub mark: Mark,
+    /// A note.
+    pub note: Option<String>,
+    /// The school's status code, if one refines the mark.
+    pub code: Option<String>,
+}
+
 /// Records attendance for students on a session's roster and marks their
 /// bookings ATTENDED or NO_SHOW. A student not on the roster is refused
 /// (and the caller rolls back every mark).
@@ -19,7 +34,7 @@ pub async fn record_attendance(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     session_id: SessionId,
-    marks: &[(StudentId, Mark, Option<String>)],
+    marks: &[MarkEntry],
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<Outcome<Vec<attendance_row::Model>>> {
@@ -35,7 +50,13 @@ pub async fn record_attendance(
         .await?
         .and_then(|s| s.student_id);
     let mut out = Vec::new();
-    for (student, mark, note) in marks {
+    for MarkEntry {
+        student,
+        mark,
+        note,
+        code,
+    } in marks
+    {
         let booking = roster.iter().find(|b| b.student_id == student.uuid());
         let place = match booking {
             Some(b) => RosterPlace::Booking(rows::status_of(b)?),
@@ -69,7 +90,7 @@ pub async fn record_attendance(
                 note: Set(note.clone()),
                 recorded_by: Set(by.uuid()),
                 recorded_at: Set(now),
-                code: Set(None),
+                code: Set(code.clone()),
             }
             .insert(tx)
             .await?,

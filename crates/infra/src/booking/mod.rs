@@ -34,7 +34,7 @@ pub mod seats;
 pub mod waitlist;
 
 pub use ::booking::BookingError;
-pub use attendance::{record_attendance, record_lesson_attendance};
+pub use attendance::{MarkEntry, record_attendance, record_lesson_attendance};
 pub use hybrid::{book_hybrid_slot, hybrid_slots};
 pub use lesson::{
     BookingSeriesRequest, LessonRequest, SeriesOutcome, add_time_off, available_slots,

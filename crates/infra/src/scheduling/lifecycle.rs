@@ -99,12 +99,31 @@ pub async fn cancel_session(
     }
     .insert(tx)
     .await?;
+    let s_student = s.student_id;
     let mut row = s.into_active_model();
     row.status = Set(status.as_str().to_owned());
     row.cancel_reason = Set(reason);
     row.cancelled_at = Set(Some(now));
     row.seats_taken = Set(0);
     let session = row.update(tx).await?;
+    // The `SessionCancelled` fact: billing's policy turns it into make-up
+    // credits for everyone who held a place.
+    if crate::credits::policy(tx, school).await?.on_cancellation {
+        let students: Vec<StudentId> = active
+            .iter()
+            .map(|b| StudentId::from_uuid(b.student_id))
+            .chain(s_student.map(StudentId::from_uuid))
+            .collect();
+        crate::credits::grant(
+            tx,
+            school,
+            &session,
+            &students,
+            crate::credits::Reason::Cancellation,
+            now,
+        )
+        .await?;
+    }
     let bookings = active
         .into_iter()
         .map(|b| rows::as_cancelled(b, Some(by), &why, now))

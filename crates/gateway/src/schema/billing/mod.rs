@@ -4,7 +4,9 @@
 //! PaymentIntent, completed by Stripe's webhook (`crate::webhook`).
 //! `billing` decides amounts and statuses; `infra::billing` stores them.
 
+pub mod credits;
 pub mod objects;
+pub mod payouts;
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use billing::invoice::LineInput;

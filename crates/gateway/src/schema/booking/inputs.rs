@@ -221,6 +221,9 @@ pub struct AttendanceInput {
     pub student_id: ID,
     /// The mark.
     pub status: AttendanceStatus,
+    /// The school's own status refining the mark (e.g. SICK, counting as
+    /// ABSENT): see `attendanceStatuses`.
+    pub code: Option<String>,
     /// A note.
     pub note: Option<String>,
 }

@@ -678,14 +678,39 @@ impl BookingMutation {
                 .ok_or(BookingError::NotFound(Missing::Session))
             );
             allow(viewer, Action::RecordAttendance(tid(s.teacher_id)))?;
+            // Each mark's rule (billed, teacher paid, credit) from the
+            // school's statuses; an unknown or mismatched code refuses all.
+            let statuses = infra::credits::statuses(tx, viewer.school)
+                .await
+                .map_err(internal)?;
             let mut marks = Vec::new();
+            let mut credited = Vec::new();
             for e in &input.entries {
                 let student = or_refuse!(
                     decode(Kind::Student, &e.student_id)
                         .map(StudentId::from_uuid)
                         .ok_or(BookingError::NotFound(Missing::RosterPlace))
                 );
-                marks.push((student, e.status.into(), e.note.clone()));
+                let code = crate::schema::notes(e.code.clone());
+                let rule =
+                    match billing::credit::rule_for(&statuses, e.status.into(), code.as_deref()) {
+                        Ok(r) => r,
+                        Err(err) => {
+                            return Ok(Done::refuse(FieldError::invalid(
+                                "entries",
+                                err.to_string(),
+                            )));
+                        }
+                    };
+                if rule.grants_credit {
+                    credited.push(student);
+                }
+                marks.push(service::MarkEntry {
+                    student,
+                    mark: e.status.into(),
+                    note: e.note.clone(),
+                    code,
+                });
             }
             let now = crate::context::app(ctx).clock.now();
             let id = SessionId::from_uuid(s.id);
@@ -694,6 +719,16 @@ impl BookingMutation {
                     .await
                     .map_err(internal)?
             );
+            infra::credits::grant(
+                tx,
+                viewer.school,
+                &s,
+                &credited,
+                infra::credits::Reason::Attendance,
+                now,
+            )
+            .await
+            .map_err(internal)?;
             let sid = s.id;
             Ok(Done::Commit(
                 RecordAttendancePayload {

@@ -328,6 +328,18 @@ pub struct Student(pub student::Model);
 
 #[Object]
 impl Student {
+    /// Make-up credits, oldest first, with their states (the office and
+    /// the family).
+    async fn makeup_credits(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::schema::billing::credits::MakeupCredit>> {
+        crate::schema::billing::credits::student_credits(ctx, &self.0).await
+    }
+    /// Make-up credits available: the sum of the ledger's entries.
+    async fn makeup_credit_balance(&self, ctx: &Context<'_>) -> Result<i64> {
+        crate::schema::billing::credits::student_credit_balance(ctx, &self.0).await
+    }
     /// When the student was archived (hidden from lists, refused for new
     /// use, still shown wherever history refers to it); null while in use.
     async fn archived_at(&self) -> Option<DateTime> {

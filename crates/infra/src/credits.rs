@@ -1,0 +1,394 @@
+//! Attendance statuses and make-up credits (`billing::credit` decides;
+//! this module stores statuses, grants credits once per student and
+//! session, and books a make-up with its credit locked).
+
+use std::collections::HashMap;
+
+use ::billing::credit::{self, AttendanceStatus, CreditError, CreditPolicy, EntryKind, StatusRule};
+use booking::attendance::Mark;
+use chrono::{DateTime, NaiveDate, Utc};
+use kernel::{SchoolId, SessionId, StudentId, UserId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::booking::seats::{self as seat_service, GroupOutcome, SeatRequest};
+use crate::entity::{
+    attendance_status, booking as booking_row, credit_entry, makeup_credit, school, session,
+};
+use crate::{InfraError, Result, new_id};
+
+/// The school's own attendance statuses (and overrides of built-ins), in
+/// the order it set them.
+pub async fn statuses(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+) -> Result<Vec<AttendanceStatus>> {
+    attendance_status::Entity::find()
+        .filter(attendance_status::Column::SchoolId.eq(school.uuid()))
+        .order_by_asc(attendance_status::Column::Position)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(AttendanceStatus {
+                counts_as: crate::stored("attendance_statuses", &r.counts_as, Mark::parse)?,
+                code: r.code,
+                label: r.label,
+                rule: StatusRule {
+                    billed: r.billed,
+                    teacher_paid: r.teacher_paid,
+                    grants_credit: r.grants_credit,
+                },
+            })
+        })
+        .collect()
+}
+
+/// Replaces the school's statuses and its make-up policy.
+pub async fn set_statuses(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    list: &[AttendanceStatus],
+    policy: CreditPolicy,
+) -> Result<()> {
+    attendance_status::Entity::delete_many()
+        .filter(attendance_status::Column::SchoolId.eq(school.uuid()))
+        .exec(tx)
+        .await?;
+    if !list.is_empty() {
+        attendance_status::Entity::insert_many(list.iter().enumerate().map(|(i, s)| {
+            attendance_status::ActiveModel {
+                id: Set(new_id()),
+                school_id: Set(school.uuid()),
+                code: Set(s.code.clone()),
+                label: Set(s.label.clone()),
+                counts_as: Set(s.counts_as.as_str().to_owned()),
+                billed: Set(s.rule.billed),
+                teacher_paid: Set(s.rule.teacher_paid),
+                grants_credit: Set(s.rule.grants_credit),
+                position: Set(i as i32),
+            }
+        }))
+        .exec(tx)
+        .await?;
+    }
+    let Some(row) = school::Entity::find_by_id(school.uuid()).one(tx).await? else {
+        return Err(InfraError::Corrupt {
+            table: "schools",
+            detail: format!("school {school} is gone"),
+        });
+    };
+    let mut row = row.into_active_model();
+    row.makeup_expiry_days = Set(policy.expiry_days as i32);
+    row.makeup_max_per_term = Set(policy.max_per_term.map(|m| m as i32));
+    row.makeup_on_cancellation = Set(policy.on_cancellation);
+    row.update(tx).await?;
+    Ok(())
+}
+
+/// The school's make-up policy.
+pub async fn policy(conn: &impl ConnectionTrait, school: SchoolId) -> Result<CreditPolicy> {
+    let row = school::Entity::find_by_id(school.uuid())
+        .one(conn)
+        .await?
+        .ok_or_else(|| InfraError::Corrupt {
+            table: "schools",
+            detail: format!("school {school} is gone"),
+        })?;
+    Ok(CreditPolicy {
+        expiry_days: row.makeup_expiry_days.max(1) as u32,
+        max_per_term: row.makeup_max_per_term.map(|m| m.max(0) as u32),
+        on_cancellation: row.makeup_on_cancellation,
+    })
+}
+
+/// Why a credit was granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// An attendance status that grants one.
+    Attendance,
+    /// The school or teacher cancelled the session.
+    Cancellation,
+}
+
+impl Reason {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Attendance => "ATTENDANCE",
+            Self::Cancellation => "CANCELLATION",
+        }
+    }
+}
+
+/// Grants a credit for missing `session` to each student (once per
+/// student and session; the term's maximum is counted over the session's
+/// series). Returns the credits granted now.
+pub async fn grant(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    session: &session::Model,
+    students: &[StudentId],
+    reason: Reason,
+    now: DateTime<Utc>,
+) -> Result<Vec<makeup_credit::Model>> {
+    if students.is_empty() {
+        return Ok(Vec::new());
+    }
+    let policy = policy(tx, school).await?;
+    let today = crate::booking::rows::session_zone(session)?.local_date(now);
+    let mut out = Vec::new();
+    for student in students {
+        let existing = makeup_credit::Entity::find()
+            .filter(makeup_credit::Column::SchoolId.eq(school.uuid()))
+            .filter(makeup_credit::Column::StudentId.eq(student.uuid()))
+            .filter(makeup_credit::Column::SessionId.eq(session.id))
+            .count(tx)
+            .await?;
+        if existing > 0 {
+            continue;
+        }
+        let this_term = match session.series_id {
+            Some(series) => {
+                makeup_credit::Entity::find()
+                    .filter(makeup_credit::Column::SchoolId.eq(school.uuid()))
+                    .filter(makeup_credit::Column::StudentId.eq(student.uuid()))
+                    .filter(makeup_credit::Column::SeriesId.eq(series))
+                    .count(tx)
+                    .await? as u32
+            }
+            None => 0,
+        };
+        let Ok(expires_on) = credit::grant(policy, this_term, today) else {
+            // The term's maximum is reached: no credit, by policy.
+            continue;
+        };
+        let offering = crate::booking::rows::offering_of(tx, school, session)
+            .await?
+            .map(|o| o.id);
+        let c = makeup_credit::ActiveModel {
+            id: Set(new_id()),
+            school_id: Set(school.uuid()),
+            student_id: Set(student.uuid()),
+            offering_id: Set(offering),
+            series_id: Set(session.series_id),
+            session_id: Set(session.id),
+            reason: Set(reason.as_str().to_owned()),
+            granted_at: Set(now),
+            expires_on: Set(expires_on),
+        }
+        .insert(tx)
+        .await?;
+        entry(tx, &c, EntryKind::Granted, None, now).await?;
+        out.push(c);
+    }
+    Ok(out)
+}
+
+async fn entry(
+    tx: &impl ConnectionTrait,
+    c: &makeup_credit::Model,
+    kind: EntryKind,
+    booking: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    credit_entry::ActiveModel {
+        id: Set(new_id()),
+        school_id: Set(c.school_id),
+        student_id: Set(c.student_id),
+        credit_id: Set(c.id),
+        kind: Set(kind.as_str().to_owned()),
+        amount: Set(kind.amount() as i32),
+        booking_id: Set(booking),
+        at: Set(now),
+    }
+    .insert(tx)
+    .await?;
+    Ok(())
+}
+
+/// Credits of these students, oldest first, grouped by student.
+pub async fn credits_of(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    students: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<makeup_credit::Model>>> {
+    crate::repo::grouped::<makeup_credit::Entity>(
+        conn,
+        school,
+        makeup_credit::Column::StudentId,
+        |c| c.student_id,
+        students,
+        (makeup_credit::Column::GrantedAt, sea_orm::Order::Asc),
+    )
+    .await
+}
+
+/// Ledger entries of these credits, in order, grouped by credit.
+pub async fn entries_of(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    credits: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<EntryKind>>> {
+    let rows = crate::repo::grouped::<credit_entry::Entity>(
+        conn,
+        school,
+        credit_entry::Column::CreditId,
+        |e| e.credit_id,
+        credits,
+        (credit_entry::Column::At, sea_orm::Order::Asc),
+    )
+    .await?;
+    rows.into_iter()
+        .map(|(k, v)| {
+            let kinds = v
+                .iter()
+                .map(|e| crate::stored("credit_entries", &e.kind, EntryKind::parse))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((k, kinds))
+        })
+        .collect()
+}
+
+/// A student's credit balance: the sum of their ledger entries.
+pub async fn balance(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    student: StudentId,
+) -> Result<i64> {
+    let kinds: Vec<String> = credit_entry::Entity::find()
+        .select_only()
+        .column(credit_entry::Column::Kind)
+        .filter(credit_entry::Column::SchoolId.eq(school.uuid()))
+        .filter(credit_entry::Column::StudentId.eq(student.uuid()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let kinds = kinds
+        .iter()
+        .map(|k| crate::stored("credit_entries", k, EntryKind::parse))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(credit::balance(&kinds))
+}
+
+/// Why a make-up was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum MakeupError {
+    /// The credit cannot be used (state, expiry, offering).
+    #[error("{0}")]
+    Credit(#[from] CreditError),
+    /// The booking core refused the seat.
+    #[error("{0}")]
+    Booking(#[from] booking::BookingError),
+}
+
+/// Books a make-up: the credit (locked, so it is used once however many
+/// requests race) books a seat in `session` at no charge, and a USED entry
+/// points at the booking. `Ok(None)` when the credit is not the school's.
+pub async fn book_makeup(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    credit_id: Uuid,
+    session_id: SessionId,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<Option<std::result::Result<(makeup_credit::Model, booking_row::Model), MakeupError>>> {
+    let Some(c) = makeup_credit::Entity::find()
+        .filter(makeup_credit::Column::SchoolId.eq(school.uuid()))
+        .filter(makeup_credit::Column::Id.eq(credit_id))
+        .lock_exclusive()
+        .one(tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(target) = crate::booking::rows::session(tx, school, session_id).await? else {
+        return Ok(Some(Err(booking::BookingError::NotFound(
+            booking::Missing::Session,
+        )
+        .into())));
+    };
+    let offering = crate::booking::rows::offering_of(tx, school, &target)
+        .await?
+        .map(|o| o.id);
+    let kinds = entries_of(tx, school, [c.id])
+        .await?
+        .remove(&c.id)
+        .unwrap_or_default();
+    let today = crate::booking::rows::session_zone(&target)?.local_date(now);
+    if let Err(e) = credit::may_use(&kinds, c.expires_on, c.offering_id, offering, today) {
+        return Ok(Some(Err(e.into())));
+    }
+    let request = SeatRequest {
+        session: session_id,
+        student: StudentId::from_uuid(c.student_id),
+        by,
+        seats: 1,
+        note: Some("make-up".to_owned()),
+        join_waitlist: false,
+        registration: None,
+        rescheduled_from: None,
+    };
+    let booked = match seat_service::book_session(tx, school, request, now).await? {
+        Ok(GroupOutcome::Booked(b)) => b,
+        Ok(GroupOutcome::Waitlisted(_)) => {
+            return Err(InfraError::Corrupt {
+                table: "bookings",
+                detail: "a make-up joined a waitlist it did not ask for".into(),
+            });
+        }
+        Err(e) => return Ok(Some(Err(e.into()))),
+    };
+    // Paid for by the missed session: the make-up costs nothing.
+    let currency = crate::booking::rows::school_currency(tx, school).await?;
+    let mut row = booked.into_active_model();
+    row.price_minor = Set(Some(0));
+    row.currency = Set(Some(currency.as_str().to_owned()));
+    let booked = row.update(tx).await?;
+    entry(tx, &c, EntryKind::Used, Some(booked.id), now).await?;
+    Ok(Some(Ok((c, booked))))
+}
+
+/// Writes EXPIRED entries for available credits past their expiry, in
+/// one transaction (the job's work; expiry is also checked at use).
+/// Returns how many expired.
+pub async fn expire_due(db: &crate::Db, now: DateTime<Utc>) -> Result<u64> {
+    let tx = db.begin_write().await?;
+    let n = expire_due_in(&tx, now.date_naive(), now).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+async fn expire_due_in(
+    tx: &impl ConnectionTrait,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    // Only credits no entry has closed yet: the job's cost does not grow
+    // with the history of used and expired credits.
+    let closed = sea_orm::sea_query::Query::select()
+        .column(credit_entry::Column::CreditId)
+        .from(credit_entry::Entity)
+        .and_where(credit_entry::Column::Kind.ne(EntryKind::Granted.as_str()))
+        .to_owned();
+    let due = makeup_credit::Entity::find()
+        .filter(makeup_credit::Column::ExpiresOn.lt(today))
+        .filter(makeup_credit::Column::Id.not_in_subquery(closed))
+        .all(tx)
+        .await?;
+    let mut n = 0;
+    for c in due {
+        let school = SchoolId::from_uuid(c.school_id);
+        let kinds = entries_of(tx, school, [c.id])
+            .await?
+            .remove(&c.id)
+            .unwrap_or_default();
+        if credit::state(&kinds) == credit::CreditState::Available {
+            entry(tx, &c, EntryKind::Expired, None, now).await?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
