@@ -31,6 +31,7 @@ mod m20261129_000017_archive;
 mod m20261129_000018_dated_availability;
 mod m20261129_000019_create_billing;
 mod m20261129_000020_create_credits_and_payouts;
+mod m20261129_000021_link_invoice_lines_to_bookings;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000018_dated_availability::Migration),
             Box::new(m20261129_000019_create_billing::Migration),
             Box::new(m20261129_000020_create_credits_and_payouts::Migration),
+            Box::new(m20261129_000021_link_invoice_lines_to_bookings::Migration),
         ]
     }
 }

@@ -20,7 +20,7 @@ const REFUND: &str = "mutation($i: RefundPaymentInput!) { refundPayment(input: $
 const PAY: &str = "mutation($i: PayInvoiceInput!) { payInvoice(input: $i) { payment { id amountMinor status clientSecret stripePaymentIntentId } userErrors { field code message } } }";
 const INVOICE: &str = "query($id: ID!) { node(id: $id) { ... on Invoice { number status totalMinor paidMinor balanceMinor payments { amountMinor status method } } } }";
 const BALANCE: &str = "query($f: ID!) { node(id: $f) { ... on Family { balanceMinor } } }";
-const WEBHOOK_SECRET: &str = "whsec_ostinato_test";
+pub const WEBHOOK_SECRET: &str = "whsec_ostinato_test";
 
 fn lines() -> Value {
     json!([{"description": "Piano, 4 lessons in March", "quantity": 4, "unitMinor": 2500},
@@ -229,7 +229,7 @@ async fn an_invoice_is_issued_paid_in_parts_refunded_and_the_balance_follows() {
 
 /// A fake Stripe on loopback: `POST /v1/payment_intents` answers like
 /// Stripe, the same `Idempotency-Key` with the same intent.
-async fn fake_stripe() -> (String, Arc<Mutex<HashMap<String, (String, String)>>>) {
+pub async fn fake_stripe() -> (String, Arc<Mutex<HashMap<String, (String, String)>>>) {
     use axum::{Router, extract::State, http::HeaderMap, routing::post};
     type Keys = Arc<Mutex<HashMap<String, (String, String)>>>;
     let keys: Keys = Arc::default();
@@ -279,7 +279,7 @@ async fn fake_stripe() -> (String, Arc<Mutex<HashMap<String, (String, String)>>>
 }
 
 /// Delivers `event` to the webhook, signed with `secret` at `timestamp`.
-async fn deliver(app: &TestApp, event: &Value, secret: &str, timestamp: i64) -> (u16, Value) {
+pub async fn deliver(app: &TestApp, event: &Value, secret: &str, timestamp: i64) -> (u16, Value) {
     let body = event.to_string();
     let signature = billing::stripe::sign(secret.as_bytes(), timestamp, body.as_bytes());
     let response = app

@@ -25,4 +25,5 @@ mod schema_drift;
 mod staff_and_hybrid;
 mod statement_count;
 mod term;
+mod term_billing;
 mod tidy;

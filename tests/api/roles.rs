@@ -954,6 +954,18 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             &[Admin, Staff, Teacher],
         ),
         (
+            "monthlyInvoicePreview",
+            "{ monthlyInvoicePreview(period: \"2026-03\") { totalMinor } }",
+            json!({}),
+            &[Admin, Staff],
+        ),
+        (
+            "createMonthlyInvoices",
+            "mutation { createMonthlyInvoices(input: {period: \"2026-03\", dueDate: \"2026-03-31\"}) { invoices { id } userErrors { code } } }",
+            json!({}),
+            &[Admin, Staff],
+        ),
+        (
             "invoices(all)",
             "{ invoices(first: 5) { nodes { id } } }",
             json!({}),

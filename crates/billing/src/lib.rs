@@ -7,6 +7,7 @@
 
 pub mod credit;
 pub mod invoice;
+pub mod monthly;
 pub mod payment;
 pub mod payout;
 pub mod price;

@@ -67,6 +67,9 @@ pub struct NewInvoice {
     pub bill_to: BillTo,
     /// Validated lines.
     pub lines: Vec<Line>,
+    /// The booking each line bills, if any (parallel to `lines`; empty
+    /// for an invoice typed by the office).
+    pub bookings: Vec<Option<Uuid>>,
     /// Their total.
     pub total_minor: i64,
     /// When it is due.
@@ -109,8 +112,10 @@ pub async fn create_invoice(
     }
     .insert(tx)
     .await?;
+    let bookings = new.bookings;
     invoice_line::Entity::insert_many(new.lines.into_iter().enumerate().map(|(i, l)| {
         invoice_line::ActiveModel {
+            booking_id: Set(bookings.get(i).copied().flatten()),
             id: Set(new_id()),
             school_id: Set(school.uuid()),
             invoice_id: Set(id),
@@ -200,6 +205,15 @@ pub async fn void(
     if in_progress > 0 {
         return Ok(Err(InvoiceError::PaymentInProgress));
     }
+    // A voided invoice gives its lessons back to monthly invoicing.
+    invoice_line::Entity::update_many()
+        .col_expr(
+            invoice_line::Column::BookingId,
+            sea_orm::sea_query::Expr::value(Option::<Uuid>::None),
+        )
+        .filter(invoice_line::Column::InvoiceId.eq(inv.id))
+        .exec(tx)
+        .await?;
     let mut row = inv.into_active_model();
     row.status = Set(to.as_str().to_owned());
     row.voided_at = Set(Some(now));

@@ -295,9 +295,25 @@ pub async fn book_makeup(
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<Option<std::result::Result<(makeup_credit::Model, booking_row::Model), MakeupError>>> {
-    let Some(c) = makeup_credit::Entity::find()
-        .filter(makeup_credit::Column::SchoolId.eq(school.uuid()))
-        .filter(makeup_credit::Column::Id.eq(credit_id))
+    let Some(found) = crate::repo::find::<makeup_credit::Entity>(tx, school, credit_id).await?
+    else {
+        return Ok(None);
+    };
+    // The student first (the order every booking takes), archived ones
+    // refused; then the credit, locked so it is used once.
+    let Some(st) = crate::archive::find_for_use::<crate::entity::student::Entity>(
+        tx,
+        school,
+        found.student_id,
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    if let Err(e) = crate::archive::Usable::usable(&st) {
+        return Ok(Some(Err(::booking::BookingError::from(e).into())));
+    }
+    let Some(c) = makeup_credit::Entity::find_by_id(found.id)
         .lock_exclusive()
         .one(tx)
         .await?
@@ -356,7 +372,10 @@ pub async fn book_makeup(
 /// Returns how many expired.
 pub async fn expire_due(db: &crate::Db, now: DateTime<Utc>) -> Result<u64> {
     let tx = db.begin_write().await?;
-    let n = expire_due_in(&tx, now.date_naive(), now).await?;
+    // Candidates by the earliest date anywhere (UTC−12); each school's
+    // own date decides below.
+    let earliest = (now - chrono::Duration::hours(14)).date_naive();
+    let n = expire_due_in(&tx, earliest, now).await?;
     tx.commit().await?;
     Ok(n)
 }
@@ -379,8 +398,26 @@ async fn expire_due_in(
         .all(tx)
         .await?;
     let mut n = 0;
+    let mut zones: HashMap<Uuid, kernel::TimeZone> = HashMap::new();
     for c in due {
         let school = SchoolId::from_uuid(c.school_id);
+        let zone = match zones.get(&c.school_id) {
+            Some(z) => *z,
+            None => {
+                let z = crate::booking::rows::school_zone(tx, school).await?;
+                zones.insert(c.school_id, z);
+                z
+            }
+        };
+        if c.expires_on >= zone.local_date(now) {
+            continue;
+        }
+        // Locked, then read again: a make-up booked with it meanwhile
+        // wins, and two jobs never both expire it.
+        makeup_credit::Entity::find_by_id(c.id)
+            .lock_exclusive()
+            .one(tx)
+            .await?;
         let kinds = entries_of(tx, school, [c.id])
             .await?
             .remove(&c.id)

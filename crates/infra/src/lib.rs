@@ -20,6 +20,7 @@ pub mod entity;
 pub mod equipment;
 pub mod error;
 pub mod files;
+pub mod invoicing;
 pub mod materials;
 pub mod payments;
 pub mod payouts;

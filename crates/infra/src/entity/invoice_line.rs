@@ -15,6 +15,7 @@ pub struct Model {
     pub quantity: i32,
     pub unit_minor: i64,
     pub amount_minor: i64,
+    pub booking_id: Option<Uuid>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

@@ -109,8 +109,10 @@ pub async fn cancel_session(
     // The `SessionCancelled` fact: billing's policy turns it into make-up
     // credits for everyone who held a place.
     if crate::credits::policy(tx, school).await?.on_cancellation {
+        // Confirmed places only: a request never accepted paid for nothing.
         let students: Vec<StudentId> = active
             .iter()
+            .filter(|b| b.status == ::booking::BookingStatus::Confirmed.as_str())
             .map(|b| StudentId::from_uuid(b.student_id))
             .chain(s_student.map(StudentId::from_uuid))
             .collect();

@@ -5,6 +5,7 @@
 //! `billing` decides amounts and statuses; `infra::billing` stores them.
 
 pub mod credits;
+pub mod monthly;
 pub mod objects;
 pub mod payouts;
 
@@ -268,6 +269,7 @@ impl BillingMutation {
             let new = NewInvoice {
                 bill_to,
                 lines,
+                bookings: Vec::new(),
                 total_minor: total,
                 due: input.due_date.0,
                 notes,
