@@ -446,3 +446,73 @@ async fn a_card_payment_is_completed_once_by_a_verified_webhook() {
         "cash and one card payment"
     );
 }
+
+#[tokio::test]
+async fn an_invoice_prints_as_a_page_behind_a_short_lived_link() {
+    let app = spawn_app().await;
+    let c = cast(&app, "print.example").await;
+    let t = &c.school.token;
+    let id = app
+        .ok(
+            t,
+            CREATE,
+            json!({"i": {"familyId": c.family, "dueDate": "2026-03-15",
+                         "lines": [{"description": "Piano, 4 lessons", "quantity": 4, "unitMinor": 2500},
+                                   {"description": "<b>Theory</b> & more", "unitMinor": 1234}]}}),
+        )
+        .await["invoice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(t, ISSUE, json!({"i": {"invoiceId": id}})).await;
+    // The family opens it.
+    let url = app
+        .ok(
+            &c.parent,
+            "query($id: ID!) { node(id: $id) { ... on Invoice { printUrl } } }",
+            json!({"id": id}),
+        )
+        .await["printUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = app
+        .client
+        .get(format!("{}{url}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(
+        page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
+    let html = page.text().await.unwrap();
+    for shown in [
+        "<h2>Invoice 1</h2>",
+        "<td class=\"n\" id=\"total\">112.34 GBP</td>",
+        "<td class=\"n\" id=\"balance\">112.34 GBP</td>",
+        "&lt;b&gt;Theory&lt;/b&gt; &amp; more",
+    ] {
+        assert!(html.contains(shown), "{shown} in {html}");
+    }
+    assert!(!html.contains("<b>Theory</b>"), "text is never markup");
+    // A forged link is refused; after ten minutes the link is gone.
+    let forged = app
+        .client
+        .get(format!("{}{url}x", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 403);
+    app.clock.advance(chrono::Duration::minutes(11));
+    let late = app
+        .client
+        .get(format!("{}{url}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(late.status().as_u16(), 410);
+}

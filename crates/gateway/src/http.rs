@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
             "/webhooks/stripe",
             axum::routing::post(crate::webhook::stripe),
         )
+        .route("/invoices/{token}", get(crate::print::serve))
         .route("/students/{id}/qr.png", get(student_qr))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))

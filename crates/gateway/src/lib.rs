@@ -23,6 +23,7 @@ pub mod http;
 pub mod ids;
 pub mod loader;
 pub mod panic_guard;
+pub mod print;
 pub mod qr_image;
 pub mod rate_limit;
 pub mod response_order;

@@ -210,6 +210,18 @@ impl Invoice {
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)
     }
+    /// A printable page of it (school branding, lines, totals, balance):
+    /// a signed link that works for ten minutes, for whoever may see the
+    /// invoice.
+    async fn print_url(&self, ctx: &Context<'_>) -> String {
+        let app = app(ctx);
+        crate::print::link(
+            &app.download_key,
+            self.0.id,
+            kernel::SchoolId::from_uuid(self.0.school_id),
+            app.clock.now(),
+        )
+    }
     /// Its lines, in order.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<InvoiceLine>> {
         Ok(loaders(ctx)?
