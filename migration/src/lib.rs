@@ -32,6 +32,7 @@ mod m20261129_000018_dated_availability;
 mod m20261129_000019_create_billing;
 mod m20261129_000020_create_credits_and_payouts;
 mod m20261129_000021_link_invoice_lines_to_bookings;
+mod m20261129_000022_add_course_prices;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000019_create_billing::Migration),
             Box::new(m20261129_000020_create_credits_and_payouts::Migration),
             Box::new(m20261129_000021_link_invoice_lines_to_bookings::Migration),
+            Box::new(m20261129_000022_add_course_prices::Migration),
         ]
     }
 }

@@ -516,3 +516,63 @@ async fn an_invoice_prints_as_a_page_behind_a_short_lived_link() {
         .unwrap();
     assert_eq!(late.status().as_u16(), 410);
 }
+
+#[tokio::test]
+async fn a_registration_is_quoted_before_it_is_confirmed_and_charged_as_quoted() {
+    let app = spawn_app().await;
+    let c = cast(&app, "quotes.example").await;
+    let s = &c.school;
+    let t = &s.token;
+    // Choir: 15.00 a session, or 100.00 for the course of 8.
+    app.ok(
+        t,
+        "mutation($i: UpdateOfferingInput!) { updateOffering(input: $i) { offering { coursePriceMinor } userErrors { code } } }",
+        json!({"i": {"offeringId": s.offering, "priceMinor": 1500, "coursePriceMinor": 10000, "dropInPriceMinor": 1800}}),
+    )
+    .await;
+    // A course of 8 Thursdays from 19 February: 2 are past on 1 March.
+    let series = app
+        .create_series(
+            t,
+            json!({"offeringId": s.offering, "teacherId": s.ada, "locationId": s.location,
+                   "startDate": "2026-02-19", "count": 8, "startTime": "17:00", "durationMinutes": 60,
+                   "daysOfWeek": [4], "capacity": 8}),
+        )
+        .await;
+    app.ok(
+        t,
+        crate::helpers::GENERATE,
+        json!({"input": {"seriesId": series, "through": "2026-04-30"}}),
+    )
+    .await;
+    const QUOTE: &str = "query($s: ID!, $t: RegistrationType!, $n: Int!) { registrationQuote(seriesId: $s, type: $t, seats: $n) { perSeat { amountMinor } total { amountMinor currency } basis } }";
+    let quote = app
+        .ok(
+            &c.parent,
+            QUOTE,
+            json!({"s": series, "t": "FULL_SCHEDULE", "n": 2}),
+        )
+        .await;
+    // 6 of 8 left: 100.00 × 6/8 = 75.00 a seat, two seats.
+    assert_eq!(
+        quote,
+        json!({"perSeat": {"amountMinor": 7500}, "total": {"amountMinor": 15000, "currency": "GBP"},
+               "basis": "6 of 8 sessions of the course, prorated"})
+    );
+    // Registering charges exactly that, spread over the six bookings.
+    let registered = app
+        .ok(
+            &c.parent,
+            "mutation($i: RegisterInput!) { register(input: $i) { registration { bookings { price { amountMinor } } } userErrors { code message } } }",
+            json!({"i": {"seriesId": series, "studentId": s.student, "type": "FULL_SCHEDULE", "seats": 2}}),
+        )
+        .await;
+    let prices: Vec<i64> = registered["registration"]["bookings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["price"]["amountMinor"].as_i64().unwrap())
+        .collect();
+    assert_eq!(prices.len(), 6);
+    assert_eq!(prices.iter().sum::<i64>(), 15000);
+}

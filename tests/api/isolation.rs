@@ -665,6 +665,8 @@ async fn no_id_of_school_a_works_for_school_b() {
               json!({"i": {"payoutId": a_payout, "status": "PROCESSING"}})),
             m("payouts", "query($t: ID!) { payouts(teacherId: $t) { id } }",
               json!({"t": s.ada})),
+            m("registrationQuote", "query($s: ID!) { registrationQuote(seriesId: $s, type: FULL_SCHEDULE) { basis } }",
+              json!({"s": a.lily_series})),
         ]);
         more
     };

@@ -954,6 +954,12 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             &[Admin, Staff, Teacher],
         ),
         (
+            "registrationQuote",
+            "query($s: ID!) { registrationQuote(seriesId: $s, type: FULL_SCHEDULE) { basis } }",
+            json!({"s": c.lily_series}),
+            &ALL,
+        ),
+        (
             "monthlyInvoicePreview",
             "{ monthlyInvoicePreview(period: \"2026-03\") { totalMinor } }",
             json!({}),

@@ -271,3 +271,39 @@ mod tests {
         }
     }
 }
+
+/// Splits a registration's `total` over its `n` bookings: equal parts,
+/// the remainder one minor unit each to the first; the parts always sum
+/// to the total (none when `n` is 0).
+pub fn allocate(total: i64, n: usize) -> Vec<i64> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let n_i = n as i64;
+    let (each, rest) = (total.div_euclid(n_i), total.rem_euclid(n_i));
+    (0..n_i).map(|i| each + i64::from(i < rest)).collect()
+}
+
+#[cfg(test)]
+mod allocation_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_course_is_spread_over_its_sessions() {
+        assert_eq!(allocate(10000, 3), vec![3334, 3333, 3333]);
+        assert_eq!(allocate(0, 2), vec![0, 0]);
+        assert!(allocate(100, 0).is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn parts_sum_to_the_total_and_differ_by_at_most_one(total in 0i64..10_000_000, n in 1usize..60) {
+            let parts = allocate(total, n);
+            prop_assert_eq!(parts.len(), n);
+            prop_assert_eq!(parts.iter().sum::<i64>(), total);
+            let (lo, hi) = (parts.iter().min().unwrap(), parts.iter().max().unwrap());
+            prop_assert!(hi - lo <= 1 && *lo >= 0);
+        }
+    }
+}

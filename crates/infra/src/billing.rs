@@ -615,3 +615,76 @@ pub async fn apply_stripe_event(
     }
     Ok(EventOutcome::Applied)
 }
+
+/// What a registration for `series` of `kind` costs now (`Ok(None)` when
+/// the catalogue does not sell it that way, e.g. a free class): the
+/// offering's prices and the series' 1-on-1 price, the sessions of the
+/// course and those still ahead, through `billing::price`.
+pub async fn registration_quote(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    series: &crate::entity::class_series::Model,
+    kind: ::booking::RegistrationKind,
+    chosen: u32,
+    seats: u32,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<Option<::billing::Quote>, ::billing::PriceError>> {
+    use crate::entity::{offering, session};
+    use ::billing::price::{PriceList, Purchase};
+    let o = crate::repo::find::<offering::Entity>(conn, school, series.offering_id).await?;
+    let prices = PriceList {
+        per_session: o.as_ref().and_then(|o| o.price_minor),
+        full_course: o.as_ref().and_then(|o| o.course_price_minor),
+        drop_in: o.as_ref().and_then(|o| o.drop_in_price_minor),
+        hybrid_one_on_one: series.hybrid_price_minor,
+    };
+    let live = || {
+        session::Entity::find()
+            .filter(session::Column::SchoolId.eq(school.uuid()))
+            .filter(session::Column::SeriesId.eq(series.id))
+            .filter(session::Column::Status.is_not_in(scheduling::SessionStatus::cancelled_names()))
+    };
+    let purchase = match kind {
+        ::booking::RegistrationKind::SingleSession => Purchase::Single,
+        ::booking::RegistrationKind::DropIn => Purchase::DropIn { sessions: chosen },
+        ::booking::RegistrationKind::FullSchedule => Purchase::FullCourse {
+            total: live().count(conn).await? as u32,
+            remaining: live()
+                .filter(session::Column::StartsAt.gt(now))
+                .count(conn)
+                .await? as u32,
+        },
+    };
+    let currency = crate::booking::rows::school_currency(conn, school).await?;
+    Ok(::billing::price::quote(prices, currency, purchase, seats))
+}
+
+/// Prices a registration's bookings by its quote: the total spread over
+/// them (`billing::price::allocate`), so what the family was shown is
+/// what its bookings add up to. Nothing changes for a free registration.
+pub async fn price_registration(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    series: &crate::entity::class_series::Model,
+    kind: ::booking::RegistrationKind,
+    bookings: Vec<crate::entity::booking::Model>,
+    seats: u32,
+    now: DateTime<Utc>,
+) -> Result<Vec<crate::entity::booking::Model>> {
+    let chosen = bookings.len() as u32;
+    let quote = match registration_quote(tx, school, series, kind, chosen, seats, now).await? {
+        Ok(Some(q)) => q,
+        // Free, or a course with no session left: the per-session prices
+        // the bookings already carry stand.
+        Ok(None) | Err(_) => return Ok(bookings),
+    };
+    let parts = ::billing::price::allocate(quote.total.minor, bookings.len());
+    let mut out = Vec::with_capacity(bookings.len());
+    for (b, part) in bookings.into_iter().zip(parts) {
+        let mut row = b.into_active_model();
+        row.price_minor = Set(Some(part));
+        row.currency = Set(Some(quote.total.currency.as_str().to_owned()));
+        out.push(row.update(tx).await?);
+    }
+    Ok(out)
+}

@@ -289,6 +289,10 @@ pub struct OfferingChange {
     pub subject: Option<String>,
     /// Price per seat for new bookings, in minor units.
     pub price_minor: Option<i64>,
+    /// Price of the whole course per seat (prorated for late joins).
+    pub course_price_minor: Option<i64>,
+    /// Price of one drop-in session per seat.
+    pub drop_in_price_minor: Option<i64>,
 }
 
 /// Sets an offering's title, defaults, price, description and subject.
@@ -302,6 +306,8 @@ pub async fn update_offering(
     row.default_duration_minutes = Set(c.spec.default_duration_minutes as i32);
     row.default_capacity = Set(c.spec.default_capacity as i32);
     row.price_minor = Set(c.price_minor);
+    row.course_price_minor = Set(c.course_price_minor);
+    row.drop_in_price_minor = Set(c.drop_in_price_minor);
     row.description = Set(c.description);
     row.subject = Set(c.subject);
     Ok(row.update(tx).await?)

@@ -53,6 +53,7 @@ pub struct Query(
     billing::BillingQuery,
     billing::credits::CreditQuery,
     billing::monthly::MonthlyQuery,
+    billing::quote::QuoteQuery,
     billing::payouts::PayoutQuery,
     booking::BookingQuery,
     booking::FamilyQuery,

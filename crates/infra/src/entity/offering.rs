@@ -19,6 +19,8 @@ pub struct Model {
     pub description: Option<String>,
     pub subject: Option<String>,
     pub archived_at: Option<DateTimeUtc>,
+    pub course_price_minor: Option<i64>,
+    pub drop_in_price_minor: Option<i64>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

@@ -8,6 +8,7 @@ pub mod credits;
 pub mod monthly;
 pub mod objects;
 pub mod payouts;
+pub mod quote;
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use billing::invoice::LineInput;

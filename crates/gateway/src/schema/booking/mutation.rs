@@ -307,6 +307,32 @@ impl BookingMutation {
                 .await
                 .map_err(internal)?
             );
+            // Charged as quoted: the registration's price spread over its
+            // bookings.
+            let series_row = infra::repo::find::<infra::entity::class_series::Entity>(
+                tx,
+                viewer.school,
+                series.uuid(),
+            )
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| {
+                internal(infra::InfraError::Corrupt {
+                    table: "class_series",
+                    detail: "a registered series vanished".into(),
+                })
+            })?;
+            let bookings = infra::billing::price_registration(
+                tx,
+                viewer.school,
+                &series_row,
+                input.r#type.into(),
+                bookings,
+                seats,
+                now,
+            )
+            .await
+            .map_err(internal)?;
             idempotency::complete(tx, viewer, key, model.id).await?;
             let mut targets = vec![(Kind::Registration, model.id)];
             targets.extend(bookings.iter().map(|b| (Kind::Booking, b.id)));

@@ -531,6 +531,16 @@ pub struct Offering(pub offering::Model);
 
 #[Object]
 impl Offering {
+    /// Price of the whole course per seat, in minor units (prorated by
+    /// the sessions left for a late join); null when not sold as a course.
+    async fn course_price_minor(&self) -> Option<i64> {
+        self.0.course_price_minor
+    }
+    /// Price of one drop-in session per seat, in minor units (the session
+    /// price when null).
+    async fn drop_in_price_minor(&self) -> Option<i64> {
+        self.0.drop_in_price_minor
+    }
     /// When the offering was archived (hidden from lists, refused for new
     /// use, still shown wherever history refers to it); null while in use.
     async fn archived_at(&self) -> Option<DateTime> {

@@ -365,6 +365,10 @@ pub struct UpdateOfferingInput {
     /// Price per seat for new bookings, in minor units (existing bookings
     /// keep the price they were booked at).
     pub price_minor: Option<i32>,
+    /// Price of the whole course per seat (prorated for a late join).
+    pub course_price_minor: Option<i32>,
+    /// Price of one drop-in session per seat.
+    pub drop_in_price_minor: Option<i32>,
 }
 
 /// Result of `updateOffering`.
@@ -891,11 +895,14 @@ impl ProfileMutation {
         if let Err(e) = checked_text("subject", &input.subject) {
             return refused(e);
         }
-        if input.price_minor.is_some_and(|p| p < 0) {
-            return refused(FieldError::invalid(
-                "priceMinor",
-                "a price cannot be negative",
-            ));
+        for (field, price) in [
+            ("priceMinor", input.price_minor),
+            ("coursePriceMinor", input.course_price_minor),
+            ("dropInPriceMinor", input.drop_in_price_minor),
+        ] {
+            if price.is_some_and(|p| p < 0) {
+                return refused(FieldError::invalid(field, "a price cannot be negative"));
+            }
         }
         mutation(ctx, async |tx, viewer| {
             let Some(o) = find_in_school::<offering::Entity>(
@@ -940,6 +947,14 @@ impl ProfileMutation {
                 description,
                 subject,
                 price_minor: input.price_minor.map(i64::from).or(o.price_minor),
+                course_price_minor: input
+                    .course_price_minor
+                    .map(i64::from)
+                    .or(o.course_price_minor),
+                drop_in_price_minor: input
+                    .drop_in_price_minor
+                    .map(i64::from)
+                    .or(o.drop_in_price_minor),
             };
             let row = infra::profiles::update_offering(tx, &o, c)
                 .await
