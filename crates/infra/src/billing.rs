@@ -299,6 +299,30 @@ pub async fn record_payment(
     Ok(Ok((p, inv)))
 }
 
+/// Locks a payment's invoice, then the payment (the order every writer
+/// uses), and reads the payment again under its lock.
+async fn lock_payment(
+    tx: &impl ConnectionTrait,
+    p: &payment::Model,
+) -> Result<(invoice::Model, payment::Model)> {
+    let school = SchoolId::from_uuid(p.school_id);
+    let inv = lock_invoice(tx, school, p.invoice_id)
+        .await?
+        .ok_or_else(|| InfraError::Corrupt {
+            table: "payments",
+            detail: "a payment without its invoice".into(),
+        })?;
+    let p = payment::Entity::find_by_id(p.id)
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or_else(|| InfraError::Corrupt {
+            table: "payments",
+            detail: "a payment vanished under its lock".into(),
+        })?;
+    Ok((inv, p))
+}
+
 /// Refunds `ask` of a payment of the school (the whole rest if `None`).
 pub async fn refund(
     tx: &impl ConnectionTrait,
@@ -314,21 +338,7 @@ pub async fn refund(
     else {
         return Ok(None);
     };
-    // The invoice first, then the payment: the order every writer uses.
-    let inv = lock_invoice(tx, school, p.invoice_id)
-        .await?
-        .ok_or_else(|| InfraError::Corrupt {
-            table: "payments",
-            detail: "a payment without its invoice".into(),
-        })?;
-    let p = payment::Entity::find_by_id(p.id)
-        .lock_exclusive()
-        .one(tx)
-        .await?
-        .ok_or_else(|| InfraError::Corrupt {
-            table: "payments",
-            detail: "a payment vanished under its lock".into(),
-        })?;
+    let (inv, p) = lock_payment(tx, &p).await?;
     let (refunded, to) =
         match money::refund(payment_status(&p)?, p.amount_minor, p.refunded_minor, ask) {
             Ok(r) => r,
@@ -581,24 +591,8 @@ pub async fn apply_stripe_event(
     else {
         return Ok(EventOutcome::Ignored);
     };
-    // The invoice, then the payment, both locked (the order every writer
-    // uses), and the payment read again under its lock: two events of one
-    // intent delivered at once apply one after the other.
-    let school = SchoolId::from_uuid(p.school_id);
-    let inv = lock_invoice(tx, school, p.invoice_id)
-        .await?
-        .ok_or_else(|| InfraError::Corrupt {
-            table: "payments",
-            detail: "a payment without its invoice".into(),
-        })?;
-    let p = payment::Entity::find_by_id(p.id)
-        .lock_exclusive()
-        .one(tx)
-        .await?
-        .ok_or_else(|| InfraError::Corrupt {
-            table: "payments",
-            detail: "a payment vanished under its lock".into(),
-        })?;
+    // Two events of one intent delivered at once apply one after the other.
+    let (inv, p) = lock_payment(tx, &p).await?;
     // Events may arrive out of order (processing after succeeded): a step
     // the lifecycle refuses is recorded and ignored.
     if money::transition(payment_status(&p)?, to).is_err() {
