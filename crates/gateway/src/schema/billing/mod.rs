@@ -281,14 +281,7 @@ impl BillingMutation {
                 .await
                 .map_err(internal)?;
             idempotency::complete(tx, viewer, key, row.id).await?;
-            let id = row.id;
-            Ok(Done::Commit(
-                InvoicePayload {
-                    invoice: Some(Invoice(row)),
-                    user_errors: vec![],
-                },
-                vec![(Kind::Invoice, id)],
-            ))
+            Ok(invoiced(row))
         })
         .await
     }
@@ -315,16 +308,7 @@ impl BillingMutation {
                 .map_err(internal)?
             {
                 Err(e) => Ok(Done::Refuse(invoice_error(e))),
-                Ok(row) => {
-                    let id = row.id;
-                    Ok(Done::Commit(
-                        InvoicePayload {
-                            invoice: Some(Invoice(row)),
-                            user_errors: vec![],
-                        },
-                        vec![(Kind::Invoice, id)],
-                    ))
-                }
+                Ok(row) => Ok(invoiced(row)),
             }
         })
         .await
@@ -345,16 +329,7 @@ impl BillingMutation {
             let now = app(ctx).clock.now();
             match infra::billing::void(tx, inv, now).await.map_err(internal)? {
                 Err(e) => Ok(Done::Refuse(invoice_error(e))),
-                Ok(row) => {
-                    let id = row.id;
-                    Ok(Done::Commit(
-                        InvoicePayload {
-                            invoice: Some(Invoice(row)),
-                            user_errors: vec![],
-                        },
-                        vec![(Kind::Invoice, id)],
-                    ))
-                }
+                Ok(row) => Ok(invoiced(row)),
             }
         })
         .await
@@ -403,15 +378,7 @@ impl BillingMutation {
                 Err(e) => Ok(Done::Refuse(payment_error(e))),
                 Ok((p, inv)) => {
                     idempotency::complete(tx, viewer, key, p.id).await?;
-                    let (pid, iid) = (p.id, inv.id);
-                    Ok(Done::Commit(
-                        PaymentPayload {
-                            payment: Some(Payment(p)),
-                            invoice: Some(Invoice(inv)),
-                            user_errors: vec![],
-                        },
-                        vec![(Kind::Payment, pid), (Kind::Invoice, iid)],
-                    ))
+                    Ok(paid(p, inv))
                 }
             }
         })
@@ -447,15 +414,7 @@ impl BillingMutation {
                 Some(Err(e)) => Ok(Done::Refuse(payment_error(e))),
                 Some(Ok((p, inv))) => {
                     idempotency::complete(tx, viewer, key, p.id).await?;
-                    let (pid, iid) = (p.id, inv.id);
-                    Ok(Done::Commit(
-                        PaymentPayload {
-                            payment: Some(Payment(p)),
-                            invoice: Some(Invoice(inv)),
-                            user_errors: vec![],
-                        },
-                        vec![(Kind::Payment, pid), (Kind::Invoice, iid)],
-                    ))
+                    Ok(paid(p, inv))
                 }
             }
         })
@@ -539,18 +498,35 @@ impl BillingMutation {
                 Ok(p) => p,
                 Err(e) => return Ok(Done::Refuse(payment_error(e))),
             };
-            let (pid, iid) = (p.id, inv.id);
-            Ok(Done::Commit(
-                PaymentPayload {
-                    payment: Some(Payment(p)),
-                    invoice: Some(Invoice(inv)),
-                    user_errors: vec![],
-                },
-                vec![(Kind::Payment, pid), (Kind::Invoice, iid)],
-            ))
+            Ok(paid(p, inv))
         })
         .await
     }
+}
+
+/// Commits an invoice mutation, auditing the invoice.
+fn invoiced(row: invoice::Model) -> Done<InvoicePayload> {
+    let id = row.id;
+    Done::Commit(
+        InvoicePayload {
+            invoice: Some(Invoice(row)),
+            user_errors: vec![],
+        },
+        vec![(Kind::Invoice, id)],
+    )
+}
+
+/// Commits a payment mutation, auditing the payment and its invoice.
+fn paid(p: payment::Model, inv: invoice::Model) -> Done<PaymentPayload> {
+    let targets = vec![(Kind::Payment, p.id), (Kind::Invoice, inv.id)];
+    Done::Commit(
+        PaymentPayload {
+            payment: Some(Payment(p)),
+            invoice: Some(Invoice(inv)),
+            user_errors: vec![],
+        },
+        targets,
+    )
 }
 
 /// The `Idempotency-Key` header of this request (attached by `http`).
