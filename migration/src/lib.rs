@@ -33,6 +33,7 @@ mod m20261129_000019_create_billing;
 mod m20261129_000020_create_credits_and_payouts;
 mod m20261129_000021_link_invoice_lines_to_bookings;
 mod m20261129_000022_add_course_prices;
+mod m20261129_000023_installment_payments;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000020_create_credits_and_payouts::Migration),
             Box::new(m20261129_000021_link_invoice_lines_to_bookings::Migration),
             Box::new(m20261129_000022_add_course_prices::Migration),
+            Box::new(m20261129_000023_installment_payments::Migration),
         ]
     }
 }

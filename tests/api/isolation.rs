@@ -145,10 +145,21 @@ async fn no_id_of_school_a_works_for_school_b() {
     let a_sub = crm_row(
         &a.school.token,
         "mutation($i: CreateSubscriptionInput!) { createSubscription(input: $i) { subscription { id } userErrors { code } } }",
-        json!({"i": {"studentId": a.school.student, "programmeId": a_programme, "startDate": "2026-03-02", "endDate": "2026-06-30", "freezeDaysAllowed": 10}}),
+        json!({"i": {"studentId": a.school.student, "programmeId": a_programme, "startDate": "2026-03-02", "endDate": "2026-06-30", "freezeDaysAllowed": 10,
+                     "installments": [{"dueDate": "2026-04-01", "amountMinor": 9000}]}}),
         ["subscription", "id"],
     )
     .await;
+    let a_installment = app
+        .ok(
+            &a.school.token,
+            "query($s: ID!) { node(id: $s) { ... on StudentSubscription { installments { id } } } }",
+            json!({"s": a_sub}),
+        )
+        .await["installments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let a_exam = crm_row(
         &a.school.token,
         "mutation($i: RequestExamInput!) { requestExam(input: $i) { request { id } userErrors { code } } }",
@@ -659,6 +670,8 @@ async fn no_id_of_school_a_works_for_school_b() {
               json!({"i": {"creditId": a_credit, "sessionId": b.group_session}})),
             m("bookMakeup", "mutation($i: BookMakeupInput!) { bookMakeup(input: $i) { booking { id } userErrors { code } } }",
               json!({"i": {"creditId": b_credit, "sessionId": a.group_session}})),
+            m("invoiceInstallment", "mutation($i: InvoiceInstallmentInput!) { invoiceInstallment(input: $i) { invoice { id } userErrors { code } } }",
+              json!({"i": {"installmentId": a_installment}})),
             m("computePayout", "mutation($i: ComputePayoutInput!) { computePayout(input: $i) { payout { id } userErrors { code } } }",
               json!({"i": {"teacherId": s.ada, "period": "2026-02"}})),
             m("setPayoutStatus", "mutation($i: SetPayoutStatusInput!) { setPayoutStatus(input: $i) { payout { id } userErrors { code } } }",

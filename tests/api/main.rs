@@ -14,6 +14,7 @@ mod family_view;
 mod hardening;
 mod helpers;
 mod http_contract;
+mod installments;
 mod isolation;
 mod materials;
 mod payouts;

@@ -393,6 +393,28 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
         .as_str()
         .unwrap()
         .to_owned();
+    // An installment of Lily's subscription, for `invoiceInstallment`.
+    let programme = app
+        .ok(
+            &s.token,
+            "mutation { createProgramme(input: {name: \"Little Mozarts\"}) { programme { id } userErrors { code } } }",
+            json!({}),
+        )
+        .await["programme"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let installment = app
+        .ok(
+            &s.token,
+            "mutation($i: CreateSubscriptionInput!) { createSubscription(input: $i) { subscription { installments { id } } userErrors { code } } }",
+            json!({"i": {"studentId": s.student, "programmeId": programme, "startDate": "2026-03-02", "endDate": "2026-06-30",
+                         "installments": [{"dueDate": "2026-04-01", "amountMinor": 9000}]}}),
+        )
+        .await["subscription"]["installments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     const NODE: &str = "query($id: ID!) { node(id: $id) { id } }";
     const AVAIL: &str = "mutation($input: SetTeacherAvailabilityInput!) { setTeacherAvailability(input: $input) { teacher { id } userErrors { code } } }";
     use Who::*;
@@ -932,6 +954,13 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             "bookMakeup(Lily's credit)*",
             "mutation($i: BookMakeupInput!) { bookMakeup(input: $i) { booking { id } userErrors { code } } }",
             json!({"i": {"creditId": credit, "sessionId": c.group_session}}),
+            &[Admin, Staff, Parent, Student],
+        ),
+        (
+            // The office, or Lily's family paying it; not her teacher.
+            "invoiceInstallment",
+            "mutation($i: InvoiceInstallmentInput!) { invoiceInstallment(input: $i) { invoice { id } userErrors { code } } }",
+            json!({"i": {"installmentId": installment}}),
             &[Admin, Staff, Parent, Student],
         ),
         (

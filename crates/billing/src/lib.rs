@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod credit;
+pub mod installment;
 pub mod invoice;
 pub mod monthly;
 pub mod payment;
@@ -13,6 +14,7 @@ pub mod payout;
 pub mod price;
 pub mod stripe;
 
+pub use installment::InstallmentStatus;
 pub use invoice::{InvoiceError, InvoiceStatus, Line, LineInput};
 pub use payment::{Entry, PaymentError, PaymentMethod, PaymentStatus};
 pub use price::{PriceError, PriceList, Purchase, Quote};

@@ -166,6 +166,15 @@ async fn advance_loop(state: AppState) {
             Ok(n) => tracing::info!(credits = n, "expired make-up credits"),
             Err(e) => tracing::error!(error = ?e, "make-up credit expiry failed"),
         }
+        match infra::overdue::mark(&state.db, state.clock.now()).await {
+            Ok(m) if m == infra::overdue::Marked::default() => {}
+            Ok(m) => tracing::info!(
+                invoices = m.invoices,
+                installments = m.installments,
+                "marked overdue"
+            ),
+            Err(e) => tracing::error!(error = ?e, "overdue marking failed"),
+        }
         match infra::scheduling::advance(&state.db, state.clock.now()).await {
             Ok(report) if report.series > 0 || report.refused > 0 => {
                 tracing::info!(

@@ -65,10 +65,12 @@ pub enum Kind {
     MakeupCredit,
     /// A teacher's payout.
     Payout,
+    /// An installment of a subscription.
+    Installment,
 }
 
 impl Kind {
-    const ALL: [Kind; 26] = [
+    const ALL: [Kind; 27] = [
         Kind::School,
         Kind::User,
         Kind::Location,
@@ -95,6 +97,7 @@ impl Kind {
         Kind::Payment,
         Kind::MakeupCredit,
         Kind::Payout,
+        Kind::Installment,
     ];
 
     /// The GraphQL type name.
@@ -126,6 +129,7 @@ impl Kind {
             Kind::Payment => "Payment",
             Kind::MakeupCredit => "MakeupCredit",
             Kind::Payout => "Payout",
+            Kind::Installment => "Installment",
         }
     }
 }

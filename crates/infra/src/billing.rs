@@ -217,7 +217,9 @@ pub async fn void(
     let mut row = inv.into_active_model();
     row.status = Set(to.as_str().to_owned());
     row.voided_at = Set(Some(now));
-    Ok(Ok(row.update(tx).await?))
+    let inv = row.update(tx).await?;
+    crate::installments::release(tx, &inv).await?;
+    Ok(Ok(inv))
 }
 
 /// Re-totals a (locked) invoice from its payments and moves its status.
@@ -248,7 +250,10 @@ async fn settle(tx: &impl ConnectionTrait, inv: invoice::Model) -> Result<invoic
     let mut row = inv.into_active_model();
     row.paid_minor = Set(paid);
     row.status = Set(to.as_str().to_owned());
-    Ok(row.update(tx).await?)
+    let inv = row.update(tx).await?;
+    // An installment collected by this invoice is paid as the invoice is.
+    crate::installments::follow(tx, &inv).await?;
+    Ok(inv)
 }
 
 /// A payment to record.

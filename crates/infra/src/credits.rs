@@ -372,10 +372,10 @@ pub async fn book_makeup(
 /// Returns how many expired.
 pub async fn expire_due(db: &crate::Db, now: DateTime<Utc>) -> Result<u64> {
     let tx = db.begin_write().await?;
-    // Candidates by the earliest date anywhere (UTC−12); each school's
-    // own date decides below.
-    let earliest = (now - chrono::Duration::hours(14)).date_naive();
-    let n = expire_due_in(&tx, earliest, now).await?;
+    // Candidates by the latest date anywhere (UTC+14), so a school ahead
+    // of UTC is not a day late; each school's own date decides below.
+    let latest = (now + chrono::Duration::hours(14)).date_naive();
+    let n = expire_due_in(&tx, latest, now).await?;
     tx.commit().await?;
     Ok(n)
 }

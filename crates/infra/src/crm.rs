@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use ::billing::InstallmentStatus;
 use chrono::{DateTime, NaiveDate, Utc};
 use crm::checkin::{self, Arrival, ScanKind};
 use crm::lead::{Contact, EvaluationError, EvaluationSession, LeadStatus, LeadStep, NewLead};
@@ -21,8 +22,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entity::{
-    booking, check_in, lead, programme, session, student, subscription, subscription_freeze,
-    subscription_installment as installment,
+    booking, check_in, invoice, lead, programme, session, student, subscription,
+    subscription_freeze, subscription_installment as installment,
 };
 use crate::repo::families::{self, Member, NewFamily};
 use crate::repo::organisation::{self, NewUser};
@@ -350,7 +351,9 @@ pub async fn create_subscription(
                 original_due_date: Set(*due),
                 amount_minor: Set(*amount),
                 currency: Set(currency.clone()),
-                paid: Set(false),
+                paid_minor: Set(0),
+                status: Set(InstallmentStatus::Pending.as_str().to_owned()),
+                invoice_id: Set(None),
             }
         }))
         .exec(tx)
@@ -397,12 +400,15 @@ fn as_freeze(f: &subscription_freeze::Model) -> Freeze {
 }
 
 /// Sets the end date, and recomputes every unpaid installment's due date
-/// from its original one and the freezes as they now stand.
+/// from its original one and the freezes as they now stand; an invoice
+/// collecting one moves with it, and both are PENDING/OPEN or OVERDUE
+/// again as of `today`.
 async fn settle(
     tx: &impl ConnectionTrait,
     school: SchoolId,
     s: subscription::Model,
     end: NaiveDate,
+    today: NaiveDate,
 ) -> Result<subscription::Model> {
     let freezes: Vec<Freeze> = subscription_freeze::Entity::find()
         .filter(subscription_freeze::Column::SchoolId.eq(school.uuid()))
@@ -412,18 +418,44 @@ async fn settle(
         .iter()
         .map(as_freeze)
         .collect();
+    let invoices: HashMap<Uuid, invoice::Model> =
+        crate::installments::lock_invoices_of(tx, school, s.id)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
     let dues = installment::Entity::find()
         .filter(installment::Column::SchoolId.eq(school.uuid()))
         .filter(installment::Column::SubscriptionId.eq(s.id))
-        .filter(installment::Column::Paid.eq(false))
+        .filter(installment::Column::Status.ne(InstallmentStatus::Paid.as_str()))
         .all(tx)
         .await?;
     for i in dues {
         let due = terms::due_date(i.original_due_date, &freezes);
-        if due != i.due_date {
-            installment::Entity::update_many()
-                .col_expr(installment::Column::DueDate, Expr::value(due))
-                .filter(installment::Column::Id.eq(i.id))
+        if due == i.due_date {
+            continue;
+        }
+        let status = crate::installments::status(&i)?.as_of(due, today);
+        installment::Entity::update_many()
+            .col_expr(installment::Column::DueDate, Expr::value(due))
+            .col_expr(installment::Column::Status, Expr::value(status.as_str()))
+            .filter(installment::Column::Id.eq(i.id))
+            .exec(tx)
+            .await?;
+        let Some(inv) = i.invoice_id.and_then(|id| invoices.get(&id)) else {
+            continue;
+        };
+        let stored = crate::billing::status(inv)?;
+        if stored.takes_payments() {
+            let issued = inv.issue_date.unwrap_or(due);
+            let inv_due = ::billing::installment::invoice_due(due, issued);
+            invoice::Entity::update_many()
+                .col_expr(invoice::Column::DueDate, Expr::value(inv_due))
+                .col_expr(
+                    invoice::Column::Status,
+                    Expr::value(stored.as_of(inv_due, today).as_str()),
+                )
+                .filter(invoice::Column::Id.eq(inv.id))
                 .exec(tx)
                 .await?;
         }
@@ -475,7 +507,9 @@ pub async fn freeze(
     }
     .insert(tx)
     .await?;
-    Ok(Some(Ok(settle(tx, school, s, change.end).await?)))
+    Ok(Some(
+        Ok(settle(tx, school, s, change.end, ask.today).await?),
+    ))
 }
 
 /// Ends the freeze running on `on` early (today or later), giving its
@@ -510,7 +544,7 @@ pub async fn unfreeze(
             .exec(tx)
             .await?;
     }
-    Ok(Some(Ok(settle(tx, school, s, change.end).await?)))
+    Ok(Some(Ok(settle(tx, school, s, change.end, today).await?)))
 }
 
 /// Subscriptions of these students, by student.

@@ -39,7 +39,7 @@ pub use time_off::TimeOffByTeacher;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use infra::Db;
 use infra::entity::{
-    attendance, booking, class_series, equipment as equipment_row, family, lead, location,
+    attendance, booking, class_series, equipment as equipment_row, family, invoice, lead, location,
     offering, programme, room, session, staff_assignment, student, teacher, teaching_role, user,
     waitlist_entry,
 };
@@ -110,6 +110,8 @@ pub struct Loaders {
     pub installments: DataLoader<InstallmentsBySubscription, HashMapCache>,
     /// Families by id.
     pub families: DataLoader<ById<family::Entity>, HashMapCache>,
+    /// Invoices by id.
+    pub invoices: DataLoader<ById<invoice::Entity>, HashMapCache>,
     /// Invoices' lines.
     pub invoice_lines: DataLoader<LinesByInvoice, HashMapCache>,
     /// Invoices' payments.
@@ -192,6 +194,7 @@ impl Loaders {
                 school,
             }),
             families: dl(ById::new(db, school)),
+            invoices: dl(ById::new(db, school)),
             invoice_lines: dl(LinesByInvoice {
                 db: db.clone(),
                 school,

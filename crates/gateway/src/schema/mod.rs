@@ -78,6 +78,7 @@ pub struct Mutation(
     identity::account::AccountMutation,
     billing::BillingMutation,
     billing::credits::CreditMutation,
+    billing::installments::InstallmentMutation,
     billing::monthly::MonthlyMutation,
     billing::payouts::PayoutMutation,
     booking::BookingMutation,

@@ -216,6 +216,7 @@ impl NodeQuery {
             | Kind::Payment
             | Kind::MakeupCredit
             | Kind::Payout
+            | Kind::Installment
             | Kind::Registration
             | Kind::BookingSeries
             | Kind::TeachingRole

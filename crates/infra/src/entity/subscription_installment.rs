@@ -14,7 +14,9 @@ pub struct Model {
     pub original_due_date: Date,
     pub amount_minor: i64,
     pub currency: String,
-    pub paid: bool,
+    pub paid_minor: i64,
+    pub status: String,
+    pub invoice_id: Option<Uuid>,
 }
 
 /// Relations are not modelled: repositories join explicitly.

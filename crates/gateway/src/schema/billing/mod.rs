@@ -5,6 +5,7 @@
 //! `billing` decides amounts and statuses; `infra::billing` stores them.
 
 pub mod credits;
+pub mod installments;
 pub mod monthly;
 pub mod objects;
 pub mod payouts;

@@ -54,26 +54,81 @@ impl From<subscription_freeze::Model> for SubscriptionFreeze {
     }
 }
 
-/// An installment of a subscription.
-#[derive(SimpleObject)]
-pub struct Installment {
+/// An installment of a subscription, collected through an invoice
+/// (`invoiceInstallment`): its paid amount and status follow that
+/// invoice's payments.
+pub struct Installment(pub subscription_installment::Model);
+
+#[Object]
+impl Installment {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Installment, self.0.id)
+    }
     /// When it is due (moves with freezes while unpaid).
-    pub due_date: LocalDate,
+    async fn due_date(&self) -> LocalDate {
+        LocalDate(self.0.due_date)
+    }
+    /// The due date of the plan, before any freeze.
+    async fn original_due_date(&self) -> LocalDate {
+        LocalDate(self.0.original_due_date)
+    }
     /// Amount in minor units.
-    pub amount_minor: i64,
+    async fn amount_minor(&self) -> i64 {
+        self.0.amount_minor
+    }
     /// ISO-4217 currency.
-    pub currency: String,
-    /// Paid.
-    pub paid: bool,
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    /// Paid so far, in minor units (its invoice's payments, net of refunds).
+    async fn paid_minor(&self) -> i64 {
+        self.0.paid_minor
+    }
+    /// PENDING, PAID, or OVERDUE (not paid in full, past its due date).
+    async fn status(&self, ctx: &Context<'_>) -> Result<InstallmentStatus> {
+        let stored = infra::installments::status(&self.0).map_err(internal)?;
+        let today = app(ctx).clock.now().date_naive();
+        Ok(stored.as_of(self.0.due_date, today).into())
+    }
+    /// Paid in full.
+    async fn paid(&self) -> Result<bool> {
+        let stored = infra::installments::status(&self.0).map_err(internal)?;
+        Ok(stored == billing::InstallmentStatus::Paid)
+    }
+    /// The invoice collecting it (null until `invoiceInstallment`, or if
+    /// the viewer may not read that invoice).
+    async fn invoice(&self, ctx: &Context<'_>) -> Result<Option<crate::schema::billing::Invoice>> {
+        let Some(id) = self.0.invoice_id else {
+            return Ok(None);
+        };
+        let Some(inv) = load(&loaders(ctx)?.invoices, id).await? else {
+            return Ok(None);
+        };
+        let viewer = crate::context::viewer(ctx)?;
+        Ok(crate::schema::billing::may_read(viewer, &inv)
+            .is_ok()
+            .then_some(crate::schema::billing::Invoice(inv)))
+    }
 }
 
-impl From<subscription_installment::Model> for Installment {
-    fn from(i: subscription_installment::Model) -> Self {
-        Self {
-            due_date: LocalDate(i.due_date),
-            amount_minor: i.amount_minor,
-            currency: i.currency,
-            paid: i.paid,
+/// Where an installment stands.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq)]
+pub enum InstallmentStatus {
+    /// Not fully paid, not yet due.
+    Pending,
+    /// Paid in full.
+    Paid,
+    /// Not fully paid and past its due date.
+    Overdue,
+}
+
+impl From<billing::InstallmentStatus> for InstallmentStatus {
+    fn from(s: billing::InstallmentStatus) -> Self {
+        match s {
+            billing::InstallmentStatus::Pending => Self::Pending,
+            billing::InstallmentStatus::Paid => Self::Paid,
+            billing::InstallmentStatus::Overdue => Self::Overdue,
         }
     }
 }
@@ -134,7 +189,7 @@ impl StudentSubscription {
             .map_err(internal)?
             .unwrap_or_default()
             .into_iter()
-            .map(Into::into)
+            .map(Installment)
             .collect())
     }
 }

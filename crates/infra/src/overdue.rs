@@ -1,0 +1,102 @@
+//! The overdue job: marks OPEN invoices and PENDING installments past
+//! their due date (in each school's own zone) as OVERDUE. It writes only
+//! what `InvoiceStatus::as_of` / `InstallmentStatus::as_of` already say on
+//! read, so a late or skipped run changes nothing anyone sees; the stored
+//! mark is for the office's lists and for notifications.
+//!
+//! Each update is conditional on the status it replaces, so a payment
+//! that settles the same row concurrently (under its row lock) wins, and
+//! any number of workers may run it at once.
+
+use std::collections::HashMap;
+
+use ::billing::{InstallmentStatus, InvoiceStatus};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kernel::SchoolId;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+
+use crate::Result;
+use crate::entity::{invoice, subscription_installment as installment};
+
+/// What one run marked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Marked {
+    /// Invoices now OVERDUE.
+    pub invoices: u64,
+    /// Installments now OVERDUE.
+    pub installments: u64,
+}
+
+/// Marks what is overdue as of `now`, in one transaction.
+pub async fn mark(db: &crate::Db, now: DateTime<Utc>) -> Result<Marked> {
+    let tx = db.begin_write().await?;
+    // Candidates by the latest date anywhere (UTC+14); each school's own
+    // date decides below.
+    let latest = (now + Duration::hours(14)).date_naive();
+    let invoices: Vec<(Uuid, Uuid, NaiveDate)> = invoice::Entity::find()
+        .select_only()
+        .columns([
+            invoice::Column::Id,
+            invoice::Column::SchoolId,
+            invoice::Column::DueDate,
+        ])
+        .filter(invoice::Column::Status.eq(InvoiceStatus::Open.as_str()))
+        .filter(invoice::Column::DueDate.lt(latest))
+        .into_tuple()
+        .all(&tx)
+        .await?;
+    let installments: Vec<(Uuid, Uuid, NaiveDate)> = installment::Entity::find()
+        .select_only()
+        .columns([
+            installment::Column::Id,
+            installment::Column::SchoolId,
+            installment::Column::DueDate,
+        ])
+        .filter(installment::Column::Status.eq(InstallmentStatus::Pending.as_str()))
+        .filter(installment::Column::DueDate.lt(latest))
+        .into_tuple()
+        .all(&tx)
+        .await?;
+    let mut today: HashMap<Uuid, NaiveDate> = HashMap::new();
+    for (_, school, _) in invoices.iter().chain(&installments) {
+        if !today.contains_key(school) {
+            let zone = crate::booking::rows::school_zone(&tx, SchoolId::from_uuid(*school)).await?;
+            today.insert(*school, zone.local_date(now));
+        }
+    }
+    let late = |rows: &[(Uuid, Uuid, NaiveDate)]| -> Vec<Uuid> {
+        rows.iter()
+            .filter(|(_, school, due)| today.get(school).is_some_and(|t| t > due))
+            .map(|(id, _, _)| *id)
+            .collect()
+    };
+    let mut marked = Marked::default();
+    for ids in late(&invoices).chunks(500) {
+        marked.invoices += invoice::Entity::update_many()
+            .col_expr(
+                invoice::Column::Status,
+                Expr::value(InvoiceStatus::Overdue.as_str()),
+            )
+            .filter(invoice::Column::Id.is_in(ids.iter().copied()))
+            .filter(invoice::Column::Status.eq(InvoiceStatus::Open.as_str()))
+            .exec(&tx)
+            .await?
+            .rows_affected;
+    }
+    for ids in late(&installments).chunks(500) {
+        marked.installments += installment::Entity::update_many()
+            .col_expr(
+                installment::Column::Status,
+                Expr::value(InstallmentStatus::Overdue.as_str()),
+            )
+            .filter(installment::Column::Id.is_in(ids.iter().copied()))
+            .filter(installment::Column::Status.eq(InstallmentStatus::Pending.as_str()))
+            .exec(&tx)
+            .await?
+            .rows_affected;
+    }
+    tx.commit().await?;
+    Ok(marked)
+}
