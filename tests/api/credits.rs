@@ -154,3 +154,227 @@ async fn an_excused_absence_grants_one_credit_that_books_one_makeup() {
     assert_eq!(infra::credits::expire_due(&app.db, later).await.unwrap(), 1);
     assert_eq!(infra::credits::expire_due(&app.db, later).await.unwrap(), 0);
 }
+
+const REFUND: &str = "mutation($i: RefundCreditInput!) { refundCredit(input: $i) { credit { state } payment { status refundedMinor } userErrors { field code message } } }";
+
+/// The states of Lily's credits, oldest first, and her balance.
+async fn ledger(app: &TestApp, c: &Cast) -> (Vec<String>, i64) {
+    let mine = credits(app, c).await;
+    let states = mine["makeupCredits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["state"].as_str().unwrap().to_owned())
+        .collect();
+    (states, mine["makeupCreditBalance"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn a_credit_comes_back_with_its_cancelled_makeup_and_goes_with_a_corrected_mark() {
+    let app = spawn_app().await;
+    let c = cast(&app, "returns.example").await;
+    let t = &c.school.token;
+    let lily = &c.school.student;
+    let missed = choir(&app, &c, 2, 6).await;
+    book(&app, &c, &missed).await;
+    let excused =
+        json!({"i": {"sessionId": missed, "entries": [{"studentId": lily, "status": "EXCUSED"}]}});
+    let present =
+        json!({"i": {"sessionId": missed, "entries": [{"studentId": lily, "status": "PRESENT"}]}});
+    app.ok(t, MARK, excused.clone()).await;
+    assert_eq!(ledger(&app, &c).await, (vec!["AVAILABLE".into()], 1));
+
+    // The teacher corrects the mark: the credit is revoked, and marking
+    // the absence again grants it again (one credit per missed session).
+    app.ok(t, MARK, present.clone()).await;
+    assert_eq!(ledger(&app, &c).await, (vec!["REVOKED".into()], 0));
+    app.ok(t, MARK, excused.clone()).await;
+    let (states, balance) = ledger(&app, &c).await;
+    assert_eq!((states, balance), (vec!["AVAILABLE".into()], 1));
+    let credit = credits(&app, &c).await["makeupCredits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The parent books a make-up, then cancels it: the credit comes back
+    // and books another, which the school then cancels: back again, and
+    // no second credit for that session.
+    let first = choir(&app, &c, 9, 6).await;
+    let booking = app
+        .ok(
+            &c.parent,
+            MAKEUP,
+            json!({"i": {"creditId": credit, "sessionId": first}}),
+        )
+        .await["booking"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(ledger(&app, &c).await.1, 0);
+    app.ok(
+        &c.parent,
+        "mutation($i: CancelBookingInput!) { cancelBooking(input: $i) { cancelled { status } userErrors { field code message } } }",
+        json!({"i": {"bookingId": booking}}),
+    )
+    .await;
+    assert_eq!(
+        ledger(&app, &c).await,
+        (vec!["AVAILABLE".into()], 1),
+        "a cancelled make-up gives its credit back"
+    );
+    let second = choir(&app, &c, 16, 6).await;
+    app.ok(
+        &c.parent,
+        MAKEUP,
+        json!({"i": {"creditId": credit, "sessionId": second}}),
+    )
+    .await;
+    app.ok(
+        t,
+        "mutation($i: CancelSessionInput!) { cancelSession(input: $i) { session { id } userErrors { code } } }",
+        json!({"i": {"sessionId": second, "byTeacher": true, "reason": "teacher ill"}}),
+    )
+    .await;
+    assert_eq!(
+        ledger(&app, &c).await,
+        (vec!["AVAILABLE".into()], 1),
+        "the same credit back, not a second one"
+    );
+    let entries = app
+        .ok(
+            &c.parent,
+            "query($s: ID!) { node(id: $s) { ... on Student { makeupCredits { entries { kind amount } } } } }",
+            json!({"s": lily}),
+        )
+        .await["makeupCredits"][0]["entries"]
+        .clone();
+    let kinds: Vec<(&str, i64)> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["amount"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("GRANTED", 1),
+            ("REVOKED", -1),
+            ("GRANTED", 1),
+            ("USED", -1),
+            ("RETURNED", 1),
+            ("USED", -1),
+            ("RETURNED", 1),
+        ],
+        "the ledger says what happened, in order"
+    );
+
+    // Used for a make-up that happened, a corrected mark keeps it: the
+    // lesson was given.
+    let third = choir(&app, &c, 23, 6).await;
+    app.ok(
+        &c.parent,
+        MAKEUP,
+        json!({"i": {"creditId": credit, "sessionId": third}}),
+    )
+    .await;
+    app.ok(t, MARK, present).await;
+    assert_eq!(ledger(&app, &c).await, (vec!["USED".into()], 0));
+}
+
+#[tokio::test]
+async fn the_office_pays_a_missed_lesson_back_instead_of_a_makeup() {
+    let app = spawn_app().await;
+    let c = cast(&app, "refunds.example").await;
+    let t = &c.school.token;
+    let lily = &c.school.student;
+    let missed = choir(&app, &c, 2, 6).await;
+    book(&app, &c, &missed).await;
+    app.ok(
+        t,
+        MARK,
+        json!({"i": {"sessionId": missed, "entries": [{"studentId": lily, "status": "EXCUSED"}]}}),
+    )
+    .await;
+    let credit = credits(&app, &c).await["makeupCredits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The family paid 30.00 for the month in cash.
+    let invoice = app
+        .ok(
+            t,
+            "mutation($i: CreateInvoiceInput!) { createInvoice(input: $i) { invoice { id } userErrors { code } } }",
+            json!({"i": {"familyId": c.family, "dueDate": "2026-03-31", "lines": [{"description": "Choir, March", "unitMinor": 3000}]}}),
+        )
+        .await["invoice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        t,
+        "mutation($i: InvoiceActionInput!) { issueInvoice(input: $i) { invoice { id } userErrors { code } } }",
+        json!({"i": {"invoiceId": invoice}}),
+    )
+    .await;
+    let payment = app
+        .ok(
+            t,
+            "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { id } userErrors { code } } }",
+            json!({"i": {"invoiceId": invoice, "amountMinor": 3000, "method": "CASH"}}),
+        )
+        .await["payment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The parent may not; asking for more than was paid changes nothing.
+    let parent = app
+        .gql(Some(&c.parent), REFUND, json!({"i": {"creditId": credit}}))
+        .await;
+    assert_eq!(parent["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let too_much = app
+        .gql(
+            Some(t),
+            REFUND,
+            json!({"i": {"creditId": credit, "paymentId": payment, "amountMinor": 5000}}),
+        )
+        .await["data"]["refundCredit"]
+        .clone();
+    assert_eq!(
+        too_much["userErrors"][0]["field"],
+        json!(["input", "amountMinor"])
+    );
+    assert_eq!(
+        ledger(&app, &c).await,
+        (vec!["AVAILABLE".into()], 1),
+        "all or nothing"
+    );
+
+    // One lesson's worth (10.00) back, and the credit closed with it.
+    let refunded = app
+        .ok(
+            t,
+            REFUND,
+            json!({"i": {"creditId": credit, "paymentId": payment, "amountMinor": 1000}}),
+        )
+        .await;
+    assert_eq!(refunded["credit"]["state"], "REFUNDED");
+    assert_eq!(refunded["payment"]["refundedMinor"], 1000);
+    assert_eq!(ledger(&app, &c).await, (vec!["REFUNDED".into()], 0));
+    // Refunded once; it books nothing.
+    let again = app
+        .gql(Some(t), REFUND, json!({"i": {"creditId": credit}}))
+        .await["data"]["refundCredit"]
+        .clone();
+    assert_eq!(again["userErrors"][0]["code"], "INVALID_STATE");
+    let makeup = choir(&app, &c, 9, 6).await;
+    let used = app
+        .gql(
+            Some(&c.parent),
+            MAKEUP,
+            json!({"i": {"creditId": credit, "sessionId": makeup}}),
+        )
+        .await["data"]["bookMakeup"]
+        .clone();
+    assert_eq!(used["userErrors"][0]["code"], "INVALID_STATE");
+}

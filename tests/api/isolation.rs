@@ -85,7 +85,7 @@ async fn snapshot(app: &TestApp, a: &Cast) -> Value {
               leads { nodes { id status } }
               lily: node(id: $lily) { ... on Student { qrCode awards { title } examRequests { status }
                 instruments parentalConsent consentHistory { to }
-                subscriptions { endDate freezes { days } installments { dueDate } }
+                subscriptions { endDate freezes { days } installments { dueDate status paidMinor invoice { id } } }
                 makeupCreditBalance makeupCredits { state } } }
               materials { nodes { id title grantedTo { id } accessStats { totalCount } } }
               invoices { nodes { id number status paidMinor payments { status refundedMinor } } }
@@ -672,6 +672,10 @@ async fn no_id_of_school_a_works_for_school_b() {
               json!({"i": {"creditId": b_credit, "sessionId": a.group_session}})),
             m("invoiceInstallment", "mutation($i: InvoiceInstallmentInput!) { invoiceInstallment(input: $i) { invoice { id } userErrors { code } } }",
               json!({"i": {"installmentId": a_installment}})),
+            m("refundCredit", "mutation($i: RefundCreditInput!) { refundCredit(input: $i) { credit { id } userErrors { code } } }",
+              json!({"i": {"creditId": a_credit}})),
+            m("refundCredit", "mutation($i: RefundCreditInput!) { refundCredit(input: $i) { credit { id } userErrors { code } } }",
+              json!({"i": {"creditId": b_credit, "paymentId": a_payment, "amountMinor": 100}})),
             m("computePayout", "mutation($i: ComputePayoutInput!) { computePayout(input: $i) { payout { id } userErrors { code } } }",
               json!({"i": {"teacherId": s.ada, "period": "2026-02"}})),
             m("setPayoutStatus", "mutation($i: SetPayoutStatusInput!) { setPayoutStatus(input: $i) { payout { id } userErrors { code } } }",

@@ -957,6 +957,13 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             &[Admin, Staff, Parent, Student],
         ),
         (
+            // The office only; once refunded, the credit meets INVALID_STATE.
+            "refundCredit*",
+            "mutation($i: RefundCreditInput!) { refundCredit(input: $i) { credit { id } userErrors { code } } }",
+            json!({"i": {"creditId": credit}}),
+            &[Admin, Staff],
+        ),
+        (
             // The office, or Lily's family paying it; not her teacher.
             "invoiceInstallment",
             "mutation($i: InvoiceInstallmentInput!) { invoiceInstallment(input: $i) { invoice { id } userErrors { code } } }",

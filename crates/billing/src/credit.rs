@@ -5,9 +5,14 @@
 //! built-in statuses have defaults a school may change; a school may add
 //! its own (e.g. SICK, counting as ABSENT, granting a credit).
 //!
-//! A credit is a ledger, never a counter: GRANTED (+1), then at most one of
-//! USED, EXPIRED or REFUNDED (−1). A student's balance is the sum of their
-//! entries; a credit's state is read from its own entries.
+//! A credit is a ledger, never a counter: GRANTED (+1); USED (−1) when it
+//! books a make-up and RETURNED (+1) when that make-up is cancelled;
+//! REVOKED (−1) when the mark that granted it is corrected, GRANTED again
+//! if the absence is marked again; and at most one ending entry, EXPIRED
+//! or REFUNDED (−1). A
+//! student's balance is the sum of their entries; a credit's state is read
+//! from its own entries ([`state`]), and [`change`] says which entry may
+//! come next.
 
 use booking::attendance::Mark;
 use chrono::{Duration, NaiveDate};
@@ -177,8 +182,8 @@ pub enum CreditError {
     /// The term's maximum is reached.
     #[error("the student already has {0} make-up credits this term, the school's maximum")]
     TermMax(u32),
-    /// Used, expired or refunded already.
-    #[error("this credit is {}; only an available credit books a make-up", .0.as_str())]
+    /// Not in the state the step needs (e.g. used, expired, refunded).
+    #[error("this credit is {}; only an available credit can be used, refunded or revoked, and only a used one returned", .0.as_str())]
     NotAvailable(CreditState),
     /// Past its expiry.
     #[error("this credit expired on {0}")]
@@ -202,7 +207,12 @@ pub fn grant(
     {
         return Err(CreditError::TermMax(max));
     }
-    Ok(today + Duration::days(i64::from(policy.expiry_days)))
+    Ok(expires_on(policy, today))
+}
+
+/// The last day a credit granted on `today` may be used.
+pub fn expires_on(policy: CreditPolicy, today: NaiveDate) -> NaiveDate {
+    today + Duration::days(i64::from(policy.expiry_days))
 }
 
 /// Validates a policy's expiry.
@@ -221,23 +231,36 @@ pub enum EntryKind {
     Granted,
     /// It booked a make-up (−1).
     Used,
+    /// The make-up it booked was cancelled or declined: usable again (+1).
+    Returned,
     /// It lapsed unused (−1).
     Expired,
-    /// It was turned into money (−1).
+    /// The school paid the missed lesson back instead (−1).
     Refunded,
+    /// The mark that granted it was corrected (−1).
+    Revoked,
 }
 
 impl EntryKind {
     /// Every kind.
-    pub const ALL: [Self; 4] = [Self::Granted, Self::Used, Self::Expired, Self::Refunded];
+    pub const ALL: [Self; 6] = [
+        Self::Granted,
+        Self::Used,
+        Self::Returned,
+        Self::Expired,
+        Self::Refunded,
+        Self::Revoked,
+    ];
 
     /// Stable stored name.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Granted => "GRANTED",
             Self::Used => "USED",
+            Self::Returned => "RETURNED",
             Self::Expired => "EXPIRED",
             Self::Refunded => "REFUNDED",
+            Self::Revoked => "REVOKED",
         }
     }
 
@@ -249,8 +272,8 @@ impl EntryKind {
     /// The entry's effect on the balance.
     pub fn amount(self) -> i64 {
         match self {
-            Self::Granted => 1,
-            Self::Used | Self::Expired | Self::Refunded => -1,
+            Self::Granted | Self::Returned => 1,
+            Self::Used | Self::Expired | Self::Refunded | Self::Revoked => -1,
         }
     }
 }
@@ -258,14 +281,16 @@ impl EntryKind {
 /// Where one credit stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CreditState {
-    /// Granted, not yet used.
+    /// Granted (or returned), not in use.
     Available,
     /// Booked a make-up.
     Used,
     /// Lapsed.
     Expired,
-    /// Turned into money.
+    /// Paid back as money.
     Refunded,
+    /// Withdrawn: the mark that granted it was corrected.
+    Revoked,
 }
 
 impl CreditState {
@@ -276,26 +301,68 @@ impl CreditState {
             Self::Used => "USED",
             Self::Expired => "EXPIRED",
             Self::Refunded => "REFUNDED",
+            Self::Revoked => "REVOKED",
         }
     }
 }
 
-/// A credit's state from its own entries (the first closing entry wins).
+/// A credit's state from its own entries, whatever their order (entries
+/// written in one instant have no order): EXPIRED or REFUNDED ends it;
+/// it is revoked while revoked as often as granted (a corrected mark,
+/// until the absence is marked again); otherwise it is in use while it
+/// has booked more make-ups than were returned.
 pub fn state(entries: &[EntryKind]) -> CreditState {
-    entries
-        .iter()
-        .find_map(|e| match e {
-            EntryKind::Granted => None,
-            EntryKind::Used => Some(CreditState::Used),
-            EntryKind::Expired => Some(CreditState::Expired),
-            EntryKind::Refunded => Some(CreditState::Refunded),
-        })
-        .unwrap_or(CreditState::Available)
+    let ended = entries.iter().find_map(|e| match e {
+        EntryKind::Expired => Some(CreditState::Expired),
+        EntryKind::Refunded => Some(CreditState::Refunded),
+        _ => None,
+    });
+    if let Some(s) = ended {
+        return s;
+    }
+    let count = |k| entries.iter().filter(|e| **e == k).count();
+    if count(EntryKind::Revoked) >= count(EntryKind::Granted) {
+        CreditState::Revoked
+    } else if count(EntryKind::Used) > count(EntryKind::Returned) {
+        CreditState::Used
+    } else {
+        CreditState::Available
+    }
 }
 
 /// A student's balance: the sum of their entries.
 pub fn balance(entries: &[EntryKind]) -> i64 {
     entries.iter().map(|e| e.amount()).sum()
+}
+
+/// What may happen to a credit next, and the entry it writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Its make-up was cancelled or declined.
+    Return,
+    /// The school pays the missed lesson back.
+    Refund,
+    /// The mark that granted it was corrected.
+    Revoke,
+    /// It lapsed.
+    Expire,
+    /// The absence that a corrected mark took back is marked again.
+    Regrant,
+}
+
+/// The entry `change` writes to a credit with these entries, or why it
+/// may not: only a credit in use comes back; only an available one is
+/// refunded, revoked or expired (a credit that already booked a make-up
+/// keeps it: the lesson was given); only a revoked one is granted again.
+pub fn change(entries: &[EntryKind], change: Change) -> Result<EntryKind, CreditError> {
+    match (state(entries), change) {
+        (CreditState::Used, Change::Return) => Ok(EntryKind::Returned),
+        (CreditState::Available, Change::Refund) => Ok(EntryKind::Refunded),
+        (CreditState::Available, Change::Revoke) => Ok(EntryKind::Revoked),
+        (CreditState::Available, Change::Expire) => Ok(EntryKind::Expired),
+        (CreditState::Revoked, Change::Regrant) => Ok(EntryKind::Granted),
+        (other, _) => Err(CreditError::NotAvailable(other)),
+    }
 }
 
 /// Whether a credit books a make-up in a session of `offering` on `today`.
@@ -416,6 +483,51 @@ mod tests {
     }
 
     #[test]
+    fn the_change_table() {
+        use Change::*;
+        // (entries so far, change, the entry written or the state refusing)
+        let table: [(&[EntryKind], Change, Result<EntryKind, CreditState>); 15] = [
+            (&[Granted], Return, Err(CreditState::Available)),
+            (&[Granted], Refund, Ok(Refunded)),
+            (&[Granted], Revoke, Ok(Revoked)),
+            (&[Granted], Expire, Ok(Expired)),
+            (&[Granted, Used], Return, Ok(Returned)),
+            (&[Granted, Used], Revoke, Err(CreditState::Used)),
+            (&[Granted, Used], Refund, Err(CreditState::Used)),
+            (&[Granted, Used, Returned], Revoke, Ok(Revoked)),
+            (
+                &[Granted, Used, Returned],
+                Return,
+                Err(CreditState::Available),
+            ),
+            (
+                &[Granted, Returned, Used],
+                Return,
+                Err(CreditState::Available),
+            ), // any order
+            (&[Granted, Revoked], Return, Err(CreditState::Revoked)),
+            (&[Granted, Revoked], Regrant, Ok(Granted)),
+            (&[Granted, Revoked, Granted], Revoke, Ok(Revoked)),
+            (&[Granted], Regrant, Err(CreditState::Available)),
+            (&[Granted, Expired], Refund, Err(CreditState::Expired)),
+        ];
+        for (entries, step, want) in table {
+            let got = change(entries, step).map_err(|e| match e {
+                CreditError::NotAvailable(s) => s,
+                other => panic!("{other}"),
+            });
+            assert_eq!(got, want, "{entries:?} {step:?}");
+        }
+        let returned = [Granted, Used, Returned];
+        assert_eq!(state(&returned), CreditState::Available);
+        let a = Some(uuid::Uuid::from_u128(1));
+        assert!(
+            may_use(&returned, d(20), a, a, d(10)).is_ok(),
+            "usable again"
+        );
+    }
+
+    #[test]
     fn grants_respect_the_term_maximum_and_expire_after_the_policy() {
         let policy = CreditPolicy {
             expiry_days: 30,
@@ -433,11 +545,42 @@ mod tests {
 
     proptest! {
         #[test]
-        fn a_balance_is_the_sum_of_its_entries(kinds in proptest::collection::vec(0usize..4, 0..60)) {
+        fn a_balance_is_the_sum_of_its_entries(kinds in proptest::collection::vec(0usize..6, 0..60)) {
             let entries: Vec<EntryKind> = kinds.iter().map(|k| EntryKind::ALL[*k]).collect();
-            let granted = entries.iter().filter(|e| **e == Granted).count() as i64;
-            let closed = entries.len() as i64 - granted;
-            prop_assert_eq!(balance(&entries), granted - closed);
+            let adds = entries.iter().filter(|e| matches!(e, Granted | Returned)).count() as i64;
+            let takes = entries.len() as i64 - adds;
+            prop_assert_eq!(balance(&entries), adds - takes);
+        }
+
+        /// However a credit's history goes by the rules of [`change`], its
+        /// own balance is 1 while it is available and 0 otherwise, and
+        /// nothing follows EXPIRED or REFUNDED.
+        #[test]
+        fn one_credit_balances_to_its_state(steps in proptest::collection::vec(0usize..6, 0..20)) {
+            let mut entries = vec![Granted];
+            for s in steps {
+                let next = match s {
+                    0 => {
+                        if state(&entries) == CreditState::Available {
+                            Some(Used)
+                        } else {
+                            None
+                        }
+                    }
+                    1 => change(&entries, Change::Return).ok(),
+                    2 => change(&entries, Change::Refund).ok(),
+                    3 => change(&entries, Change::Revoke).ok(),
+                    4 => change(&entries, Change::Regrant).ok(),
+                    _ => change(&entries, Change::Expire).ok(),
+                };
+                let before = state(&entries);
+                if let Some(e) = next {
+                    prop_assert!(!matches!(before, CreditState::Expired | CreditState::Refunded));
+                    entries.push(e);
+                }
+                let expect = i64::from(state(&entries) == CreditState::Available);
+                prop_assert_eq!(balance(&entries), expect, "{:?}", entries);
+            }
         }
     }
 }

@@ -4,13 +4,15 @@
 
 use std::collections::HashMap;
 
-use ::billing::credit::{self, AttendanceStatus, CreditError, CreditPolicy, EntryKind, StatusRule};
+use ::billing::credit::{
+    self, AttendanceStatus, Change, CreditError, CreditPolicy, EntryKind, StatusRule,
+};
 use booking::attendance::Mark;
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{SchoolId, SessionId, StudentId, UserId};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -141,23 +143,32 @@ pub async fn grant(
     let today = crate::booking::rows::session_zone(session)?.local_date(now);
     let mut out = Vec::new();
     for student in students {
-        let existing = makeup_credit::Entity::find()
+        // One credit per student and session (a unique key): marking the
+        // absence again after a corrected mark grants the same one again.
+        let held = makeup_credit::Entity::find()
             .filter(makeup_credit::Column::SchoolId.eq(school.uuid()))
             .filter(makeup_credit::Column::StudentId.eq(student.uuid()))
             .filter(makeup_credit::Column::SessionId.eq(session.id))
-            .count(tx)
+            .one(tx)
             .await?;
-        if existing > 0 {
+        if let Some(c) = held {
+            if let Ok(c) = apply(tx, c.id, Change::Regrant, None, now).await? {
+                let mut row = c.into_active_model();
+                row.expires_on = Set(credit::expires_on(policy, today));
+                row.granted_at = Set(now);
+                out.push(row.update(tx).await?);
+            }
             continue;
         }
         let this_term = match session.series_id {
             Some(series) => {
-                makeup_credit::Entity::find()
+                let term = makeup_credit::Entity::find()
                     .filter(makeup_credit::Column::SchoolId.eq(school.uuid()))
                     .filter(makeup_credit::Column::StudentId.eq(student.uuid()))
                     .filter(makeup_credit::Column::SeriesId.eq(series))
-                    .count(tx)
-                    .await? as u32
+                    .all(tx)
+                    .await?;
+                live(tx, school, &term).await?
             }
             None => 0,
         };
@@ -185,6 +196,25 @@ pub async fn grant(
         out.push(c);
     }
     Ok(out)
+}
+
+/// How many of these credits were not revoked.
+async fn live(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    credits: &[makeup_credit::Model],
+) -> Result<u32> {
+    if credits.is_empty() {
+        return Ok(0);
+    }
+    let entries = entries_of(tx, school, credits.iter().map(|c| c.id)).await?;
+    Ok(credits
+        .iter()
+        .filter(|c| {
+            let kinds = entries.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+            credit::state(kinds) != credit::CreditState::Revoked
+        })
+        .count() as u32)
 }
 
 async fn entry(
@@ -226,21 +256,31 @@ pub async fn credits_of(
     .await
 }
 
+/// Ledger entries of these credits as stored, in order, by credit.
+pub async fn entry_rows_of(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    credits: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<credit_entry::Model>>> {
+    crate::repo::grouped::<credit_entry::Entity>(
+        conn,
+        school,
+        credit_entry::Column::CreditId,
+        |e| e.credit_id,
+        credits,
+        // Ids are UUIDv7: written order, even for entries of one instant.
+        (credit_entry::Column::Id, sea_orm::Order::Asc),
+    )
+    .await
+}
+
 /// Ledger entries of these credits, in order, grouped by credit.
 pub async fn entries_of(
     conn: &impl ConnectionTrait,
     school: SchoolId,
     credits: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, Vec<EntryKind>>> {
-    let rows = crate::repo::grouped::<credit_entry::Entity>(
-        conn,
-        school,
-        credit_entry::Column::CreditId,
-        |e| e.credit_id,
-        credits,
-        (credit_entry::Column::At, sea_orm::Order::Asc),
-    )
-    .await?;
+    let rows = entry_rows_of(conn, school, credits).await?;
     rows.into_iter()
         .map(|(k, v)| {
             let kinds = v
@@ -367,6 +407,118 @@ pub async fn book_makeup(
     Ok(Some(Ok((c, booked))))
 }
 
+/// Writes the entry `change` makes to a credit (locked first, then its
+/// entries read, so two requests never both change it), or says why not.
+async fn apply(
+    tx: &impl ConnectionTrait,
+    credit_id: Uuid,
+    change: Change,
+    booking: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<makeup_credit::Model, CreditError>> {
+    let c = makeup_credit::Entity::find_by_id(credit_id)
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or_else(|| InfraError::Corrupt {
+            table: "makeup_credits",
+            detail: format!("credit {credit_id} vanished under its lock"),
+        })?;
+    let school = SchoolId::from_uuid(c.school_id);
+    let kinds = entries_of(tx, school, [c.id])
+        .await?
+        .remove(&c.id)
+        .unwrap_or_default();
+    match credit::change(&kinds, change) {
+        Ok(kind) => {
+            entry(tx, &c, kind, booking, now).await?;
+            Ok(Ok(c))
+        }
+        Err(e) => Ok(Err(e)),
+    }
+}
+
+/// Gives back the credits that paid for these bookings (make-ups now
+/// cancelled or declined): each is usable again until its own expiry.
+/// Returns the bookings whose credit came back.
+pub async fn give_back(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    bookings: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>> {
+    if bookings.is_empty() {
+        return Ok(Vec::new());
+    }
+    let used = credit_entry::Entity::find()
+        .filter(credit_entry::Column::SchoolId.eq(school.uuid()))
+        .filter(credit_entry::Column::Kind.eq(EntryKind::Used.as_str()))
+        .filter(credit_entry::Column::BookingId.is_in(bookings.iter().copied()))
+        .order_by_asc(credit_entry::Column::CreditId)
+        .all(tx)
+        .await?;
+    let mut back = Vec::new();
+    for e in used {
+        // A credit already given back for this booking stays as it is.
+        if apply(tx, e.credit_id, Change::Return, e.booking_id, now)
+            .await?
+            .is_ok()
+        {
+            back.extend(e.booking_id);
+        }
+    }
+    Ok(back)
+}
+
+/// Withdraws the attendance credits of these students for `session`
+/// after their mark was corrected to one that grants none. A credit that
+/// already booked a make-up is kept: that lesson was given. Returns how
+/// many were revoked.
+pub async fn revoke(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    session: &session::Model,
+    students: &[StudentId],
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    if students.is_empty() {
+        return Ok(0);
+    }
+    let granted = makeup_credit::Entity::find()
+        .filter(makeup_credit::Column::SchoolId.eq(school.uuid()))
+        .filter(makeup_credit::Column::SessionId.eq(session.id))
+        .filter(makeup_credit::Column::Reason.eq(Reason::Attendance.as_str()))
+        .filter(makeup_credit::Column::StudentId.is_in(students.iter().map(|s| s.uuid())))
+        .order_by_asc(makeup_credit::Column::Id)
+        .all(tx)
+        .await?;
+    let mut n = 0;
+    for c in granted {
+        if apply(tx, c.id, Change::Revoke, None, now).await?.is_ok() {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Closes an available credit as REFUNDED: the school pays the missed
+/// lesson back instead of a make-up. `Ok(None)` when the credit is not
+/// the school's.
+pub async fn refund(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    credit_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<std::result::Result<makeup_credit::Model, CreditError>>> {
+    if crate::repo::find::<makeup_credit::Entity>(tx, school, credit_id)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    Ok(Some(apply(tx, credit_id, Change::Refund, None, now).await?))
+}
+
 /// Writes EXPIRED entries for available credits past their expiry, in
 /// one transaction (the job's work; expiry is also checked at use).
 /// Returns how many expired.
@@ -385,16 +537,23 @@ async fn expire_due_in(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    // Only credits no entry has closed yet: the job's cost does not grow
-    // with the history of used and expired credits.
-    let closed = sea_orm::sea_query::Query::select()
+    use sea_orm::sea_query::ExprTrait;
+    // Only credits whose own entries still sum to one (available): the
+    // job's cost does not grow with the history of used and ended ones.
+    let open = sea_orm::sea_query::Query::select()
         .column(credit_entry::Column::CreditId)
         .from(credit_entry::Entity)
-        .and_where(credit_entry::Column::Kind.ne(EntryKind::Granted.as_str()))
+        .group_by_col(credit_entry::Column::CreditId)
+        .and_having(
+            sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::sum(
+                sea_orm::sea_query::Expr::col(credit_entry::Column::Amount),
+            ))
+            .gt(0),
+        )
         .to_owned();
     let due = makeup_credit::Entity::find()
         .filter(makeup_credit::Column::ExpiresOn.lt(today))
-        .filter(makeup_credit::Column::Id.not_in_subquery(closed))
+        .filter(makeup_credit::Column::Id.in_subquery(open))
         .all(tx)
         .await?;
     let mut n = 0;
@@ -422,8 +581,8 @@ async fn expire_due_in(
             .await?
             .remove(&c.id)
             .unwrap_or_default();
-        if credit::state(&kinds) == credit::CreditState::Available {
-            entry(tx, &c, EntryKind::Expired, None, now).await?;
+        if let Ok(kind) = credit::change(&kinds, Change::Expire) {
+            entry(tx, &c, kind, None, now).await?;
             n += 1;
         }
     }

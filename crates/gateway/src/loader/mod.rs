@@ -6,6 +6,7 @@ mod allocations;
 mod availability;
 mod by_id;
 mod by_session;
+mod credit_entries;
 mod freezes;
 mod installments;
 mod invoices;
@@ -23,6 +24,7 @@ pub use allocations::AllocationsByBooking;
 pub use availability::AvailabilityByTeacher;
 pub use by_id::ById;
 pub use by_session::BySession;
+pub use credit_entries::EntriesByCredit;
 pub use freezes::FreezesBySubscription;
 pub use installments::InstallmentsBySubscription;
 pub use invoices::{LinesByInvoice, PaymentsByInvoice};
@@ -110,6 +112,8 @@ pub struct Loaders {
     pub installments: DataLoader<InstallmentsBySubscription, HashMapCache>,
     /// Families by id.
     pub families: DataLoader<ById<family::Entity>, HashMapCache>,
+    /// Make-up credits' ledger entries.
+    pub credit_entries: DataLoader<EntriesByCredit, HashMapCache>,
     /// Invoices by id.
     pub invoices: DataLoader<ById<invoice::Entity>, HashMapCache>,
     /// Invoices' lines.
@@ -194,6 +198,10 @@ impl Loaders {
                 school,
             }),
             families: dl(ById::new(db, school)),
+            credit_entries: dl(EntriesByCredit {
+                db: db.clone(),
+                school,
+            }),
             invoices: dl(ById::new(db, school)),
             invoice_lines: dl(LinesByInvoice {
                 db: db.clone(),

@@ -9,7 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{OfferingId, RegistrationId, SchoolId, SessionId, StudentId, TeacherId, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -340,17 +341,26 @@ pub async fn cancel_in_sessions(
     if sessions.is_empty() {
         return Ok(());
     }
+    let held: Vec<Uuid> = booking_row::Entity::find()
+        .select_only()
+        .column(booking_row::Column::Id)
+        .filter(booking_row::Column::SchoolId.eq(school.uuid()))
+        .filter(booking_row::Column::SessionId.is_in(sessions.iter().map(|s| s.uuid())))
+        .filter(booking_row::Column::Status.is_in(rows::active()))
+        .into_tuple()
+        .all(tx)
+        .await?;
     rows::cancel_active(
         tx,
         school,
-        booking_row::Column::SessionId
-            .is_in(sessions.iter().map(|s| s.uuid()))
-            .into(),
+        booking_row::Column::Id.is_in(held.iter().copied()).into(),
         None,
         "the session was removed by a change of the series' schedule",
         now,
     )
     .await?;
+    // Make-ups booked in them give their credits back.
+    crate::credits::give_back(tx, school, &held, now).await?;
     session::Entity::update_many()
         .col_expr(session::Column::SeatsTaken, Expr::value(0))
         .filter(session::Column::Id.is_in(sessions.iter().map(|s| s.uuid())))

@@ -416,6 +416,10 @@ pub async fn decide(
     }
     let row = row.update(tx).await?;
     free_seats(tx, school, b, release.frees_seats, now).await?;
+    if !approve {
+        // A declined make-up gives its credit back.
+        crate::credits::give_back(tx, school, &[row.id], now).await?;
+    }
     Ok(Ok(row))
 }
 
@@ -471,6 +475,9 @@ pub async fn cancel(
         done.push(row.update(tx).await?);
         free_seats(tx, school, &t, release.frees_seats, now).await?;
     }
+    // A cancelled make-up gives its credit back.
+    let ids: Vec<Uuid> = done.iter().map(|b| b.id).collect();
+    crate::credits::give_back(tx, school, &ids, now).await?;
     Ok(Ok(done))
 }
 

@@ -99,6 +99,10 @@ pub async fn cancel_session(
     }
     .insert(tx)
     .await?;
+    // A make-up booked here gives its credit back rather than earning a
+    // second one.
+    let ids: Vec<uuid::Uuid> = active.iter().map(|b| b.id).collect();
+    let returned = crate::credits::give_back(tx, school, &ids, now).await?;
     let s_student = s.student_id;
     let mut row = s.into_active_model();
     row.status = Set(status.as_str().to_owned());
@@ -113,6 +117,7 @@ pub async fn cancel_session(
         let students: Vec<StudentId> = active
             .iter()
             .filter(|b| b.status == ::booking::BookingStatus::Confirmed.as_str())
+            .filter(|b| !returned.contains(&b.id))
             .map(|b| StudentId::from_uuid(b.student_id))
             .chain(s_student.map(StudentId::from_uuid))
             .collect();

@@ -97,8 +97,10 @@ pub enum CreditState {
     Used,
     /// Lapsed.
     Expired,
-    /// Turned into money.
+    /// The school paid the missed lesson back instead.
     Refunded,
+    /// Withdrawn: the mark that granted it was corrected.
+    Revoked,
 }
 
 impl From<credit::CreditState> for CreditState {
@@ -108,6 +110,7 @@ impl From<credit::CreditState> for CreditState {
             credit::CreditState::Used => Self::Used,
             credit::CreditState::Expired => Self::Expired,
             credit::CreditState::Refunded => Self::Refunded,
+            credit::CreditState::Revoked => Self::Revoked,
         }
     }
 }
@@ -153,6 +156,75 @@ impl MakeupCredit {
         Ok(load(&loaders(ctx)?.sessions, self.model.session_id)
             .await?
             .map(Session))
+    }
+    /// Its ledger, oldest first: the state and the balance are read from
+    /// these entries, never from a counter.
+    async fn entries(&self, ctx: &Context<'_>) -> Result<Vec<CreditEntry>> {
+        let rows = loaders(ctx)?
+            .credit_entries
+            .load_one(self.model.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        rows.into_iter()
+            .map(|e| {
+                let kind = credit::EntryKind::parse(&e.kind).ok_or_else(|| {
+                    internal(infra::InfraError::Corrupt {
+                        table: "credit_entries",
+                        detail: format!("unknown kind {}", e.kind),
+                    })
+                })?;
+                Ok(CreditEntry {
+                    kind: kind.into(),
+                    amount: e.amount,
+                    at: DateTime(e.at),
+                    booking: e.booking_id.map(|b| encode(Kind::Booking, b)),
+                })
+            })
+            .collect()
+    }
+}
+
+/// One entry of a make-up credit's ledger.
+#[derive(SimpleObject)]
+pub struct CreditEntry {
+    /// What happened.
+    pub kind: CreditEntryKind,
+    /// Its effect on the balance: +1 or −1.
+    pub amount: i32,
+    /// When.
+    pub at: DateTime,
+    /// The make-up booking it concerns (USED, RETURNED).
+    pub booking: Option<ID>,
+}
+
+/// What a ledger entry records.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CreditEntryKind {
+    /// Granted (+1).
+    Granted,
+    /// Booked a make-up (−1).
+    Used,
+    /// Its make-up was cancelled or declined (+1).
+    Returned,
+    /// Lapsed unused (−1).
+    Expired,
+    /// Paid back as money (−1).
+    Refunded,
+    /// Its mark was corrected (−1).
+    Revoked,
+}
+
+impl From<credit::EntryKind> for CreditEntryKind {
+    fn from(k: credit::EntryKind) -> Self {
+        match k {
+            credit::EntryKind::Granted => Self::Granted,
+            credit::EntryKind::Used => Self::Used,
+            credit::EntryKind::Returned => Self::Returned,
+            credit::EntryKind::Expired => Self::Expired,
+            credit::EntryKind::Refunded => Self::Refunded,
+            credit::EntryKind::Revoked => Self::Revoked,
+        }
     }
 }
 
@@ -258,7 +330,35 @@ pub struct BookMakeupPayload {
     pub user_errors: Vec<UserError>,
 }
 
-payloads!(SetAttendanceStatusesPayload, BookMakeupPayload);
+/// Input of `refundCredit`.
+#[derive(InputObject)]
+pub struct RefundCreditInput {
+    /// An available credit.
+    pub credit_id: ID,
+    /// A completed payment to give the lesson's money back from, in the
+    /// same step (omit when the money goes back another way).
+    pub payment_id: Option<ID>,
+    /// How much of that payment, in minor units (all that is left if
+    /// omitted).
+    pub amount_minor: Option<i64>,
+}
+
+/// Result of `refundCredit`.
+#[derive(SimpleObject, Default)]
+pub struct RefundCreditPayload {
+    /// The credit, now REFUNDED.
+    pub credit: Option<MakeupCredit>,
+    /// The payment refunded, if one was named.
+    pub payment: Option<super::Payment>,
+    /// What was wrong.
+    pub user_errors: Vec<UserError>,
+}
+
+payloads!(
+    SetAttendanceStatusesPayload,
+    BookMakeupPayload,
+    RefundCreditPayload
+);
 
 #[derive(Default)]
 pub struct CreditQuery;
@@ -342,6 +442,79 @@ impl CreditMutation {
                     user_errors: vec![],
                 },
                 vec![(Kind::School, viewer.school.uuid())],
+            ))
+        })
+        .await
+    }
+
+    /// Pays a missed lesson back instead of a make-up: an available credit
+    /// becomes REFUNDED, and with `paymentId` that payment is refunded by
+    /// `amountMinor` in the same step (or neither happens).
+    async fn refund_credit(
+        &self,
+        ctx: &Context<'_>,
+        input: RefundCreditInput,
+    ) -> Result<RefundCreditPayload> {
+        authorize(ctx, Action::ManageSchool)?;
+        let not_found = || FieldError::not_found("creditId", "make-up credit");
+        let Some(credit_id) = decode(Kind::MakeupCredit, &input.credit_id) else {
+            return crate::schema::refused(not_found());
+        };
+        let payment_id = match &input.payment_id {
+            None => None,
+            Some(id) => match decode(Kind::Payment, id) {
+                Some(p) => Some(p),
+                None => {
+                    return crate::schema::refused(FieldError::not_found("paymentId", "payment"));
+                }
+            },
+        };
+        mutation(ctx, async |tx, viewer| {
+            let now = app(ctx).clock.now();
+            let c = match infra::credits::refund(tx, viewer.school, credit_id, now)
+                .await
+                .map_err(internal)?
+            {
+                None => return Ok(Done::refuse(not_found())),
+                Some(Err(e)) => {
+                    return Ok(Done::Refuse(UserError::input(
+                        "creditId",
+                        Code::InvalidState,
+                        e.to_string(),
+                    )));
+                }
+                Some(Ok(c)) => c,
+            };
+            let mut targets = vec![(Kind::MakeupCredit, c.id)];
+            let payment = match payment_id {
+                None => None,
+                Some(p) => {
+                    match infra::billing::refund(tx, viewer.school, p, input.amount_minor)
+                        .await
+                        .map_err(internal)?
+                    {
+                        None => {
+                            return Ok(Done::refuse(FieldError::not_found("paymentId", "payment")));
+                        }
+                        Some(Err(e)) => return Ok(Done::Refuse(super::payment_error(e))),
+                        Some(Ok((p, inv))) => {
+                            targets.push((Kind::Payment, p.id));
+                            targets.push((Kind::Invoice, inv.id));
+                            Some(super::Payment(p))
+                        }
+                    }
+                }
+            };
+            Ok(Done::Commit(
+                RefundCreditPayload {
+                    credit: Some(MakeupCredit {
+                        model: c,
+                        state: credit::CreditState::Refunded,
+                    }),
+                    payment,
+                    user_errors: vec![],
+                },
+                targets,
             ))
         })
         .await

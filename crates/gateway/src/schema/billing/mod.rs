@@ -174,7 +174,7 @@ fn invoice_error(e: billing::InvoiceError) -> UserError {
     UserError::input(field, code, e.to_string())
 }
 
-fn payment_error(e: billing::PaymentError) -> UserError {
+pub(crate) fn payment_error(e: billing::PaymentError) -> UserError {
     use billing::PaymentError as E;
     let (field, code) = match &e {
         E::NotPositive(_) | E::Overpay { .. } | E::RefundTooLarge { .. } => {

@@ -711,6 +711,7 @@ impl BookingMutation {
                 .map_err(internal)?;
             let mut marks = Vec::new();
             let mut credited = Vec::new();
+            let mut uncredited = Vec::new();
             for e in &input.entries {
                 let student = or_refuse!(
                     decode(Kind::Student, &e.student_id)
@@ -730,6 +731,8 @@ impl BookingMutation {
                     };
                 if rule.grants_credit {
                     credited.push(student);
+                } else {
+                    uncredited.push(student);
                 }
                 marks.push(service::MarkEntry {
                     student,
@@ -755,6 +758,11 @@ impl BookingMutation {
             )
             .await
             .map_err(internal)?;
+            // A corrected mark takes back the credit the old one granted
+            // (unless it already booked a make-up).
+            infra::credits::revoke(tx, viewer.school, &s, &uncredited, now)
+                .await
+                .map_err(internal)?;
             let sid = s.id;
             Ok(Done::Commit(
                 RecordAttendancePayload {
