@@ -161,3 +161,104 @@ async fn a_months_payout_pays_the_students_the_teacher_taught() {
         "period `March` must be a month written YYYY-MM, e.g. 2026-03"
     );
 }
+
+#[tokio::test]
+async fn assistants_and_one_on_one_lessons_are_on_the_payslip() {
+    let app = spawn_app().await;
+    let c = cast(&app, "assistants.example").await;
+    let s = &c.school;
+    let t = &s.token;
+    for teacher in [&s.ada, &s.bob] {
+        app.ok(
+            t,
+            "mutation($i: UpdateTeacherProfileInput!) { updateTeacherProfile(input: $i) { teacher { id } userErrors { code } } }",
+            json!({"i": {"teacherId": teacher, "payRateMinor": 2000, "payBasis": "PER_SESSION"}}),
+        )
+        .await;
+    }
+    // Ada leads a Choir session on 2 March with Bob assisting; Lily is there.
+    let session = app
+        .ok(
+            t,
+            "mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } userErrors { code message } } }",
+            json!({"i": {"offeringId": s.offering, "locationId": s.location, "teacherId": s.ada, "capacity": 6,
+                         "startsAt": "2026-03-02T14:00:00Z", "endsAt": "2026-03-02T15:00:00Z"}}),
+        )
+        .await["session"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        t,
+        "mutation($i: AssignStaffInput!) { assignStaff(input: $i) { userErrors { code message } } }",
+        json!({"i": {"sessionId": session, "instructorIds": [s.ada], "assistantIds": [s.bob]}}),
+    )
+    .await;
+    app.ok(
+        t,
+        "mutation($i: BookSessionInput!) { bookSession(input: $i) { booking { id } userErrors { code message } } }",
+        json!({"i": {"sessionId": session, "studentId": s.student}}),
+    )
+    .await;
+    // And a 30-minute 1-on-1 lesson with Lily on 3 March.
+    let lesson = app
+        .ok(
+            &c.parent,
+            "mutation($i: BookOneOnOneInput!) { bookOneOnOne(input: $i) { booking { id status } userErrors { field code message } } }",
+            json!({"i": {"teacherId": s.ada, "studentId": s.student, "startsAt": "2026-03-03T14:00:00Z", "durationMinutes": 30}}),
+        )
+        .await["booking"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.clock.advance(chrono::Duration::days(3));
+    app.ok(
+        t,
+        "mutation($i: RecordAttendanceInput!) { recordAttendance(input: $i) { session { id } userErrors { code message } } }",
+        json!({"i": {"sessionId": session, "entries": [{"studentId": s.student, "status": "PRESENT"}]}}),
+    )
+    .await;
+    app.ok(
+        &c.teacher,
+        "mutation($b: ID!) { recordLessonAttendance(input: {bookingId: $b, status: PRESENT}) { booking { status } userErrors { code message } } }",
+        json!({"b": lesson}),
+    )
+    .await;
+    const SLIP: &str = "mutation($i: ComputePayoutInput!) { computePayout(input: $i) { payout { amountMinor lines { description amountMinor session { id } lesson { id } } } userErrors { field code message } } }";
+    let ada = app
+        .ok(
+            t,
+            SLIP,
+            json!({"i": {"teacherId": s.ada, "period": "2026-03"}}),
+        )
+        .await;
+    let lines = &ada["payout"]["lines"];
+    assert_eq!(ada["payout"]["amountMinor"], 4000, "{ada}");
+    assert_eq!(lines[0]["description"], "2026-03-02 14:00 Choir");
+    assert_eq!(lines[0]["session"]["id"], session);
+    assert!(
+        lines[1]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-03-03 14:00 ")
+            && lines[1]["description"]
+                .as_str()
+                .unwrap()
+                .ends_with(" (1-on-1)"),
+        "{lines}"
+    );
+    assert_eq!(lines[1]["lesson"]["id"], lesson);
+    assert_eq!(lines[1]["session"], serde_json::Value::Null);
+    let bob = app
+        .ok(
+            t,
+            SLIP,
+            json!({"i": {"teacherId": s.bob, "period": "2026-03"}}),
+        )
+        .await;
+    assert_eq!(
+        bob["payout"]["lines"],
+        json!([{"description": "2026-03-02 14:00 Choir (assistant)", "amountMinor": 2000,
+                "session": {"id": session}, "lesson": null}])
+    );
+}

@@ -1,6 +1,7 @@
 //! Teacher payouts: what a teacher delivered in a period, read from
-//! sessions and attendance (`billing::payout` prices it), stored as a
-//! payout with its lines, one per teacher and period.
+//! sessions they led or assisted, 1-on-1 lessons, and attendance
+//! (`billing::payout` prices it), stored as a payout with its lines, one
+//! per teacher and period.
 
 use std::collections::HashMap;
 
@@ -9,13 +10,17 @@ use ::billing::payout::{self, Delivered, PayBasis, PayLine, PayoutStatus, Period
 use booking::attendance::Mark;
 use chrono::{DateTime, Utc};
 use kernel::{SchoolId, TimeZone, resolve_local};
+use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
-use crate::entity::{attendance, payout as payout_row, payout_line, session, teacher};
+use crate::entity::{
+    attendance, booking as booking_row, offering, payout as payout_row, payout_line, session,
+    staff_assignment, teacher,
+};
 use crate::{Result, new_id};
 
 /// Why a payout could not be computed or moved.
@@ -32,8 +37,20 @@ pub enum PayoutError {
     Transition(#[from] payout::PayoutTransition),
 }
 
-/// The sessions `teacher` delivered in `period` (in `zone`), as of `now`,
-/// with the students each pays for.
+/// What a payslip line pays for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A session the teacher led or assisted.
+    Session(Uuid),
+    /// A 1-on-1 lesson (a booking with no session).
+    Lesson(Uuid),
+}
+
+/// What `teacher` delivered in `period` (in `zone`), as of `now`, in
+/// time order: sessions they led, sessions they assisted or co-taught
+/// (a staff assignment), and 1-on-1 lessons; each ended, not cancelled,
+/// with attendance taken, and with the students whose status says the
+/// teacher is paid.
 pub async fn delivered(
     conn: &impl ConnectionTrait,
     school: SchoolId,
@@ -41,14 +58,25 @@ pub async fn delivered(
     period: Period,
     zone: TimeZone,
     now: DateTime<Utc>,
-) -> Result<Vec<(session::Model, Delivered)>> {
+) -> Result<Vec<(Source, Delivered)>> {
     let (first, next) = period.days();
     let midnight = chrono::NaiveTime::MIN;
     let from = resolve_local(first, midnight, zone);
     let to = resolve_local(next, midnight, zone);
+    let staffed = Query::select()
+        .column(staff_assignment::Column::SessionId)
+        .from(staff_assignment::Entity)
+        .and_where(staff_assignment::Column::SchoolId.eq(school.uuid()))
+        .and_where(staff_assignment::Column::TeacherId.eq(teacher))
+        .and_where(staff_assignment::Column::SessionId.is_not_null())
+        .to_owned();
     let sessions = session::Entity::find()
         .filter(session::Column::SchoolId.eq(school.uuid()))
-        .filter(session::Column::TeacherId.eq(teacher))
+        .filter(
+            Condition::any()
+                .add(session::Column::TeacherId.eq(teacher))
+                .add(session::Column::Id.in_subquery(staffed)),
+        )
         .filter(session::Column::StartsAt.gte(from))
         .filter(session::Column::StartsAt.lt(to))
         .filter(session::Column::EndsAt.lte(now))
@@ -56,19 +84,35 @@ pub async fn delivered(
         .order_by_asc(session::Column::StartsAt)
         .all(conn)
         .await?;
+    let roles: HashMap<Uuid, String> = if sessions.iter().any(|s| s.teacher_id != Some(teacher)) {
+        staff_assignment::Entity::find()
+            .filter(staff_assignment::Column::SchoolId.eq(school.uuid()))
+            .filter(staff_assignment::Column::TeacherId.eq(teacher))
+            .filter(staff_assignment::Column::SessionId.is_in(sessions.iter().map(|s| s.id)))
+            .all(conn)
+            .await?
+            .into_iter()
+            .filter_map(|a| a.session_id.map(|s| (s, a.kind)))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let marks: HashMap<Uuid, Vec<attendance::Model>> =
         crate::repo::by_sessions::<attendance::Entity>(conn, school, sessions.iter().map(|s| s.id))
             .await?;
     let statuses = crate::credits::statuses(conn, school).await?;
+    // A code the school has since removed falls back to its mark.
+    let paid = |mark: &str, code: Option<&str>| -> Result<bool> {
+        let mark = crate::stored("attendance", mark, Mark::parse)?;
+        Ok(credit::rule_for(&statuses, mark, code)
+            .unwrap_or_else(|_| StatusRule::default_for(mark))
+            .teacher_paid)
+    };
     let mut out = Vec::with_capacity(sessions.len());
     for s in sessions {
         let mut payable = 0;
         for m in marks.get(&s.id).into_iter().flatten() {
-            let mark = crate::stored("attendance", &m.status, Mark::parse)?;
-            // A code the school has since removed falls back to its mark.
-            let rule: StatusRule = credit::rule_for(&statuses, mark, m.code.as_deref())
-                .unwrap_or_else(|_| StatusRule::default_for(mark));
-            if rule.teacher_paid {
+            if paid(&m.status, m.code.as_deref())? {
                 payable += 1;
             }
         }
@@ -77,18 +121,71 @@ pub async fn delivered(
             .await?
             .map(|o| o.title)
             .unwrap_or_else(|| "Session".to_owned());
+        let role = if s.teacher_id == Some(teacher) {
+            ""
+        } else if roles.get(&s.id).map(String::as_str) == Some(crate::staff::ASSISTANT) {
+            " (assistant)"
+        } else {
+            " (co-instructor)"
+        };
         let d = Delivered {
             // Date first: the payslip lists its lines in this order.
             description: format!(
-                "{} {title}",
+                "{} {title}{role}",
                 zone_of.local(s.starts_at).format("%Y-%m-%d %H:%M")
             ),
             minutes: (s.ends_at - s.starts_at).num_minutes(),
             payable_students: payable,
         };
-        out.push((s, d));
+        out.push((s.starts_at, Source::Session(s.id), d));
     }
-    Ok(out)
+    let lessons = booking_row::Entity::find()
+        .filter(booking_row::Column::SchoolId.eq(school.uuid()))
+        .filter(booking_row::Column::TeacherId.eq(teacher))
+        .filter(booking_row::Column::SessionId.is_null())
+        .filter(booking_row::Column::StartsAt.gte(from))
+        .filter(booking_row::Column::StartsAt.lt(to))
+        .filter(booking_row::Column::EndsAt.lte(now))
+        .filter(booking_row::Column::Status.is_in([
+            ::booking::BookingStatus::Attended.as_str(),
+            ::booking::BookingStatus::NoShow.as_str(),
+        ]))
+        .filter(booking_row::Column::AttendanceMark.is_not_null())
+        .order_by_asc(booking_row::Column::StartsAt)
+        .all(conn)
+        .await?;
+    let titles: HashMap<Uuid, String> = if lessons.is_empty() {
+        HashMap::new()
+    } else {
+        offering::Entity::find()
+            .filter(offering::Column::SchoolId.eq(school.uuid()))
+            .filter(offering::Column::Id.is_in(lessons.iter().filter_map(|b| b.offering_id)))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.title))
+            .collect()
+    };
+    for b in lessons {
+        let Some(mark) = b.attendance_mark.as_deref() else {
+            continue;
+        };
+        let title = b
+            .offering_id
+            .and_then(|o| titles.get(&o).cloned())
+            .unwrap_or_else(|| "Lesson".to_owned());
+        let d = Delivered {
+            description: format!(
+                "{} {title} (1-on-1)",
+                zone.local(b.starts_at).format("%Y-%m-%d %H:%M")
+            ),
+            minutes: (b.ends_at - b.starts_at).num_minutes(),
+            payable_students: u32::from(paid(mark, None)?),
+        };
+        out.push((b.starts_at, Source::Lesson(b.id), d));
+    }
+    out.sort_by_key(|(at, _, _)| *at);
+    Ok(out.into_iter().map(|(_, src, d)| (src, d)).collect())
 }
 
 /// Computes (or recomputes, while PENDING) `teacher`'s payout for
@@ -125,12 +222,12 @@ pub async fn compute(
         }
     }
     let sessions = delivered(tx, school, t.id, period, zone, now).await?;
-    let priced: Vec<(Uuid, PayLine)> = sessions
+    let priced: Vec<(Source, PayLine)> = sessions
         .iter()
-        .flat_map(|(s, d)| {
+        .flat_map(|(src, d)| {
             payout::lines(rate, basis, std::slice::from_ref(d))
                 .into_iter()
-                .map(|l| (s.id, l))
+                .map(|l| (*src, l))
         })
         .collect();
     let total = payout::total(&priced.iter().map(|(_, l)| l.clone()).collect::<Vec<_>>());
@@ -163,12 +260,18 @@ pub async fn compute(
     };
     let lines: Vec<payout_line::ActiveModel> = priced
         .into_iter()
-        .map(|(sid, l)| payout_line::ActiveModel {
+        .map(|(src, l)| payout_line::ActiveModel {
             id: Set(new_id()),
             school_id: Set(school.uuid()),
             payout_id: Set(row.id),
-            session_id: Set(Some(sid)),
-            booking_id: Set(None),
+            session_id: Set(match src {
+                Source::Session(s) => Some(s),
+                Source::Lesson(_) => None,
+            }),
+            booking_id: Set(match src {
+                Source::Lesson(b) => Some(b),
+                Source::Session(_) => None,
+            }),
             description: Set(l.description),
             quantity: Set(l.quantity.clamp(0, i64::from(i32::MAX)) as i32),
             amount_minor: Set(l.amount_minor),

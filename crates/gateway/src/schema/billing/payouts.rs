@@ -12,7 +12,9 @@ use crate::context::{app, loaders};
 use crate::error::{Code, FieldError, UserError, forbidden, internal};
 use crate::ids::{Kind, decode, encode};
 use crate::scalars::DateTime;
-use crate::schema::{Done, Session, Teacher, authorize, find_in_school, load, mutation, payloads};
+use crate::schema::{
+    Booking, Done, Session, Teacher, authorize, find_in_school, load, mutation, payloads,
+};
 
 /// Where a payout is.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -49,7 +51,7 @@ impl From<PayoutStatus> for DomainStatus {
     }
 }
 
-/// One line of a payslip: a delivered session.
+/// One line of a payslip: a session led or assisted, or a 1-on-1 lesson.
 pub struct PayoutLine(pub payout_line::Model);
 
 #[Object]
@@ -66,12 +68,19 @@ impl PayoutLine {
     async fn amount_minor(&self) -> i64 {
         self.0.amount_minor
     }
-    /// The session.
+    /// The session led or assisted (null for a 1-on-1 lesson).
     async fn session(&self, ctx: &Context<'_>) -> Result<Option<Session>> {
         let Some(id) = self.0.session_id else {
             return Ok(None);
         };
         Ok(load(&loaders(ctx)?.sessions, id).await?.map(Session))
+    }
+    /// The 1-on-1 lesson (null for a session).
+    async fn lesson(&self, ctx: &Context<'_>) -> Result<Option<Booking>> {
+        let Some(id) = self.0.booking_id else {
+            return Ok(None);
+        };
+        Ok(load(&loaders(ctx)?.booking_by_id, id).await?.map(Booking))
     }
 }
 
