@@ -34,6 +34,7 @@ mod m20261129_000020_create_credits_and_payouts;
 mod m20261129_000021_link_invoice_lines_to_bookings;
 mod m20261129_000022_add_course_prices;
 mod m20261129_000023_installment_payments;
+mod m20261129_000024_create_payment_refunds;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000021_link_invoice_lines_to_bookings::Migration),
             Box::new(m20261129_000022_add_course_prices::Migration),
             Box::new(m20261129_000023_installment_payments::Migration),
+            Box::new(m20261129_000024_create_payment_refunds::Migration),
         ]
     }
 }

@@ -227,50 +227,84 @@ async fn an_invoice_is_issued_paid_in_parts_refunded_and_the_balance_follows() {
     assert_eq!(draft(&app, &c).await["number"], 4);
 }
 
-/// A fake Stripe on loopback: `POST /v1/payment_intents` answers like
-/// Stripe, the same `Idempotency-Key` with the same intent.
+/// A fake Stripe on loopback: `POST /v1/payment_intents` and
+/// `POST /v1/refunds` answer like Stripe, the same `Idempotency-Key` with
+/// the same object (and an error for the same key with other parameters).
+/// The map is key → (form sent, id given).
 pub async fn fake_stripe() -> (String, Arc<Mutex<HashMap<String, (String, String)>>>) {
-    use axum::{Router, extract::State, http::HeaderMap, routing::post};
+    use axum::{Router, extract::State, http::HeaderMap, http::StatusCode, routing::post};
     type Keys = Arc<Mutex<HashMap<String, (String, String)>>>;
     let keys: Keys = Arc::default();
-    async fn create(
-        State(keys): State<Keys>,
-        headers: HeaderMap,
-        body: String,
-    ) -> (axum::http::StatusCode, String) {
+    /// The id for this key (`{prefix}_test_{n}`), or Stripe's error.
+    fn remember(
+        keys: &Keys,
+        headers: &HeaderMap,
+        body: &str,
+        prefix: &str,
+    ) -> Result<String, (StatusCode, String)> {
         if headers.get("authorization").and_then(|v| v.to_str().ok())
             != Some("Bearer sk_test_ostinato")
         {
-            return (
-                axum::http::StatusCode::UNAUTHORIZED,
+            return Err((
+                StatusCode::UNAUTHORIZED,
                 json!({"error": {"message": "Invalid API Key provided"}}).to_string(),
-            );
+            ));
         }
         let key = headers
             .get("idempotency-key")
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        assert!(
-            body.contains("amount=") && body.contains("currency="),
-            "{body}"
-        );
         let mut keys = keys.lock().unwrap();
         let n = keys.len();
         let (params, id) = keys
             .entry(key)
-            .or_insert_with(|| (body.clone(), format!("pi_test_{n}")))
+            .or_insert_with(|| (body.to_owned(), format!("{prefix}_test_{n}")))
             .clone();
         // Like Stripe: a key reused with other parameters is an error.
         if params != body {
             let error = json!({"error": {"type": "idempotency_error", "message": "Keys for idempotent requests can only be used with the same parameters they were first used with."}});
-            return (axum::http::StatusCode::BAD_REQUEST, error.to_string());
+            return Err((StatusCode::BAD_REQUEST, error.to_string()));
         }
-        let answer = json!({"id": id, "object": "payment_intent", "client_secret": format!("{id}_secret_abc"), "status": "requires_payment_method"});
-        (axum::http::StatusCode::OK, answer.to_string())
+        Ok(id)
+    }
+    async fn create(
+        State(keys): State<Keys>,
+        headers: HeaderMap,
+        body: String,
+    ) -> (StatusCode, String) {
+        assert!(
+            body.contains("amount=") && body.contains("currency="),
+            "{body}"
+        );
+        match remember(&keys, &headers, &body, "pi") {
+            Err(e) => e,
+            Ok(id) => {
+                let answer = json!({"id": id, "object": "payment_intent", "client_secret": format!("{id}_secret_abc"), "status": "requires_payment_method"});
+                (StatusCode::OK, answer.to_string())
+            }
+        }
+    }
+    async fn refund(
+        State(keys): State<Keys>,
+        headers: HeaderMap,
+        body: String,
+    ) -> (StatusCode, String) {
+        assert!(
+            body.contains("payment_intent=pi_") && body.contains("amount="),
+            "{body}"
+        );
+        match remember(&keys, &headers, &body, "re") {
+            Err(e) => e,
+            Ok(id) => {
+                let answer = json!({"id": id, "object": "refund", "status": "succeeded"});
+                (StatusCode::OK, answer.to_string())
+            }
+        }
     }
     let router = Router::new()
         .route("/v1/payment_intents", post(create))
+        .route("/v1/refunds", post(refund))
         .with_state(keys.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());

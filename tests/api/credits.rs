@@ -16,7 +16,7 @@ const CREDITS: &str = "query($s: ID!) { node(id: $s) { ... on Student { makeupCr
 const MAKEUP: &str = "mutation($i: BookMakeupInput!) { bookMakeup(input: $i) { booking { id status price { amountMinor } } credit { state } userErrors { field code message } } }";
 
 /// A one-off Choir session on `day` March 2026, 14:00–15:00 UTC.
-async fn choir(app: &TestApp, c: &Cast, day: u32, capacity: i32) -> String {
+pub async fn choir(app: &TestApp, c: &Cast, day: u32, capacity: i32) -> String {
     let s = &c.school;
     app.ok(
         &s.token,
@@ -30,7 +30,7 @@ async fn choir(app: &TestApp, c: &Cast, day: u32, capacity: i32) -> String {
         .to_owned()
 }
 
-async fn book(app: &TestApp, c: &Cast, session: &str) {
+pub async fn book(app: &TestApp, c: &Cast, session: &str) {
     app.ok(
         &c.parent,
         "mutation($i: BookSessionInput!) { bookSession(input: $i) { booking { id } userErrors { code message } } }",

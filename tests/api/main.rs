@@ -7,6 +7,7 @@ mod bad_input;
 mod billing;
 mod booking_core;
 mod booking_flow;
+mod card_refunds;
 mod credits;
 mod crm;
 mod equipment;

@@ -75,6 +75,11 @@ pub enum PaymentError {
         "only an issued, unpaid invoice takes payments; issue it first, or it is already paid or void"
     )]
     NotPayable,
+    /// A card payment refunded without asking the card provider first.
+    #[error(
+        "a card payment is refunded through Stripe, which could not be asked this time; try again"
+    )]
+    CardRefundNotSent,
     /// A refund larger than what is left of the payment.
     #[error("at most {left} (minor units) of this payment can still be refunded")]
     RefundTooLarge {

@@ -223,7 +223,10 @@ pub async fn void(
 }
 
 /// Re-totals a (locked) invoice from its payments and moves its status.
-async fn settle(tx: &impl ConnectionTrait, inv: invoice::Model) -> Result<invoice::Model> {
+pub(crate) async fn settle(
+    tx: &impl ConnectionTrait,
+    inv: invoice::Model,
+) -> Result<invoice::Model> {
     let mut paid: i64 = 0;
     for p in payment::Entity::find()
         .filter(payment::Column::SchoolId.eq(inv.school_id))
@@ -306,7 +309,7 @@ pub async fn record_payment(
 
 /// Locks a payment's invoice, then the payment (the order every writer
 /// uses), and reads the payment again under its lock.
-async fn lock_payment(
+pub(crate) async fn lock_payment(
     tx: &impl ConnectionTrait,
     p: &payment::Model,
 ) -> Result<(invoice::Model, payment::Model)> {
@@ -326,35 +329,6 @@ async fn lock_payment(
             detail: "a payment vanished under its lock".into(),
         })?;
     Ok((inv, p))
-}
-
-/// Refunds `ask` of a payment of the school (the whole rest if `None`).
-pub async fn refund(
-    tx: &impl ConnectionTrait,
-    school: SchoolId,
-    payment_id: Uuid,
-    ask: Option<i64>,
-) -> Result<Option<std::result::Result<(payment::Model, invoice::Model), PaymentError>>> {
-    let Some(p) = payment::Entity::find()
-        .filter(payment::Column::SchoolId.eq(school.uuid()))
-        .filter(payment::Column::Id.eq(payment_id))
-        .one(tx)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let (inv, p) = lock_payment(tx, &p).await?;
-    let (refunded, to) =
-        match money::refund(payment_status(&p)?, p.amount_minor, p.refunded_minor, ask) {
-            Ok(r) => r,
-            Err(e) => return Ok(Some(Err(e))),
-        };
-    let mut row = p.into_active_model();
-    row.refunded_minor = Set(refunded);
-    row.status = Set(to.as_str().to_owned());
-    let p = row.update(tx).await?;
-    let inv = settle(tx, inv).await?;
-    Ok(Some(Ok((p, inv))))
 }
 
 /// Lines of these invoices, in order, grouped by invoice (one statement).

@@ -501,6 +501,28 @@ pub async fn revoke(
     Ok(n)
 }
 
+/// Whether a credit of the school may be refunded now (read without a
+/// lock: the caller asks before refunding money at Stripe, and
+/// [`refund`] decides again under the lock). `Ok(None)` when it is not
+/// the school's.
+pub async fn refundable(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    credit_id: Uuid,
+) -> Result<Option<std::result::Result<(), CreditError>>> {
+    if crate::repo::find::<makeup_credit::Entity>(conn, school, credit_id)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    let kinds = entries_of(conn, school, [credit_id])
+        .await?
+        .remove(&credit_id)
+        .unwrap_or_default();
+    Ok(Some(credit::change(&kinds, Change::Refund).map(|_| ())))
+}
+
 /// Closes an available credit as REFUNDED: the school pays the missed
 /// lesson back instead of a make-up. `Ok(None)` when the credit is not
 /// the school's.

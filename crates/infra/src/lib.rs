@@ -28,6 +28,7 @@ pub mod payments;
 pub mod payouts;
 pub mod profiles;
 pub mod progress;
+pub mod refunds;
 pub mod repo;
 pub mod scheduling;
 pub mod staff;

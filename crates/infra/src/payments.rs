@@ -1,4 +1,5 @@
-//! The payment provider: a `PaymentProvider` trait and the Stripe client
+//! The payment provider: a `PaymentProvider` trait (PaymentIntents and
+//! refunds) and the Stripe client
 //! behind it (a small typed client over `reqwest`: form-encoded requests,
 //! Stripe's own `Idempotency-Key`, JSON answers read with `serde_json`).
 //!
@@ -44,15 +45,32 @@ pub enum ProviderError {
     Shape(String),
 }
 
+/// A refund to ask the provider for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundRequest {
+    /// The PaymentIntent whose charge is refunded.
+    pub payment_intent: String,
+    /// Amount in minor units.
+    pub amount_minor: i64,
+    /// Sent as `Idempotency-Key`: the same key gets the same refund.
+    pub idempotency_key: String,
+}
+
 /// The future a provider returns (boxed: the provider is a trait object).
 pub type IntentFuture<'a> =
     Pin<Box<dyn Future<Output = Result<Intent, ProviderError>> + Send + 'a>>;
 
-/// Creates card payments. Stripe in production, a fake on loopback in
-/// tests (the same client, pointed elsewhere).
+/// The future of a refund: the provider's refund id (`re_…`).
+pub type RefundFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<String, ProviderError>> + Send + 'a>>;
+
+/// Creates card payments and refunds them. Stripe in production, a fake
+/// on loopback in tests (the same client, pointed elsewhere).
 pub trait PaymentProvider: Send + Sync {
     /// Creates a PaymentIntent.
     fn create_intent(&self, request: IntentRequest) -> IntentFuture<'_>;
+    /// Refunds part or all of a PaymentIntent's charge.
+    fn refund(&self, request: RefundRequest) -> RefundFuture<'_>;
 }
 
 /// Stripe's API over HTTPS.
@@ -77,6 +95,38 @@ impl StripeClient {
     }
 }
 
+impl StripeClient {
+    /// POSTs a form to Stripe with an `Idempotency-Key`; the JSON answer,
+    /// or Stripe's error.
+    async fn post(
+        &self,
+        path: &str,
+        key: &str,
+        form: &[(&str, String)],
+    ) -> Result<serde_json::Value, ProviderError> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.secret_key)
+            .header("Idempotency-Key", key)
+            .form(form)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await?;
+        let json: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| ProviderError::Shape(e.to_string()))?;
+        if !(200..300).contains(&status) {
+            let message = json["error"]["message"]
+                .as_str()
+                .unwrap_or("no message")
+                .to_owned();
+            return Err(ProviderError::Refused { status, message });
+        }
+        Ok(json)
+    }
+}
+
 impl PaymentProvider for StripeClient {
     fn create_intent(&self, request: IntentRequest) -> IntentFuture<'_> {
         Box::pin(async move {
@@ -86,25 +136,9 @@ impl PaymentProvider for StripeClient {
                 ("metadata[invoice_id]", request.invoice_id.to_string()),
                 ("automatic_payment_methods[enabled]", "true".to_owned()),
             ];
-            let response = self
-                .http
-                .post(format!("{}/v1/payment_intents", self.base))
-                .bearer_auth(&self.secret_key)
-                .header("Idempotency-Key", &request.idempotency_key)
-                .form(&form)
-                .send()
+            let json = self
+                .post("/v1/payment_intents", &request.idempotency_key, &form)
                 .await?;
-            let status = response.status().as_u16();
-            let body = response.bytes().await?;
-            let json: serde_json::Value =
-                serde_json::from_slice(&body).map_err(|e| ProviderError::Shape(e.to_string()))?;
-            if !(200..300).contains(&status) {
-                let message = json["error"]["message"]
-                    .as_str()
-                    .unwrap_or("no message")
-                    .to_owned();
-                return Err(ProviderError::Refused { status, message });
-            }
             match (json["id"].as_str(), json["client_secret"].as_str()) {
                 (Some(id), Some(secret)) => Ok(Intent {
                     id: id.to_owned(),
@@ -112,6 +146,22 @@ impl PaymentProvider for StripeClient {
                 }),
                 _ => Err(ProviderError::Shape("no id or client_secret".into())),
             }
+        })
+    }
+
+    fn refund(&self, request: RefundRequest) -> RefundFuture<'_> {
+        Box::pin(async move {
+            let form = [
+                ("payment_intent", request.payment_intent.clone()),
+                ("amount", request.amount_minor.to_string()),
+            ];
+            let json = self
+                .post("/v1/refunds", &request.idempotency_key, &form)
+                .await?;
+            json["id"]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| ProviderError::Shape("a refund without an id".into()))
         })
     }
 }

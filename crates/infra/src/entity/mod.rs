@@ -37,6 +37,7 @@ pub mod material_grant;
 pub mod offering;
 pub mod offering_requirement;
 pub mod payment;
+pub mod payment_refund;
 pub mod payout;
 pub mod payout_line;
 pub mod programme;

@@ -90,6 +90,7 @@ tenant!(
     invoice,
     invoice_line,
     payment,
+    payment_refund,
     attendance_status,
     makeup_credit,
     credit_entry,

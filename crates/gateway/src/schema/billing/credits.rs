@@ -469,6 +469,35 @@ impl CreditMutation {
                 }
             },
         };
+        let viewer = crate::context::viewer(ctx)?;
+        // A card payment is refunded at Stripe first, and only for a
+        // credit that may be refunded; the credit and the ledger are
+        // written together below, or neither.
+        let stripe_refund_id = match payment_id {
+            None => None,
+            Some(p) => {
+                match infra::credits::refundable(app(ctx).db.conn(), viewer.school, credit_id)
+                    .await
+                    .map_err(internal)?
+                {
+                    None => return crate::schema::refused(not_found()),
+                    Some(Err(e)) => {
+                        return crate::schema::refused(UserError::input(
+                            "creditId",
+                            Code::InvalidState,
+                            e.to_string(),
+                        ));
+                    }
+                    Some(Ok(())) => {}
+                }
+                match super::refund_at_provider(ctx, viewer.school, p, input.amount_minor, None)
+                    .await?
+                {
+                    Ok(id) => id,
+                    Err(e) => return crate::schema::refused(e),
+                }
+            }
+        };
         mutation(ctx, async |tx, viewer| {
             let now = app(ctx).clock.now();
             let c = match infra::credits::refund(tx, viewer.school, credit_id, now)
@@ -489,7 +518,12 @@ impl CreditMutation {
             let payment = match payment_id {
                 None => None,
                 Some(p) => {
-                    match infra::billing::refund(tx, viewer.school, p, input.amount_minor)
+                    let new = infra::refunds::NewRefund {
+                        ask: input.amount_minor,
+                        stripe_refund_id: stripe_refund_id.clone(),
+                        by: Some(viewer.user),
+                    };
+                    match infra::refunds::record(tx, viewer.school, p, new, now)
                         .await
                         .map_err(internal)?
                     {

@@ -181,6 +181,7 @@ pub(crate) fn payment_error(e: billing::PaymentError) -> UserError {
             ("amountMinor", Code::Invalid)
         }
         E::NotPayable => ("invoiceId", Code::InvalidState),
+        E::CardRefundNotSent => ("paymentId", Code::ProviderUnavailable),
         E::Transition { .. } => ("paymentId", Code::InvalidState),
     };
     UserError::input(field, code, e.to_string())
@@ -386,28 +387,48 @@ impl BillingMutation {
         .await
     }
 
-    /// Gives back some or all of a completed payment (recorded here; a
-    /// card refund is then made in Stripe's dashboard). The invoice owes
-    /// the refunded amount again.
+    /// Gives back some or all of a completed payment. A card payment is
+    /// refunded at Stripe first (Stripe's own `Idempotency-Key` derived
+    /// from ours), then recorded; cash and transfers are recorded. The
+    /// invoice owes the refunded amount again.
     async fn refund_payment(
         &self,
         ctx: &Context<'_>,
         input: RefundPaymentInput,
     ) -> Result<PaymentPayload> {
-        authorize(ctx, Action::ManageSchool)?;
+        let viewer = authorize(ctx, Action::ManageSchool)?;
         let Some(uuid) = decode(Kind::Payment, &input.payment_id) else {
             return refused(FieldError::not_found("paymentId", "payment"));
         };
         let header = header_key(ctx);
+        let client_key = input.idempotency_key.clone().or(header.clone());
+        let stripe_refund_id = match refund_at_provider(
+            ctx,
+            viewer.school,
+            uuid,
+            input.amount_minor,
+            client_key.as_deref(),
+        )
+        .await?
+        {
+            Ok(id) => id,
+            Err(e) => return refused(e),
+        };
         let canonical = idempotency::canonical(&input);
         mutation(ctx, async |tx, viewer| {
-            let key = input.idempotency_key.clone().or(header.clone());
+            let key = client_key.clone();
             let key = match idempotency::claim(ctx, tx, viewer, key, &canonical).await? {
                 Err(e) => return Ok(Done::refuse(e)),
                 Ok(Next::Replay(id)) => return Ok(Done::Answer(replay(tx, viewer, id).await?)),
                 Ok(Next::Proceed(key)) => key,
             };
-            match infra::billing::refund(tx, viewer.school, uuid, input.amount_minor)
+            let new = infra::refunds::NewRefund {
+                ask: input.amount_minor,
+                stripe_refund_id: stripe_refund_id.clone(),
+                by: Some(viewer.user),
+            };
+            let now = app(ctx).clock.now();
+            match infra::refunds::record(tx, viewer.school, uuid, new, now)
                 .await
                 .map_err(internal)?
             {
@@ -528,6 +549,55 @@ fn paid(p: payment::Model, inv: invoice::Model) -> Done<PaymentPayload> {
         },
         targets,
     )
+}
+
+/// Refunds a card payment at Stripe before anything is recorded (no
+/// transaction holds a lock across the network): Stripe's refund id, or
+/// `None` for money given back by hand. A refusal that a retry with an
+/// idempotency key may still replay is left to the transaction to decide.
+pub(crate) async fn refund_at_provider(
+    ctx: &Context<'_>,
+    school: kernel::SchoolId,
+    payment: uuid::Uuid,
+    ask: Option<i64>,
+    client_key: Option<&str>,
+) -> Result<std::result::Result<Option<String>, UserError>> {
+    let app = app(ctx);
+    let attempt = match infra::refunds::attempt(app.db.conn(), school, payment, ask)
+        .await
+        .map_err(internal)?
+    {
+        None => return Ok(Err(FieldError::not_found("paymentId", "payment").into())),
+        Some(Err(_)) if client_key.is_some() => return Ok(Ok(None)),
+        Some(Err(e)) => return Ok(Err(payment_error(e))),
+        Some(Ok(a)) => a,
+    };
+    let infra::refunds::Attempt::Card { intent, amount, .. } = &attempt else {
+        return Ok(Ok(None));
+    };
+    let Some(provider) = app.payments.clone() else {
+        return Ok(Err(UserError::input(
+            "paymentId",
+            Code::InvalidState,
+            "card refunds are not set up for this school (no Stripe key); refund it in Stripe's dashboard",
+        )));
+    };
+    let request = infra::payments::RefundRequest {
+        payment_intent: intent.clone(),
+        amount_minor: *amount,
+        idempotency_key: infra::refunds::stripe_key(payment, client_key, &attempt),
+    };
+    match provider.refund(request).await {
+        Ok(id) => Ok(Ok(Some(id))),
+        Err(e) => {
+            tracing::warn!(error = %e, %payment, "payment provider refused a refund");
+            Ok(Err(UserError::input(
+                "paymentId",
+                Code::ProviderUnavailable,
+                "Stripe could not refund the card payment; nothing was refunded, try again in a moment",
+            )))
+        }
+    }
 }
 
 /// The `Idempotency-Key` header of this request (attached by `http`).

@@ -1,0 +1,162 @@
+//! Card refunds over HTTP (issue 12): the money goes back at Stripe first
+//! (through the fake Stripe on loopback), then the refund is recorded;
+//! Stripe's refund id is on the books once, however often the request is
+//! retried or raced, and a make-up credit paid back by card refunds at
+//! Stripe in the same step.
+
+use std::sync::Arc;
+
+use serde_json::json;
+
+use crate::billing::{WEBHOOK_SECRET, deliver, fake_stripe};
+use crate::helpers::{spawn_app_with, test_config};
+use crate::roles::cast;
+
+const REFUND: &str = "mutation($i: RefundPaymentInput!) { refundPayment(input: $i) { payment { status refundedMinor } invoice { status paidMinor } userErrors { field code message } } }";
+const PAYMENTS: &str =
+    "query($id: ID!) { node(id: $id) { ... on Invoice { paidMinor payments { refundedMinor } } } }";
+
+/// Refunds Stripe has made (its ids start `re_`).
+fn refunds_at_stripe(
+    keys: &std::sync::Mutex<std::collections::HashMap<String, (String, String)>>,
+) -> usize {
+    keys.lock()
+        .unwrap()
+        .values()
+        .filter(|(_, id)| id.starts_with("re_"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_card_refund_is_made_at_stripe_and_recorded_once() {
+    let (stripe, keys) = fake_stripe().await;
+    let app = Arc::new(
+        spawn_app_with(gateway::Config {
+            stripe_api_base: Some(stripe),
+            stripe_secret_key: Some("sk_test_ostinato".into()),
+            stripe_webhook_secret: Some(WEBHOOK_SECRET.into()),
+            ..test_config()
+        })
+        .await,
+    );
+    let c = Arc::new(cast(&app, "card-refunds.example").await);
+    let office = c.school.token.clone();
+    let invoice = app
+        .ok(
+            &office,
+            "mutation($i: CreateInvoiceInput!) { createInvoice(input: $i) { invoice { id } userErrors { code } } }",
+            json!({"i": {"familyId": c.family, "dueDate": "2026-03-31", "lines": [{"description": "Piano, March", "unitMinor": 9000}]}}),
+        )
+        .await["invoice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        &office,
+        "mutation($i: InvoiceActionInput!) { issueInvoice(input: $i) { invoice { id } userErrors { code } } }",
+        json!({"i": {"invoiceId": invoice}}),
+    )
+    .await;
+    let started = app
+        .ok(
+            &c.parent,
+            "mutation($i: PayInvoiceInput!) { payInvoice(input: $i) { payment { id stripePaymentIntentId } userErrors { code } } }",
+            json!({"i": {"invoiceId": invoice}}),
+        )
+        .await["payment"]
+        .clone();
+    let payment = started["id"].as_str().unwrap().to_owned();
+    let event = json!({"id": "evt_refund_1", "object": "event", "type": "payment_intent.succeeded",
+        "data": {"object": {"id": started["stripePaymentIntentId"], "object": "payment_intent", "status": "succeeded"}}});
+    let now = crate::helpers::now().timestamp();
+    assert_eq!(deliver(&app, &event, WEBHOOK_SECRET, now).await.0, 200);
+
+    // 30.00 back with a key, asked twice: one refund at Stripe, one here.
+    let ask = json!({"i": {"paymentId": payment, "amountMinor": 3000, "idempotencyKey": "card-refund-1"}});
+    let first = app.ok(&office, REFUND, ask.clone()).await;
+    assert_eq!(first["payment"]["refundedMinor"], 3000);
+    assert_eq!(
+        first["invoice"],
+        json!({"status": "OPEN", "paidMinor": 6000})
+    );
+    let again = app.ok(&office, REFUND, ask).await;
+    assert_eq!(again["payment"], first["payment"]);
+    assert_eq!(refunds_at_stripe(&keys), 1);
+
+    // Ten identical refunds of 10.00 at once, without a key: however many
+    // Stripe made, each is on the books exactly once.
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let (app, office, payment) = (app.clone(), office.clone(), payment.clone());
+            tokio::spawn(async move {
+                app.gql(
+                    Some(&office),
+                    REFUND,
+                    json!({"i": {"paymentId": payment, "amountMinor": 1000}}),
+                )
+                .await
+            })
+        })
+        .collect();
+    for t in tasks {
+        let body = t.await.unwrap();
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    let made = refunds_at_stripe(&keys) - 1;
+    assert!((1..=6).contains(&made), "{made} refunds at Stripe");
+    let books = app.ok(&office, PAYMENTS, json!({"id": invoice})).await;
+    assert_eq!(
+        books["payments"][0]["refundedMinor"],
+        3000 + 1000 * made as i64,
+        "each Stripe refund recorded once"
+    );
+    assert_eq!(books["paidMinor"], 6000 - 1000 * made as i64);
+
+    // A missed lesson paid back by card: the credit closes and Stripe
+    // refunds in the same step.
+    let missed = crate::credits::choir(&app, &c, 2, 6).await;
+    crate::credits::book(&app, &c, &missed).await;
+    app.ok(
+        &office,
+        "mutation($i: RecordAttendanceInput!) { recordAttendance(input: $i) { session { id } userErrors { code } } }",
+        json!({"i": {"sessionId": missed, "entries": [{"studentId": c.school.student, "status": "EXCUSED"}]}}),
+    )
+    .await;
+    let credit = app
+        .ok(
+            &office,
+            "query($s: ID!) { node(id: $s) { ... on Student { makeupCredits { id } } } }",
+            json!({"s": c.school.student}),
+        )
+        .await["makeupCredits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = refunds_at_stripe(&keys);
+    let refunded = app
+        .ok(
+            &office,
+            "mutation($i: RefundCreditInput!) { refundCredit(input: $i) { credit { state } payment { refundedMinor } userErrors { field code message } } }",
+            json!({"i": {"creditId": credit, "paymentId": payment, "amountMinor": 500}}),
+        )
+        .await;
+    assert_eq!(refunded["credit"]["state"], "REFUNDED");
+    assert_eq!(
+        refunded["payment"]["refundedMinor"],
+        3500 + 1000 * made as i64
+    );
+    assert_eq!(refunds_at_stripe(&keys), before + 1);
+    // Refunded once: asking again reaches neither Stripe nor the books.
+    let twice = app
+        .gql(
+            Some(&office),
+            "mutation($i: RefundCreditInput!) { refundCredit(input: $i) { credit { state } userErrors { code } } }",
+            json!({"i": {"creditId": credit, "paymentId": payment, "amountMinor": 500}}),
+        )
+        .await;
+    assert_eq!(
+        twice["data"]["refundCredit"]["userErrors"][0]["code"],
+        "INVALID_STATE"
+    );
+    assert_eq!(refunds_at_stripe(&keys), before + 1);
+}
