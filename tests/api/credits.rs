@@ -378,3 +378,81 @@ async fn the_office_pays_a_missed_lesson_back_instead_of_a_makeup() {
         .clone();
     assert_eq!(used["userErrors"][0]["code"], "INVALID_STATE");
 }
+
+/// Statements per request do not grow with the credits, entries, invoices
+/// and installments listed: each is read in one batch.
+#[tokio::test]
+async fn money_lists_cost_the_same_statements_for_one_row_or_many() {
+    let app = spawn_app().await;
+    let c = cast(&app, "money-counts.example").await;
+    let t = &c.school.token;
+    const LIST: &str = "{ students(first: 50) { nodes { makeupCreditBalance makeupCredits { state entries { kind } } subscriptions { installments { status invoice { id status } } } } }
+                        invoices(first: 50) { nodes { number status lines { description } payments { amountMinor } family { id } } } }";
+    let excuse = async |day: u32, students: &[&str]| {
+        let s = choir(&app, &c, day, 6).await;
+        for st in students {
+            app.ok(
+                t,
+                "mutation($i: BookSessionInput!) { bookSession(input: $i) { booking { id } userErrors { code message } } }",
+                json!({"i": {"sessionId": s, "studentId": st}}),
+            )
+            .await;
+        }
+        let entries: Vec<Value> = students
+            .iter()
+            .map(|st| json!({"studentId": st, "status": "EXCUSED"}))
+            .collect();
+        app.ok(t, MARK, json!({"i": {"sessionId": s, "entries": entries}}))
+            .await;
+    };
+    let invoice = async || {
+        let id = app
+            .ok(
+                t,
+                "mutation($i: CreateInvoiceInput!) { createInvoice(input: $i) { invoice { id } userErrors { code } } }",
+                json!({"i": {"familyId": c.family, "dueDate": "2026-03-31", "lines": [{"description": "Piano", "unitMinor": 5000}]}}),
+            )
+            .await["invoice"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.ok(
+            t,
+            "mutation($i: InvoiceActionInput!) { issueInvoice(input: $i) { invoice { id } userErrors { code } } }",
+            json!({"i": {"invoiceId": id}}),
+        )
+        .await;
+        app.ok(
+            t,
+            "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { id } userErrors { code } } }",
+            json!({"i": {"invoiceId": id, "amountMinor": 1000, "method": "CASH"}}),
+        )
+        .await;
+    };
+    let count = async || {
+        let before = app.db.statements();
+        let body = app.gql(Some(t), LIST, json!({})).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        app.db.statements() - before
+    };
+    excuse(2, &[&c.school.student]).await;
+    invoice().await;
+    let few = count().await;
+    // More students, each with credits; more credits and invoices.
+    for day in [9, 16, 23] {
+        let extra = app
+            .ok(
+                t,
+                "mutation($n: String!) { createStudent(input: {firstName: $n, lastName: \"Extra\"}) { student { id } userErrors { code } } }",
+                json!({"n": format!("Pupil{day}")}),
+            )
+            .await["student"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        excuse(day, &[&c.school.student, &c.sam, &extra]).await;
+        invoice().await;
+    }
+    let many = count().await;
+    assert_eq!(many, few, "statements for many rows vs one");
+}

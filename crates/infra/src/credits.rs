@@ -292,27 +292,6 @@ pub async fn entries_of(
         .collect()
 }
 
-/// A student's credit balance: the sum of their ledger entries.
-pub async fn balance(
-    conn: &impl ConnectionTrait,
-    school: SchoolId,
-    student: StudentId,
-) -> Result<i64> {
-    let kinds: Vec<String> = credit_entry::Entity::find()
-        .select_only()
-        .column(credit_entry::Column::Kind)
-        .filter(credit_entry::Column::SchoolId.eq(school.uuid()))
-        .filter(credit_entry::Column::StudentId.eq(student.uuid()))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let kinds = kinds
-        .iter()
-        .map(|k| crate::stored("credit_entries", k, EntryKind::parse))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(credit::balance(&kinds))
-}
-
 /// Why a make-up was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum MakeupError {

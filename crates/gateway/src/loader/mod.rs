@@ -24,9 +24,9 @@ pub use allocations::AllocationsByBooking;
 pub use availability::AvailabilityByTeacher;
 pub use by_id::ById;
 pub use by_session::BySession;
-pub use credit_entries::EntriesByCredit;
+pub use credit_entries::{CreditsByStudent, EntriesByCredit, LinesByPayout};
 pub use freezes::FreezesBySubscription;
-pub use installments::InstallmentsBySubscription;
+pub use installments::{InstallmentsBySubscription, SubscriptionsByStudent};
 pub use invoices::{LinesByInvoice, PaymentsByInvoice};
 pub use material_accesses::AccessesByMaterial;
 pub use material_grants::GrantsByMaterial;
@@ -39,12 +39,12 @@ pub use staff_by_series::StaffBySeries;
 pub use time_off::TimeOffByTeacher;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use infra::Db;
 use infra::entity::{
     attendance, booking, class_series, equipment as equipment_row, family, invoice, lead, location,
     offering, programme, room, session, staff_assignment, student, teacher, teaching_role, user,
     waitlist_entry,
 };
+use infra::{Db, InfraError};
 use kernel::SchoolId;
 use uuid::Uuid;
 
@@ -108,12 +108,22 @@ pub struct Loaders {
     pub leads: DataLoader<ById<lead::Entity>, HashMapCache>,
     /// Subscriptions' freezes.
     pub freezes: DataLoader<FreezesBySubscription, HashMapCache>,
+    /// Students' subscriptions.
+    pub subscriptions: DataLoader<SubscriptionsByStudent, HashMapCache>,
     /// Subscriptions' installments.
     pub installments: DataLoader<InstallmentsBySubscription, HashMapCache>,
     /// Families by id.
     pub families: DataLoader<ById<family::Entity>, HashMapCache>,
     /// Make-up credits' ledger entries.
     pub credit_entries: DataLoader<EntriesByCredit, HashMapCache>,
+    /// Students' make-up credits.
+    pub credits: DataLoader<CreditsByStudent, HashMapCache>,
+    /// Payouts' lines.
+    pub payout_lines: DataLoader<LinesByPayout, HashMapCache>,
+    /// The school's time zone, read once per request.
+    zone: tokio::sync::OnceCell<kernel::TimeZone>,
+    db: Db,
+    school: SchoolId,
     /// Invoices by id.
     pub invoices: DataLoader<ById<invoice::Entity>, HashMapCache>,
     /// Invoices' lines.
@@ -123,6 +133,19 @@ pub struct Loaders {
 }
 
 impl Loaders {
+    /// The school's date at `now`, in its own zone (the zone is read once
+    /// per request): what "overdue" and "today" mean to the school.
+    pub async fn school_today(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<chrono::NaiveDate, InfraError> {
+        let zone = self
+            .zone
+            .get_or_try_init(|| infra::booking::school_zone(self.db.conn(), self.school))
+            .await?;
+        Ok(zone.local_date(now))
+    }
+
     /// Fresh loaders for one request in `school`, at `now`.
     pub fn new(db: &Db, school: SchoolId, now: chrono::DateTime<chrono::Utc>) -> Self {
         // Cached per request: a teacher of 50 sessions is loaded once, and
@@ -193,6 +216,10 @@ impl Loaders {
                 db: db.clone(),
                 school,
             }),
+            subscriptions: dl(SubscriptionsByStudent {
+                db: db.clone(),
+                school,
+            }),
             installments: dl(InstallmentsBySubscription {
                 db: db.clone(),
                 school,
@@ -202,6 +229,17 @@ impl Loaders {
                 db: db.clone(),
                 school,
             }),
+            credits: dl(CreditsByStudent {
+                db: db.clone(),
+                school,
+            }),
+            payout_lines: dl(LinesByPayout {
+                db: db.clone(),
+                school,
+            }),
+            zone: tokio::sync::OnceCell::new(),
+            db: db.clone(),
+            school,
             invoices: dl(ById::new(db, school)),
             invoice_lines: dl(LinesByInvoice {
                 db: db.clone(),

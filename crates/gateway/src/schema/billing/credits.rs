@@ -168,12 +168,8 @@ impl MakeupCredit {
             .unwrap_or_default();
         rows.into_iter()
             .map(|e| {
-                let kind = credit::EntryKind::parse(&e.kind).ok_or_else(|| {
-                    internal(infra::InfraError::Corrupt {
-                        table: "credit_entries",
-                        detail: format!("unknown kind {}", e.kind),
-                    })
-                })?;
+                let kind =
+                    credit::EntryKind::parse(&e.kind).ok_or_else(|| corrupt_kind(&e.kind))?;
                 Ok(CreditEntry {
                     kind: kind.into(),
                     amount: e.amount,
@@ -228,44 +224,72 @@ impl From<credit::EntryKind> for CreditEntryKind {
     }
 }
 
+/// A ledger entry of a kind this build does not know.
+fn corrupt_kind(kind: &str) -> async_graphql::Error {
+    internal(infra::InfraError::Corrupt {
+        table: "credit_entries",
+        detail: format!("unknown kind {kind}"),
+    })
+}
+
 /// A student's credits with their states (for whoever may read the
 /// student's private details).
 pub(crate) async fn student_credits(
     ctx: &Context<'_>,
     s: &student::Model,
 ) -> Result<Vec<MakeupCredit>> {
-    let viewer = authorize(ctx, Action::ReadPrivate(StudentId::from_uuid(s.id)))?;
-    let conn = app(ctx).db.conn();
-    let credits = infra::credits::credits_of(conn, viewer.school, [s.id])
+    authorize(ctx, Action::ReadPrivate(StudentId::from_uuid(s.id)))?;
+    let loaders = loaders(ctx)?;
+    let credits = loaders
+        .credits
+        .load_one(s.id)
         .await
         .map_err(internal)?
-        .remove(&s.id)
         .unwrap_or_default();
-    let mut entries = infra::credits::entries_of(conn, viewer.school, credits.iter().map(|c| c.id))
+    // Every credit's entries in one batch (shared with `entries`).
+    let mut entries = loaders
+        .credit_entries
+        .load_many(credits.iter().map(|c| c.id))
         .await
         .map_err(internal)?;
-    Ok(credits
+    credits
         .into_iter()
         .map(|model| {
-            let kinds = entries.remove(&model.id).unwrap_or_default();
-            MakeupCredit {
+            let kinds = entries
+                .remove(&model.id)
+                .unwrap_or_default()
+                .iter()
+                .map(|e| credit::EntryKind::parse(&e.kind).ok_or_else(|| corrupt_kind(&e.kind)))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(MakeupCredit {
                 state: credit::state(&kinds),
                 model,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
-/// A student's credit balance: the sum of their ledger entries.
+/// A student's credit balance: the sum of their ledger entries (read
+/// through the same batched loaders as their credits).
 pub(crate) async fn student_credit_balance(ctx: &Context<'_>, s: &student::Model) -> Result<i64> {
-    let viewer = authorize(ctx, Action::ReadPrivate(StudentId::from_uuid(s.id)))?;
-    infra::credits::balance(
-        app(ctx).db.conn(),
-        viewer.school,
-        StudentId::from_uuid(s.id),
-    )
-    .await
-    .map_err(internal)
+    authorize(ctx, Action::ReadPrivate(StudentId::from_uuid(s.id)))?;
+    let loaders = loaders(ctx)?;
+    let credits = loaders
+        .credits
+        .load_one(s.id)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default();
+    let entries = loaders
+        .credit_entries
+        .load_many(credits.iter().map(|c| c.id))
+        .await
+        .map_err(internal)?;
+    Ok(entries
+        .values()
+        .flatten()
+        .map(|e| i64::from(e.amount))
+        .sum())
 }
 
 /// The school's policy as the API shows it.

@@ -156,10 +156,14 @@ impl Invoice {
     async fn number(&self) -> i64 {
         self.0.number
     }
-    /// Its status today (an open invoice past its due date is OVERDUE).
+    /// Its status today, in the school's zone (an open invoice past its
+    /// due date is OVERDUE).
     async fn status(&self, ctx: &Context<'_>) -> Result<InvoiceStatus> {
         let stored = infra::billing::status(&self.0).map_err(internal)?;
-        let today = app(ctx).clock.now().date_naive();
+        let today = loaders(ctx)?
+            .school_today(app(ctx).clock.now())
+            .await
+            .map_err(internal)?;
         Ok(stored.as_of(self.0.due_date, today).into())
     }
     /// The family billed, if a family is.

@@ -121,12 +121,11 @@ impl Payout {
     }
     /// The payslip: one line per paid session, by date.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<PayoutLine>> {
-        let conn = app(ctx).db.conn();
-        let school = kernel::SchoolId::from_uuid(self.0.school_id);
-        Ok(infra::payouts::lines_of(conn, school, [self.0.id])
+        Ok(loaders(ctx)?
+            .payout_lines
+            .load_one(self.0.id)
             .await
             .map_err(internal)?
-            .remove(&self.0.id)
             .unwrap_or_default()
             .into_iter()
             .map(PayoutLine)

@@ -85,10 +85,14 @@ impl Installment {
     async fn paid_minor(&self) -> i64 {
         self.0.paid_minor
     }
-    /// PENDING, PAID, or OVERDUE (not paid in full, past its due date).
+    /// PENDING, PAID, or OVERDUE (not paid in full, past its due date in
+    /// the school's zone).
     async fn status(&self, ctx: &Context<'_>) -> Result<InstallmentStatus> {
         let stored = infra::installments::status(&self.0).map_err(internal)?;
-        let today = app(ctx).clock.now().date_naive();
+        let today = loaders(ctx)?
+            .school_today(app(ctx).clock.now())
+            .await
+            .map_err(internal)?;
         Ok(stored.as_of(self.0.due_date, today).into())
     }
     /// Paid in full.
@@ -212,17 +216,16 @@ pub(crate) async fn student_subscriptions(
     ctx: &Context<'_>,
     s: &student::Model,
 ) -> Result<Vec<StudentSubscription>> {
-    let viewer = authorize(ctx, Action::ReadPrivate(StudentId::from_uuid(s.id)))?;
-    Ok(
-        infra::crm::subscriptions_of(app(ctx).db.conn(), viewer.school, [s.id])
-            .await
-            .map_err(internal)?
-            .remove(&s.id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(StudentSubscription)
-            .collect(),
-    )
+    authorize(ctx, Action::ReadPrivate(StudentId::from_uuid(s.id)))?;
+    Ok(loaders(ctx)?
+        .subscriptions
+        .load_one(s.id)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default()
+        .into_iter()
+        .map(StudentSubscription)
+        .collect())
 }
 
 /// Subscription queries.
