@@ -1,6 +1,7 @@
 //! Refunds as a ledger: one row per refund of a payment, with Stripe's
 //! refund id for card payments (unique, so a refund Stripe made once is
-//! recorded once however often the request is retried or raced).
+//! recorded once however often the request is retried or raced). Refunds
+//! made before are carried over, one row per refunded payment.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -66,6 +67,18 @@ impl MigrationTrait for Migration {
             }
             manager.create_index(index.to_owned()).await?;
         }
+        // Refunds recorded before the ledger existed: one row per payment
+        // with its refunded total, so the ledger sums to `refunded_minor`
+        // (the payment's id serves as the row's: one such row per payment).
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "INSERT INTO payment_refunds \
+                 (id, school_id, payment_id, amount_minor, stripe_refund_id, refunded_by, created_at) \
+                 SELECT id, school_id, id, refunded_minor, NULL, NULL, created_at \
+                 FROM payments WHERE refunded_minor > 0",
+            )
+            .await?;
         Ok(())
     }
 

@@ -82,6 +82,17 @@ async fn a_card_refund_is_made_at_stripe_and_recorded_once() {
     let again = app.ok(&office, REFUND, ask).await;
     assert_eq!(again["payment"], first["payment"]);
     assert_eq!(refunds_at_stripe(&keys), 1);
+    // The same key for another amount is refused before Stripe is asked.
+    let reused = app
+        .gql(
+            Some(&office),
+            REFUND,
+            json!({"i": {"paymentId": payment, "amountMinor": 1000, "idempotencyKey": "card-refund-1"}}),
+        )
+        .await["data"]["refundPayment"]
+        .clone();
+    assert_eq!(reused["userErrors"][0]["code"], "IDEMPOTENCY_KEY_REUSED");
+    assert_eq!(refunds_at_stripe(&keys), 1, "Stripe was not asked");
 
     // Ten identical refunds of 10.00 at once, without a key: however many
     // Stripe made, each is on the books exactly once.

@@ -268,6 +268,42 @@ async fn a_credit_comes_back_with_its_cancelled_makeup_and_goes_with_a_corrected
         "the ledger says what happened, in order"
     );
 
+    // A make-up moved to another session stays free and paid for by the
+    // credit; cancelling the moved one gives the credit back.
+    let fourth = choir(&app, &c, 20, 6).await;
+    let fifth = choir(&app, &c, 21, 6).await;
+    let booked = app
+        .ok(
+            &c.parent,
+            MAKEUP,
+            json!({"i": {"creditId": credit, "sessionId": fourth}}),
+        )
+        .await["booking"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let moved = app
+        .ok(
+            &c.parent,
+            "mutation($i: RescheduleBookingInput!) { rescheduleBooking(input: $i) { booking { id price { amountMinor } } userErrors { field code message } } }",
+            json!({"i": {"bookingId": booked, "sessionId": fifth}}),
+        )
+        .await["booking"]
+        .clone();
+    assert_eq!(moved["price"]["amountMinor"], 0, "still a free make-up");
+    assert_eq!(ledger(&app, &c).await, (vec!["USED".into()], 0));
+    app.ok(
+        &c.parent,
+        "mutation($i: CancelBookingInput!) { cancelBooking(input: $i) { cancelled { status } userErrors { field code message } } }",
+        json!({"i": {"bookingId": moved["id"]}}),
+    )
+    .await;
+    assert_eq!(
+        ledger(&app, &c).await,
+        (vec!["AVAILABLE".into()], 1),
+        "the moved make-up gives the credit back"
+    );
+
     // Used for a make-up that happened, a corrected mark keeps it: the
     // lesson was given.
     let third = choir(&app, &c, 23, 6).await;
@@ -326,6 +362,48 @@ async fn the_office_pays_a_missed_lesson_back_instead_of_a_makeup() {
         .as_str()
         .unwrap()
         .to_owned();
+
+    // Sam's family paid nothing on that invoice: Sam's payment is not
+    // Lily's to refund.
+    let sams = app
+        .ok(
+            t,
+            "mutation($i: CreateInvoiceInput!) { createInvoice(input: $i) { invoice { id } userErrors { code } } }",
+            json!({"i": {"studentId": c.sam, "dueDate": "2026-03-31", "lines": [{"description": "Guitar", "unitMinor": 2000}]}}),
+        )
+        .await["invoice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        t,
+        "mutation($i: InvoiceActionInput!) { issueInvoice(input: $i) { invoice { id } userErrors { code } } }",
+        json!({"i": {"invoiceId": sams}}),
+    )
+    .await;
+    let sams_payment = app
+        .ok(
+            t,
+            "mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { payment { id } userErrors { code } } }",
+            json!({"i": {"invoiceId": sams, "amountMinor": 2000, "method": "CASH"}}),
+        )
+        .await["payment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = app
+        .gql(
+            Some(t),
+            REFUND,
+            json!({"i": {"creditId": credit, "paymentId": sams_payment, "amountMinor": 1000}}),
+        )
+        .await["data"]["refundCredit"]
+        .clone();
+    assert_eq!(
+        other["userErrors"][0]["field"],
+        json!(["input", "paymentId"]),
+        "{other}"
+    );
 
     // The parent may not; asking for more than was paid changes nothing.
     let parent = app
@@ -429,6 +507,34 @@ async fn money_lists_cost_the_same_statements_for_one_row_or_many() {
         )
         .await;
     };
+    let programme = app
+        .ok(
+            t,
+            "mutation { createProgramme(input: {name: \"Little Mozarts\"}) { programme { id } userErrors { code } } }",
+            json!({}),
+        )
+        .await["programme"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A subscription with two installments, the first invoiced.
+    let subscribe = async |student: &str| {
+        let installments = app
+            .ok(
+                t,
+                "mutation($i: CreateSubscriptionInput!) { createSubscription(input: $i) { subscription { installments { id } } userErrors { code } } }",
+                json!({"i": {"studentId": student, "programmeId": programme, "startDate": "2026-03-01", "endDate": "2026-06-30",
+                             "installments": [{"dueDate": "2026-03-10", "amountMinor": 9000}, {"dueDate": "2026-04-10", "amountMinor": 9000}]}}),
+            )
+            .await["subscription"]["installments"]
+            .clone();
+        app.ok(
+            t,
+            "mutation($i: InvoiceInstallmentInput!) { invoiceInstallment(input: $i) { invoice { id } userErrors { code } } }",
+            json!({"i": {"installmentId": installments[0]["id"]}}),
+        )
+        .await;
+    };
     let count = async || {
         let before = app.db.statements();
         let body = app.gql(Some(t), LIST, json!({})).await;
@@ -437,6 +543,7 @@ async fn money_lists_cost_the_same_statements_for_one_row_or_many() {
     };
     excuse(2, &[&c.school.student]).await;
     invoice().await;
+    subscribe(&c.school.student).await;
     let few = count().await;
     // More students, each with credits; more credits and invoices.
     for day in [9, 16, 23] {
@@ -452,6 +559,7 @@ async fn money_lists_cost_the_same_statements_for_one_row_or_many() {
             .to_owned();
         excuse(day, &[&c.school.student, &c.sam, &extra]).await;
         invoice().await;
+        subscribe(&extra).await;
     }
     let many = count().await;
     assert_eq!(many, few, "statements for many rows vs one");

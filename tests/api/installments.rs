@@ -4,6 +4,7 @@
 //! invoice, re-invoiced after a void, and marked OVERDUE by the job.
 
 use infra::Clock;
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 use crate::billing::{WEBHOOK_SECRET, deliver, fake_stripe};
@@ -221,6 +222,18 @@ async fn an_installment_plan_is_invoiced_paid_frozen_and_marked_overdue() {
         .await
         .unwrap();
     assert_eq!((twice.invoices, twice.installments), (0, 0));
+    // What the job stored, as the office's lists will read it.
+    let mut stored = Vec::new();
+    for id in &ids {
+        let uuid: uuid::Uuid = crate::helpers::uuid_of(id).parse().unwrap();
+        let row = infra::entity::subscription_installment::Entity::find_by_id(uuid)
+            .one(app.db.conn())
+            .await
+            .unwrap()
+            .unwrap();
+        stored.push(row.status);
+    }
+    assert_eq!(stored, ["OVERDUE", "OVERDUE", "PENDING"]);
     // Paying an overdue installment in full settles it.
     app.ok(
         office,

@@ -253,6 +253,7 @@ async fn no_id_of_school_a_works_for_school_b() {
         ("StudentSubscription", a_sub.as_str()),
         ("ExamRequest", a_exam.as_str()),
         ("Invoice", a_invoice.as_str()),
+        ("Installment", a_installment.as_str()),
     ]
     .into();
     let a_ids: Vec<&str> = ids.values().copied().collect();

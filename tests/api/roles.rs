@@ -964,11 +964,11 @@ async fn every_role_may_do_exactly_what_the_permission_table_says() {
             &[Admin, Staff],
         ),
         (
-            // The office, or Lily's family paying it; not her teacher.
+            // The office, or Lily's parent paying it; not Lily, not her teacher.
             "invoiceInstallment",
             "mutation($i: InvoiceInstallmentInput!) { invoiceInstallment(input: $i) { invoice { id } userErrors { code } } }",
             json!({"i": {"installmentId": installment}}),
-            &[Admin, Staff, Parent, Student],
+            &[Admin, Staff, Parent],
         ),
         (
             "computePayout",

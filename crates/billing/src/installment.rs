@@ -63,6 +63,39 @@ impl InstallmentStatus {
     }
 }
 
+/// Why an installment was not invoiced.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InstallmentError {
+    /// Paid in full already.
+    #[error("this installment is paid in full; there is nothing to invoice")]
+    Paid,
+    /// Its amount does not make an invoice line.
+    #[error("{0}")]
+    Invoice(#[from] crate::InvoiceError),
+}
+
+/// What asking to invoice an installment does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invoicing {
+    /// Its live invoice already collects it: answer with that one.
+    Existing,
+    /// Issue a new invoice (the first, or after the last was voided).
+    New,
+}
+
+/// Decides an invoicing request: an installment is collected by one live
+/// invoice at a time, and one paid in full needs none.
+pub fn invoicing(
+    status: InstallmentStatus,
+    has_live_invoice: bool,
+) -> Result<Invoicing, InstallmentError> {
+    match (has_live_invoice, status) {
+        (true, _) => Ok(Invoicing::Existing),
+        (false, InstallmentStatus::Paid) => Err(InstallmentError::Paid),
+        (false, _) => Ok(Invoicing::New),
+    }
+}
+
 /// The due date of the invoice that collects an installment issued on
 /// `today`: the installment's own date, or today for one already late (an
 /// invoice is never due before it is issued).
@@ -110,6 +143,20 @@ mod tests {
         }
         for s in InstallmentStatus::ALL {
             assert_eq!(InstallmentStatus::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn an_installment_has_one_live_invoice() {
+        let table = [
+            (Pending, false, Ok(Invoicing::New)),
+            (Overdue, false, Ok(Invoicing::New)),
+            (Pending, true, Ok(Invoicing::Existing)),
+            (Paid, true, Ok(Invoicing::Existing)),
+            (Paid, false, Err(InstallmentError::Paid)),
+        ];
+        for (status, live, want) in table {
+            assert_eq!(invoicing(status, live), want, "{status:?} {live}");
         }
     }
 

@@ -151,13 +151,9 @@ pub async fn grant(
             .filter(makeup_credit::Column::SessionId.eq(session.id))
             .one(tx)
             .await?;
-        if let Some(c) = held {
-            if let Ok(c) = apply(tx, c.id, Change::Regrant, None, now).await? {
-                let mut row = c.into_active_model();
-                row.expires_on = Set(credit::expires_on(policy, today));
-                row.granted_at = Set(now);
-                out.push(row.update(tx).await?);
-            }
+        if let Some(c) = &held
+            && live(tx, school, std::slice::from_ref(c)).await? > 0
+        {
             continue;
         }
         let this_term = match session.series_id {
@@ -172,10 +168,21 @@ pub async fn grant(
             }
             None => 0,
         };
+        // A revoked credit granted again counts toward the term like a
+        // new one: it is not live now, so it is not in `this_term`.
         let Ok(expires_on) = credit::grant(policy, this_term, today) else {
             // The term's maximum is reached: no credit, by policy.
             continue;
         };
+        if let Some(c) = held {
+            if let Ok(c) = apply(tx, school, c.id, Change::Regrant, None, now).await? {
+                let mut row = c.into_active_model();
+                row.expires_on = Set(expires_on);
+                row.granted_at = Set(now);
+                out.push(row.update(tx).await?);
+            }
+            continue;
+        }
         let offering = crate::booking::rows::offering_of(tx, school, session)
             .await?
             .map(|o| o.id);
@@ -390,12 +397,15 @@ pub async fn book_makeup(
 /// entries read, so two requests never both change it), or says why not.
 async fn apply(
     tx: &impl ConnectionTrait,
+    school: SchoolId,
     credit_id: Uuid,
     change: Change,
     booking: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<makeup_credit::Model, CreditError>> {
-    let c = makeup_credit::Entity::find_by_id(credit_id)
+    let c = makeup_credit::Entity::find()
+        .filter(makeup_credit::Column::SchoolId.eq(school.uuid()))
+        .filter(makeup_credit::Column::Id.eq(credit_id))
         .lock_exclusive()
         .one(tx)
         .await?
@@ -403,7 +413,6 @@ async fn apply(
             table: "makeup_credits",
             detail: format!("credit {credit_id} vanished under its lock"),
         })?;
-    let school = SchoolId::from_uuid(c.school_id);
     let kinds = entries_of(tx, school, [c.id])
         .await?
         .remove(&c.id)
@@ -439,7 +448,7 @@ pub async fn give_back(
     let mut back = Vec::new();
     for e in used {
         // A credit already given back for this booking stays as it is.
-        if apply(tx, e.credit_id, Change::Return, e.booking_id, now)
+        if apply(tx, school, e.credit_id, Change::Return, e.booking_id, now)
             .await?
             .is_ok()
         {
@@ -447,6 +456,45 @@ pub async fn give_back(
         }
     }
     Ok(back)
+}
+
+/// Moves the credit that paid for booking `from` (a make-up being
+/// rescheduled) to its replacement `to`: RETURNED for the old booking,
+/// USED for the new, which costs nothing like the one it replaces. Any
+/// other booking comes back as it is.
+pub async fn carry(
+    tx: &impl ConnectionTrait,
+    school: SchoolId,
+    from: Uuid,
+    to: booking_row::Model,
+    now: DateTime<Utc>,
+) -> Result<booking_row::Model> {
+    let Some(used) = credit_entry::Entity::find()
+        .filter(credit_entry::Column::SchoolId.eq(school.uuid()))
+        .filter(credit_entry::Column::Kind.eq(EntryKind::Used.as_str()))
+        .filter(credit_entry::Column::BookingId.eq(from))
+        .one(tx)
+        .await?
+    else {
+        return Ok(to);
+    };
+    if give_back(tx, school, &[from], now).await?.is_empty() {
+        return Ok(to);
+    }
+    if apply(tx, school, used.credit_id, Change::Use, Some(to.id), now)
+        .await?
+        .is_err()
+    {
+        return Err(InfraError::Corrupt {
+            table: "credit_entries",
+            detail: format!("credit {} returned but not usable again", used.credit_id),
+        });
+    }
+    let currency = crate::booking::rows::school_currency(tx, school).await?;
+    let mut row = to.into_active_model();
+    row.price_minor = Set(Some(0));
+    row.currency = Set(Some(currency.as_str().to_owned()));
+    Ok(row.update(tx).await?)
 }
 
 /// Withdraws the attendance credits of these students for `session`
@@ -473,7 +521,10 @@ pub async fn revoke(
         .await?;
     let mut n = 0;
     for c in granted {
-        if apply(tx, c.id, Change::Revoke, None, now).await?.is_ok() {
+        if apply(tx, school, c.id, Change::Revoke, None, now)
+            .await?
+            .is_ok()
+        {
             n += 1;
         }
     }
@@ -488,18 +539,15 @@ pub async fn refundable(
     conn: &impl ConnectionTrait,
     school: SchoolId,
     credit_id: Uuid,
-) -> Result<Option<std::result::Result<(), CreditError>>> {
-    if crate::repo::find::<makeup_credit::Entity>(conn, school, credit_id)
-        .await?
-        .is_none()
-    {
+) -> Result<Option<std::result::Result<makeup_credit::Model, CreditError>>> {
+    let Some(c) = crate::repo::find::<makeup_credit::Entity>(conn, school, credit_id).await? else {
         return Ok(None);
-    }
+    };
     let kinds = entries_of(conn, school, [credit_id])
         .await?
         .remove(&credit_id)
         .unwrap_or_default();
-    Ok(Some(credit::change(&kinds, Change::Refund).map(|_| ())))
+    Ok(Some(credit::change(&kinds, Change::Refund).map(|_| c)))
 }
 
 /// Closes an available credit as REFUNDED: the school pays the missed
@@ -517,7 +565,9 @@ pub async fn refund(
     {
         return Ok(None);
     }
-    Ok(Some(apply(tx, credit_id, Change::Refund, None, now).await?))
+    Ok(Some(
+        apply(tx, school, credit_id, Change::Refund, None, now).await?,
+    ))
 }
 
 /// Writes EXPIRED entries for available credits past their expiry, in
@@ -539,8 +589,9 @@ async fn expire_due_in(
     now: DateTime<Utc>,
 ) -> Result<u64> {
     use sea_orm::sea_query::ExprTrait;
-    // Only credits whose own entries still sum to one (available): the
-    // job's cost does not grow with the history of used and ended ones.
+    // Only credits past their date whose own entries still sum to one
+    // (available). The sum is grouped over the ledger; an index on
+    // `credit_entries.credit_id` keeps it to a scan of that index.
     let open = sea_orm::sea_query::Query::select()
         .column(credit_entry::Column::CreditId)
         .from(credit_entry::Entity)

@@ -5,8 +5,8 @@
 //!
 //! Lock order, as in every payment: the invoice, then its installment.
 
-use ::billing::installment::{self, InstallmentStatus};
-use ::billing::{InvoiceError, InvoiceStatus};
+use ::billing::InvoiceStatus;
+use ::billing::installment::{self, InstallmentError, InstallmentStatus, Invoicing};
 use chrono::{DateTime, Utc};
 use kernel::{FamilyId, SchoolId, StudentId};
 use sea_orm::{
@@ -30,17 +30,6 @@ pub fn status(i: &row::Model) -> Result<InstallmentStatus> {
     )
 }
 
-/// Why an installment was not invoiced.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum InstallmentError {
-    /// Paid in full already.
-    #[error("this installment is paid in full; there is nothing to invoice")]
-    Paid,
-    /// Its amount does not make an invoice line.
-    #[error("{0}")]
-    Invoice(#[from] InvoiceError),
-}
-
 /// Invoices an installment: an OPEN invoice issued today, due on the
 /// installment's date (or today, if that has passed), billed to the
 /// student's family (or the student), with one line. Asking again while
@@ -52,25 +41,41 @@ pub async fn invoice(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<std::result::Result<(row::Model, invoice::Model), InstallmentError>>> {
-    let Some(inst) = row::Entity::find()
+    // The subscription first, as a freeze takes it: an invoice made now
+    // is then seen by a freeze that moves its installment.
+    let Some(found) = crate::repo::find::<row::Entity>(tx, school, id).await? else {
+        return Ok(None);
+    };
+    subscription::Entity::find()
+        .filter(subscription::Column::SchoolId.eq(school.uuid()))
+        .filter(subscription::Column::Id.eq(found.subscription_id))
+        .lock_exclusive()
+        .one(tx)
+        .await?;
+    let inst = row::Entity::find()
         .filter(row::Column::SchoolId.eq(school.uuid()))
-        .filter(row::Column::Id.eq(id))
+        .filter(row::Column::Id.eq(found.id))
         .lock_exclusive()
         .one(tx)
         .await?
-    else {
-        return Ok(None);
-    };
-    if let Some(existing) = inst.invoice_id {
-        let inv = crate::repo::find::<invoice::Entity>(tx, school, existing)
-            .await?
-            .ok_or_else(|| gone("invoices", existing))?;
-        if crate::billing::status(&inv)? != InvoiceStatus::Void {
-            return Ok(Some(Ok((inst, inv))));
+        .ok_or_else(|| gone("subscription_installments", found.id))?;
+    let live = match inst.invoice_id {
+        Some(existing) => {
+            let inv = crate::repo::find::<invoice::Entity>(tx, school, existing)
+                .await?
+                .ok_or_else(|| gone("invoices", existing))?;
+            (crate::billing::status(&inv)? != InvoiceStatus::Void).then_some(inv)
         }
-    }
-    if status(&inst)? == InstallmentStatus::Paid {
-        return Ok(Some(Err(InstallmentError::Paid)));
+        None => None,
+    };
+    match installment::invoicing(status(&inst)?, live.is_some()) {
+        Err(e) => return Ok(Some(Err(e))),
+        Ok(Invoicing::Existing) => {
+            if let Some(inv) = live {
+                return Ok(Some(Ok((inst, inv))));
+            }
+        }
+        Ok(Invoicing::New) => {}
     }
     let sub = crate::repo::find::<subscription::Entity>(tx, school, inst.subscription_id)
         .await?

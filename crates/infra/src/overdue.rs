@@ -4,9 +4,9 @@
 //! read, so a late or skipped run changes nothing anyone sees; the stored
 //! mark is for the office's lists and for notifications.
 //!
-//! Each update is conditional on the status it replaces, so a payment
-//! that settles the same row concurrently (under its row lock) wins, and
-//! any number of workers may run it at once.
+//! Each update is conditional on the status it replaces and on the due
+//! date, so a payment or a freeze that changes the same row concurrently
+//! (under its row lock) wins, and any number of workers may run it at once.
 
 use std::collections::HashMap;
 
@@ -66,36 +66,50 @@ pub async fn mark(db: &crate::Db, now: DateTime<Utc>) -> Result<Marked> {
             today.insert(*school, zone.local_date(now));
         }
     }
-    let late = |rows: &[(Uuid, Uuid, NaiveDate)]| -> Vec<Uuid> {
-        rows.iter()
-            .filter(|(_, school, due)| today.get(school).is_some_and(|t| t > due))
-            .map(|(id, _, _)| *id)
-            .collect()
+    // Per school, each update re-checks the status and the date: a
+    // payment or a freeze that committed since the read above (its row
+    // lock makes this UPDATE wait, then re-read the row) wins.
+    let late = |rows: &[(Uuid, Uuid, NaiveDate)]| -> HashMap<Uuid, Vec<Uuid>> {
+        let mut by_school: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for (id, school, due) in rows {
+            if today.get(school).is_some_and(|t| t > due) {
+                by_school.entry(*school).or_default().push(*id);
+            }
+        }
+        by_school
     };
     let mut marked = Marked::default();
-    for ids in late(&invoices).chunks(500) {
-        marked.invoices += invoice::Entity::update_many()
-            .col_expr(
-                invoice::Column::Status,
-                Expr::value(InvoiceStatus::Overdue.as_str()),
-            )
-            .filter(invoice::Column::Id.is_in(ids.iter().copied()))
-            .filter(invoice::Column::Status.eq(InvoiceStatus::Open.as_str()))
-            .exec(&tx)
-            .await?
-            .rows_affected;
+    for (school, ids) in late(&invoices) {
+        for ids in ids.chunks(500) {
+            marked.invoices += invoice::Entity::update_many()
+                .col_expr(
+                    invoice::Column::Status,
+                    Expr::value(InvoiceStatus::Overdue.as_str()),
+                )
+                .filter(invoice::Column::SchoolId.eq(school))
+                .filter(invoice::Column::Id.is_in(ids.iter().copied()))
+                .filter(invoice::Column::Status.eq(InvoiceStatus::Open.as_str()))
+                .filter(invoice::Column::DueDate.lt(today[&school]))
+                .exec(&tx)
+                .await?
+                .rows_affected;
+        }
     }
-    for ids in late(&installments).chunks(500) {
-        marked.installments += installment::Entity::update_many()
-            .col_expr(
-                installment::Column::Status,
-                Expr::value(InstallmentStatus::Overdue.as_str()),
-            )
-            .filter(installment::Column::Id.is_in(ids.iter().copied()))
-            .filter(installment::Column::Status.eq(InstallmentStatus::Pending.as_str()))
-            .exec(&tx)
-            .await?
-            .rows_affected;
+    for (school, ids) in late(&installments) {
+        for ids in ids.chunks(500) {
+            marked.installments += installment::Entity::update_many()
+                .col_expr(
+                    installment::Column::Status,
+                    Expr::value(InstallmentStatus::Overdue.as_str()),
+                )
+                .filter(installment::Column::SchoolId.eq(school))
+                .filter(installment::Column::Id.is_in(ids.iter().copied()))
+                .filter(installment::Column::Status.eq(InstallmentStatus::Pending.as_str()))
+                .filter(installment::Column::DueDate.lt(today[&school]))
+                .exec(&tx)
+                .await?
+                .rows_affected;
+        }
     }
     tx.commit().await?;
     Ok(marked)

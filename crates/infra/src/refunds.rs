@@ -14,7 +14,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::billing::{lock_payment, payment_method, payment_status, settle};
-use crate::entity::{invoice, payment, payment_refund};
+use crate::entity::{family_member, invoice, payment, payment_refund};
 use crate::{Result, new_id};
 
 /// What refunding a payment takes.
@@ -65,11 +65,18 @@ pub async fn attempt(
 /// The `Idempotency-Key` Stripe gets for a refund: from the client's own
 /// key when it sent one (a retry gets Stripe's first refund back), else
 /// from the payment's state and the amount (two identical requests made
-/// at once get one refund).
-pub fn stripe_key(payment: Uuid, client_key: Option<&str>, attempt: &Attempt) -> String {
+/// at once get one refund). `purpose` keeps apart refunds made for
+/// different reasons from the same payment in the same state (a plain
+/// refund, each credit paid back), which must not share one.
+pub fn stripe_key(
+    payment: Uuid,
+    purpose: &str,
+    client_key: Option<&str>,
+    attempt: &Attempt,
+) -> String {
     use sha2::{Digest, Sha256};
     let seed = match (client_key, attempt) {
-        (Some(k), _) => format!("key:{k}"),
+        (Some(k), _) => format!("{purpose}|key:{k}"),
         (
             None,
             Attempt::Card {
@@ -77,11 +84,44 @@ pub fn stripe_key(payment: Uuid, client_key: Option<&str>, attempt: &Attempt) ->
                 refunded_before,
                 ..
             },
-        ) => format!("state:{refunded_before}:{amount}"),
-        (None, Attempt::Local) => "local".to_owned(),
+        ) => format!("{purpose}|state:{refunded_before}:{amount}"),
+        (None, Attempt::Local) => format!("{purpose}|local"),
     };
     let digest = hex::encode(Sha256::digest(seed.as_bytes()));
     format!("ostinato-refund-{payment}-{}", &digest[..32])
+}
+
+/// Whether a payment of the school was made on an invoice billed to
+/// `student` or to a family `student` belongs to (money for one child is
+/// not paid back against another's lesson). `Ok(None)` when the payment
+/// is not the school's.
+pub async fn paid_for(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    payment_id: Uuid,
+    student: Uuid,
+) -> Result<Option<bool>> {
+    let Some(p) = crate::repo::find::<payment::Entity>(conn, school, payment_id).await? else {
+        return Ok(None);
+    };
+    let Some(inv) = crate::repo::find::<invoice::Entity>(conn, school, p.invoice_id).await? else {
+        return Ok(None);
+    };
+    if inv.student_id == Some(student) {
+        return Ok(Some(true));
+    }
+    let Some(family) = inv.family_id else {
+        return Ok(Some(false));
+    };
+    Ok(Some(
+        family_member::Entity::find()
+            .filter(family_member::Column::SchoolId.eq(school.uuid()))
+            .filter(family_member::Column::FamilyId.eq(family))
+            .filter(family_member::Column::StudentId.eq(student))
+            .one(conn)
+            .await?
+            .is_some(),
+    ))
 }
 
 /// A refund to record.
@@ -113,6 +153,7 @@ pub async fn record(
     // Stripe refund has committed: answer with what it did.
     if let Some(id) = &new.stripe_refund_id {
         let seen = payment_refund::Entity::find()
+            .filter(payment_refund::Column::SchoolId.eq(school.uuid()))
             .filter(payment_refund::Column::StripeRefundId.eq(id.as_str()))
             .one(tx)
             .await?;

@@ -239,6 +239,10 @@ pub enum Action {
     /// their QR code. The office and those who act for the student; not
     /// their teachers.
     ReadPrivate(StudentId),
+    /// Create what a family then owes for a student (invoice an
+    /// installment to pay it now): the office and the student's parents;
+    /// not the student, not their teachers.
+    PayFor(StudentId),
     /// Grant a student awards and move their exam requests along: the
     /// office and the student's teachers.
     RecordProgress(StudentId),
@@ -315,6 +319,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             actor.is_staff() || actor.has(Role::Teacher)
         }
         Action::ReadPrivate(student) => actor.is_staff() || actor.acts_for(Some(student)),
+        Action::PayFor(student) => {
+            actor.is_staff() || (actor.has(Role::Parent) && actor.acts_for(Some(student)))
+        }
         Action::RecordProgress(student) => actor.is_staff() || actor.teaches(student),
         Action::ManageFamily { admin } => {
             actor.is_staff() || (actor.has(Role::Parent) && actor.user == admin)
@@ -375,6 +382,7 @@ fn denial(action: Action) -> &'static str {
         Action::RecordProgress(_) => {
             "only the student's teachers and the office may grant awards or decide exam requests"
         }
+        Action::PayFor(_) => "only the office and the student's parents may invoice what they owe",
         Action::ManageFamily { .. } => "only staff or the family's admin parent may change it",
     }
 }
@@ -432,6 +440,8 @@ mod tests {
                 &[Admin, Staff, Parent, Student],
             ),
             (Action::ReadPrivate(taught_student), &[Admin, Staff]),
+            (Action::PayFor(family_student), &[Admin, Staff, Parent]),
+            (Action::PayFor(taught_student), &[Admin, Staff]),
             (
                 Action::RecordProgress(taught_student),
                 &[Admin, Staff, Teacher],

@@ -1,5 +1,4 @@
-//! Subscriptions' installments, grouped by subscription, and students'
-//! subscriptions: one statement per batch.
+//! Subscriptions' installments, grouped by subscription: one statement per batch.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,23 +21,6 @@ impl Loader<Uuid> for InstallmentsBySubscription {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         infra::crm::installments_of(self.db.conn(), self.school, keys.iter().copied())
-            .await
-            .map_err(Arc::new)
-    }
-}
-
-/// Loads the subscriptions of many students at once.
-pub struct SubscriptionsByStudent {
-    pub(super) db: Db,
-    pub(super) school: SchoolId,
-}
-
-impl Loader<Uuid> for SubscriptionsByStudent {
-    type Value = Vec<infra::entity::subscription::Model>;
-    type Error = Arc<InfraError>;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        infra::crm::subscriptions_of(self.db.conn(), self.school, keys.iter().copied())
             .await
             .map_err(Arc::new)
     }

@@ -84,6 +84,42 @@ pub(crate) async fn claim(
     })
 }
 
+/// Whether `key` was already used, read before the mutation's own
+/// transaction (which still claims it): `Ok(true)` when this same request
+/// was done before (its transaction will replay it), `Ok(false)` for a
+/// new key or none, a refusal for a key used by another request.
+pub(crate) async fn seen(
+    ctx: &Context<'_>,
+    viewer: &Viewer,
+    key: Option<&str>,
+    canonical: &str,
+) -> Result<Result<bool, FieldError>> {
+    let Some(key) = key else {
+        return Ok(Ok(false));
+    };
+    let operation = ctx.field().name();
+    let hash = idempotency::request_hash(operation, canonical);
+    let found = idempotency::peek(
+        app(ctx).db.conn(),
+        viewer.school,
+        viewer.user,
+        key,
+        operation,
+        &hash,
+    )
+    .await
+    .map_err(internal)?;
+    Ok(match found {
+        None => Ok(false),
+        Some(Claim::Mismatch) => Err(FieldError {
+            field: "idempotencyKey",
+            code: Code::IdempotencyKeyReused,
+            message: "this idempotency key was already used for a different request; use a new key for a new request".into(),
+        }),
+        Some(_) => Ok(true),
+    })
+}
+
 /// Stores the created row's id under the key, in the same transaction.
 pub(crate) async fn complete(
     tx: &infra::Tx,

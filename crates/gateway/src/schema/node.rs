@@ -3,7 +3,8 @@
 use async_graphql::{Context, ID, Interface, Object, Result};
 use infra::entity::{
     booking, class_series, equipment, exam_request, family, invoice, lead, location, material,
-    offering, programme, room, session, student, subscription, teacher, user, waitlist_entry,
+    offering, programme, room, session, student, subscription, subscription_installment, teacher,
+    user, waitlist_entry,
 };
 use infra::repo;
 use kernel::policy::{Action, Lesson};
@@ -57,6 +58,8 @@ pub enum Node {
     ExamRequest(super::crm::ExamRequest),
     /// An invoice.
     Invoice(super::billing::Invoice),
+    /// An installment of a subscription.
+    Installment(super::crm::subscriptions::Installment),
 }
 
 #[derive(Default)]
@@ -212,11 +215,25 @@ impl NodeQuery {
                 super::billing::may_read(viewer, &found)?;
                 Node::Invoice(super::billing::Invoice(found))
             }
+            Kind::Installment => {
+                let found = get!(subscription_installment);
+                let Some(sub) =
+                    repo::find::<subscription::Entity>(conn, school, found.subscription_id)
+                        .await
+                        .map_err(internal)?
+                else {
+                    return Ok(None);
+                };
+                allow(
+                    viewer,
+                    Action::ReadPrivate(StudentId::from_uuid(sub.student_id)),
+                )?;
+                Node::Installment(super::crm::subscriptions::Installment(found))
+            }
             Kind::School
             | Kind::Payment
             | Kind::MakeupCredit
             | Kind::Payout
-            | Kind::Installment
             | Kind::Registration
             | Kind::BookingSeries
             | Kind::TeachingRole

@@ -575,5 +575,11 @@ pub async fn reschedule(
                 })
         }
     };
-    Ok(created.map(|new| (moved, new)))
+    let new = match created {
+        Ok(new) => new,
+        Err(e) => return Ok(Err(e)),
+    };
+    // A moved make-up stays paid for by its credit.
+    let new = crate::credits::carry(tx, school, old.id, new, now).await?;
+    Ok(Ok((moved, new)))
 }

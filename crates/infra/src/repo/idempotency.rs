@@ -82,6 +82,26 @@ pub async fn claim(
     })
 }
 
+/// What `claim` would answer, read without claiming (for a request that
+/// must decide before its transaction, e.g. before asking Stripe for
+/// money back): `None` for a key not seen yet.
+pub async fn peek(
+    conn: &impl ConnectionTrait,
+    school: SchoolId,
+    user: UserId,
+    key: &str,
+    operation: &str,
+    request_hash: &str,
+) -> Result<Option<Claim>> {
+    Ok(find(conn, school, user, key).await?.map(|row| {
+        if row.operation == operation && row.request_hash == request_hash {
+            Claim::Replay(row.response)
+        } else {
+            Claim::Mismatch
+        }
+    }))
+}
+
 async fn find(
     conn: &impl ConnectionTrait,
     school: SchoolId,

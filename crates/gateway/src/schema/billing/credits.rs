@@ -494,13 +494,14 @@ impl CreditMutation {
             },
         };
         let viewer = crate::context::viewer(ctx)?;
-        // A card payment is refunded at Stripe first, and only for a
-        // credit that may be refunded; the credit and the ledger are
-        // written together below, or neither.
+        let conn = app(ctx).db.conn();
+        // Only a credit that may be refunded, against a payment made for
+        // that student, reaches Stripe: a card payment is refunded there
+        // first, then recorded with the credit below.
         let stripe_refund_id = match payment_id {
             None => None,
             Some(p) => {
-                match infra::credits::refundable(app(ctx).db.conn(), viewer.school, credit_id)
+                let c = match infra::credits::refundable(conn, viewer.school, credit_id)
                     .await
                     .map_err(internal)?
                 {
@@ -512,10 +513,36 @@ impl CreditMutation {
                             e.to_string(),
                         ));
                     }
-                    Some(Ok(())) => {}
+                    Some(Ok(c)) => c,
+                };
+                match infra::refunds::paid_for(conn, viewer.school, p, c.student_id)
+                    .await
+                    .map_err(internal)?
+                {
+                    None => {
+                        return crate::schema::refused(FieldError::not_found(
+                            "paymentId",
+                            "payment",
+                        ));
+                    }
+                    Some(false) => {
+                        return crate::schema::refused(UserError::input(
+                            "paymentId",
+                            Code::Invalid,
+                            "this payment was not made for this student's lessons; pick one of their family's payments",
+                        ));
+                    }
+                    Some(true) => {}
                 }
-                match super::refund_at_provider(ctx, viewer.school, p, input.amount_minor, None)
-                    .await?
+                let purpose = format!("credit:{credit_id}");
+                match super::refund_at_provider(
+                    ctx,
+                    viewer.school,
+                    p,
+                    input.amount_minor,
+                    (&purpose, None),
+                )
+                .await?
                 {
                     Ok(id) => id,
                     Err(e) => return crate::schema::refused(e),
@@ -524,21 +551,9 @@ impl CreditMutation {
         };
         mutation(ctx, async |tx, viewer| {
             let now = app(ctx).clock.now();
-            let c = match infra::credits::refund(tx, viewer.school, credit_id, now)
-                .await
-                .map_err(internal)?
-            {
-                None => return Ok(Done::refuse(not_found())),
-                Some(Err(e)) => {
-                    return Ok(Done::Refuse(UserError::input(
-                        "creditId",
-                        Code::InvalidState,
-                        e.to_string(),
-                    )));
-                }
-                Some(Ok(c)) => c,
-            };
-            let mut targets = vec![(Kind::MakeupCredit, c.id)];
+            // The money first: a refund Stripe made is recorded even if
+            // the credit was used meanwhile (then reported, not undone).
+            let mut targets = Vec::new();
             let payment = match payment_id {
                 None => None,
                 Some(p) => {
@@ -552,7 +567,10 @@ impl CreditMutation {
                         .map_err(internal)?
                     {
                         None => {
-                            return Ok(Done::refuse(FieldError::not_found("paymentId", "payment")));
+                            return Ok(Done::refuse(FieldError::not_found(
+                                "paymentId",
+                                "payment",
+                            )));
                         }
                         Some(Err(e)) => return Ok(Done::Refuse(super::payment_error(e))),
                         Some(Ok((p, inv))) => {
@@ -563,6 +581,38 @@ impl CreditMutation {
                     }
                 }
             };
+            let c = match infra::credits::refund(tx, viewer.school, credit_id, now)
+                .await
+                .map_err(internal)?
+            {
+                None => return Ok(Done::refuse(not_found())),
+                Some(Err(e)) if stripe_refund_id.is_some() => {
+                    let error = UserError::input(
+                        "creditId",
+                        Code::InvalidState,
+                        format!(
+                            "{e}; the card refund was already made at Stripe and is recorded on the payment"
+                        ),
+                    );
+                    return Ok(Done::Commit(
+                        RefundCreditPayload {
+                            credit: None,
+                            payment,
+                            user_errors: vec![error],
+                        },
+                        targets,
+                    ));
+                }
+                Some(Err(e)) => {
+                    return Ok(Done::Refuse(UserError::input(
+                        "creditId",
+                        Code::InvalidState,
+                        e.to_string(),
+                    )));
+                }
+                Some(Ok(c)) => c,
+            };
+            targets.insert(0, (Kind::MakeupCredit, c.id));
             Ok(Done::Commit(
                 RefundCreditPayload {
                     credit: Some(MakeupCredit {

@@ -4,8 +4,8 @@
 //! included; the installment's paid amount and status follow the invoice.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use billing::installment::InstallmentError;
 use infra::entity::{subscription, subscription_installment};
-use infra::installments::InstallmentError;
 use kernel::StudentId;
 use kernel::policy::Action;
 
@@ -36,6 +36,7 @@ pub struct InstallmentPayload {
 
 payloads!(InstallmentPayload);
 
+/// Installment mutations.
 #[derive(Default)]
 pub struct InstallmentMutation;
 
@@ -44,7 +45,7 @@ impl InstallmentMutation {
     /// Invoices an installment: an OPEN invoice issued today, due on the
     /// installment's date (today if that has passed), billed to the
     /// student's family or the student. Asking again returns the same
-    /// invoice while it is live. The office, or the family paying it.
+    /// invoice while it is live. The office, or a parent paying it.
     async fn invoice_installment(
         &self,
         ctx: &Context<'_>,
@@ -70,26 +71,20 @@ impl InstallmentMutation {
             else {
                 return Ok(Done::refuse(not_found()));
             };
-            allow(
-                viewer,
-                Action::ReadPrivate(StudentId::from_uuid(sub.student_id)),
-            )?;
+            allow(viewer, Action::PayFor(StudentId::from_uuid(sub.student_id)))?;
             let now = app(ctx).clock.now();
             match infra::installments::invoice(tx, viewer.school, id, now)
                 .await
                 .map_err(internal)?
             {
                 None => Ok(Done::refuse(not_found())),
-                Some(Err(e)) => {
-                    let code = match e {
-                        InstallmentError::Paid => Code::InvalidState,
-                        InstallmentError::Invoice(_) => Code::Invalid,
-                    };
-                    Ok(Done::Refuse(UserError::input(
-                        "installmentId",
-                        code,
-                        e.to_string(),
-                    )))
+                Some(Err(InstallmentError::Paid)) => Ok(Done::Refuse(UserError::input(
+                    "installmentId",
+                    Code::InvalidState,
+                    InstallmentError::Paid.to_string(),
+                ))),
+                Some(Err(InstallmentError::Invoice(e))) => {
+                    Ok(Done::Refuse(crate::schema::billing::invoice_error(e)))
                 }
                 Some(Ok((inst, inv))) => {
                     let targets = vec![(Kind::Installment, inst.id), (Kind::Invoice, inv.id)];

@@ -156,7 +156,7 @@ async fn locked_invoice(
         .map_err(internal)
 }
 
-fn invoice_error(e: billing::InvoiceError) -> UserError {
+pub(crate) fn invoice_error(e: billing::InvoiceError) -> UserError {
     use billing::InvoiceError as E;
     let (field, code) = match &e {
         E::Transition { .. } | E::HasPayments(_) | E::PaymentInProgress => {
@@ -402,19 +402,31 @@ impl BillingMutation {
         };
         let header = header_key(ctx);
         let client_key = input.idempotency_key.clone().or(header.clone());
-        let stripe_refund_id = match refund_at_provider(
-            ctx,
-            viewer.school,
-            uuid,
-            input.amount_minor,
-            client_key.as_deref(),
-        )
-        .await?
-        {
-            Ok(id) => id,
-            Err(e) => return refused(e),
-        };
         let canonical = idempotency::canonical(&input);
+        // A key already used decides before Stripe is asked for money: a
+        // replay asks nothing (Stripe forgets keys after a day), a key of
+        // another request is refused.
+        let replayed =
+            match idempotency::seen(ctx, viewer, client_key.as_deref(), &canonical).await? {
+                Ok(r) => r,
+                Err(e) => return refused(e),
+            };
+        let stripe_refund_id = if replayed {
+            None
+        } else {
+            match refund_at_provider(
+                ctx,
+                viewer.school,
+                uuid,
+                input.amount_minor,
+                ("payment", client_key.as_deref()),
+            )
+            .await?
+            {
+                Ok(id) => id,
+                Err(e) => return refused(e),
+            }
+        };
         mutation(ctx, async |tx, viewer| {
             let key = client_key.clone();
             let key = match idempotency::claim(ctx, tx, viewer, key, &canonical).await? {
@@ -553,14 +565,15 @@ fn paid(p: payment::Model, inv: invoice::Model) -> Done<PaymentPayload> {
 
 /// Refunds a card payment at Stripe before anything is recorded (no
 /// transaction holds a lock across the network): Stripe's refund id, or
-/// `None` for money given back by hand. A refusal that a retry with an
-/// idempotency key may still replay is left to the transaction to decide.
+/// `None` for money given back by hand. `purpose` names what the refund
+/// is for (see `infra::refunds::stripe_key`). A refusal that a retry with
+/// an idempotency key may still replay is left to the transaction.
 pub(crate) async fn refund_at_provider(
     ctx: &Context<'_>,
     school: kernel::SchoolId,
     payment: uuid::Uuid,
     ask: Option<i64>,
-    client_key: Option<&str>,
+    (purpose, client_key): (&str, Option<&str>),
 ) -> Result<std::result::Result<Option<String>, UserError>> {
     let app = app(ctx);
     let attempt = match infra::refunds::attempt(app.db.conn(), school, payment, ask)
@@ -585,7 +598,7 @@ pub(crate) async fn refund_at_provider(
     let request = infra::payments::RefundRequest {
         payment_intent: intent.clone(),
         amount_minor: *amount,
-        idempotency_key: infra::refunds::stripe_key(payment, client_key, &attempt),
+        idempotency_key: infra::refunds::stripe_key(payment, purpose, client_key, &attempt),
     };
     match provider.refund(request).await {
         Ok(id) => Ok(Ok(Some(id))),
