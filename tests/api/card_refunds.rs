@@ -171,3 +171,159 @@ async fn a_card_refund_is_made_at_stripe_and_recorded_once() {
     );
     assert_eq!(refunds_at_stripe(&keys), before + 1);
 }
+
+#[tokio::test]
+async fn refunds_and_disputes_made_at_stripe_reach_the_books() {
+    let (stripe, keys) = fake_stripe().await;
+    let app = spawn_app_with(gateway::Config {
+        stripe_api_base: Some(stripe),
+        stripe_secret_key: Some("sk_test_ostinato".into()),
+        stripe_webhook_secret: Some(WEBHOOK_SECRET.into()),
+        ..test_config()
+    })
+    .await;
+    let c = cast(&app, "dashboard.example").await;
+    let office = c.school.token.as_str();
+    let invoice = app
+        .ok(
+            office,
+            "mutation($i: CreateInvoiceInput!) { createInvoice(input: $i) { invoice { id } userErrors { code } } }",
+            json!({"i": {"familyId": c.family, "dueDate": "2026-03-31", "lines": [{"description": "Piano, March", "unitMinor": 9000}]}}),
+        )
+        .await["invoice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        office,
+        "mutation($i: InvoiceActionInput!) { issueInvoice(input: $i) { invoice { id } userErrors { code } } }",
+        json!({"i": {"invoiceId": invoice}}),
+    )
+    .await;
+    let started = app
+        .ok(
+            &c.parent,
+            "mutation($i: PayInvoiceInput!) { payInvoice(input: $i) { payment { id stripePaymentIntentId } userErrors { code } } }",
+            json!({"i": {"invoiceId": invoice}}),
+        )
+        .await["payment"]
+        .clone();
+    let intent = started["stripePaymentIntentId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let payment = started["id"].as_str().unwrap().to_owned();
+    let now = crate::helpers::now().timestamp();
+    let event = |id: &str, kind: &str, object: serde_json::Value| json!({"id": id, "object": "event", "type": kind, "data": {"object": object}});
+    let send = async |e: serde_json::Value| {
+        let (status, body) = deliver(&app, &e, WEBHOOK_SECRET, now).await;
+        assert_eq!(status, 200, "{body}");
+        body["message"].as_str().unwrap_or_default().to_owned()
+    };
+    send(event(
+        "evt_d1",
+        "payment_intent.succeeded",
+        json!({"id": intent, "object": "payment_intent", "status": "succeeded"}),
+    ))
+    .await;
+    const BOOKS: &str = "query($id: ID!) { node(id: $id) { ... on Invoice { status paidMinor payments { status refundedMinor } } } }";
+    let books = async || app.ok(office, BOOKS, json!({"id": invoice})).await;
+
+    // Our own refund, then Stripe's event about it: on the books once.
+    app.ok(
+        office,
+        "mutation($i: RefundPaymentInput!) { refundPayment(input: $i) { payment { id } userErrors { code message } } }",
+        json!({"i": {"paymentId": payment, "amountMinor": 2000}}),
+    )
+    .await;
+    let ours = keys
+        .lock()
+        .unwrap()
+        .values()
+        .find(|(_, id)| id.starts_with("re_"))
+        .unwrap()
+        .1
+        .clone();
+    let refund = |id: &str, amount: i64| json!({"id": id, "object": "refund", "status": "succeeded", "amount": amount, "payment_intent": intent});
+    send(event("evt_d2", "refund.created", refund(&ours, 2000))).await;
+    assert_eq!(books().await["payments"][0]["refundedMinor"], 2000);
+
+    // A refund made in Stripe's dashboard: recorded, once, whichever
+    // events tell of it.
+    send(event(
+        "evt_d3",
+        "refund.created",
+        refund("re_dashboard_1", 1500),
+    ))
+    .await;
+    assert_eq!(
+        send(event(
+            "evt_d3",
+            "refund.created",
+            refund("re_dashboard_1", 1500)
+        ))
+        .await,
+        "already applied"
+    );
+    send(event(
+        "evt_d4",
+        "refund.updated",
+        refund("re_dashboard_1", 1500),
+    ))
+    .await;
+    let after = books().await;
+    assert_eq!(after["payments"][0]["refundedMinor"], 3500);
+    assert_eq!(after["paidMinor"], 5500);
+
+    // A dispute holds the money (the invoice owes it again); won, it is
+    // back; a second one lost refunds what was left.
+    let dispute = |id: &str, status: &str| json!({"id": id, "object": "dispute", "status": status, "amount": 5500, "payment_intent": intent});
+    send(event(
+        "evt_d5",
+        "charge.dispute.created",
+        dispute("dp_1", "needs_response"),
+    ))
+    .await;
+    let held = books().await;
+    assert_eq!(held["payments"][0]["status"], "DISPUTED");
+    assert_eq!(
+        (&held["status"], &held["paidMinor"]),
+        (&json!("OPEN"), &json!(0))
+    );
+    send(event(
+        "evt_d6",
+        "charge.dispute.closed",
+        dispute("dp_1", "won"),
+    ))
+    .await;
+    let won = books().await;
+    assert_eq!(won["payments"][0]["status"], "COMPLETED");
+    assert_eq!(won["paidMinor"], 5500);
+    send(event(
+        "evt_d7",
+        "charge.dispute.created",
+        dispute("dp_2", "needs_response"),
+    ))
+    .await;
+    send(event(
+        "evt_d8",
+        "charge.dispute.closed",
+        dispute("dp_2", "lost"),
+    ))
+    .await;
+    let lost = books().await;
+    assert_eq!(lost["payments"][0]["status"], "REFUNDED");
+    assert_eq!(lost["payments"][0]["refundedMinor"], 9000);
+    assert_eq!(lost["paidMinor"], 0);
+    let balance = app
+        .ok(
+            office,
+            "query($f: ID!) { node(id: $f) { ... on Family { balanceMinor } } }",
+            json!({"f": c.family}),
+        )
+        .await;
+    assert_eq!(
+        balance["balanceMinor"], 9000,
+        "the family owes it all again"
+    );
+}

@@ -3,8 +3,11 @@
 //! within a tolerance of the timestamp, so a captured request cannot be
 //! replayed later. Pure: the clock and the secret come in as arguments.
 //!
-//! Which events are processed, and exactly once, is the caller's (a table
-//! keyed by event id, written in the same transaction as the payment).
+//! [`event_change`] decides what an event does to a payment: a
+//! PaymentIntent's progress, a refund (ours or one made in Stripe's
+//! dashboard), a dispute opened or closed. Processing each event exactly
+//! once is the caller's (a table keyed by event id, written in the same
+//! transaction as the payment).
 
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
@@ -89,6 +92,63 @@ pub fn event_status(kind: &str) -> Option<crate::PaymentStatus> {
     }
 }
 
+/// The parts of an event's `data.object` the payment's change depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EventObject<'a> {
+    /// `object` (`payment_intent`, `refund`, `dispute`).
+    pub object: &'a str,
+    /// Its `id`.
+    pub id: &'a str,
+    /// Its `status` (a refund's `succeeded`, a dispute's `won` / `lost`).
+    pub status: &'a str,
+    /// Its `amount`, in minor units.
+    pub amount: Option<i64>,
+}
+
+/// What a Stripe event does to the payment of its PaymentIntent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventChange {
+    /// The PaymentIntent moved on.
+    Status(crate::PaymentStatus),
+    /// Money went back at Stripe (by our API or in Stripe's dashboard):
+    /// recorded once per refund id.
+    Refund {
+        /// `re_…`.
+        id: String,
+        /// Minor units.
+        amount: i64,
+    },
+    /// The card holder disputed it: the money is held, the invoice owes it.
+    DisputeOpened,
+    /// The dispute ended: won, the money is back; lost, it is refunded.
+    DisputeClosed {
+        /// Whether the school won.
+        won: bool,
+        /// `dp_…` (the ledger's reference for a lost dispute).
+        id: String,
+    },
+}
+
+/// Decides what an event of `kind` about `object` changes, for the events
+/// we act on (a refund counts once it has succeeded).
+pub fn event_change(kind: &str, object: EventObject<'_>) -> Option<EventChange> {
+    if let Some(status) = event_status(kind) {
+        return (object.object == "payment_intent").then_some(EventChange::Status(status));
+    }
+    match (kind, object.object, object.status) {
+        ("refund.created" | "refund.updated", "refund", "succeeded") => Some(EventChange::Refund {
+            id: object.id.to_owned(),
+            amount: object.amount.filter(|a| *a > 0)?,
+        }),
+        ("charge.dispute.created", "dispute", _) => Some(EventChange::DisputeOpened),
+        ("charge.dispute.closed", "dispute", "won" | "lost") => Some(EventChange::DisputeClosed {
+            won: object.status == "won",
+            id: object.id.to_owned(),
+        }),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +205,83 @@ mod tests {
         ];
         for (h, now, want) in table {
             assert_eq!(verify(&h, BODY, SECRET, now), want, "{h}");
+        }
+    }
+
+    #[test]
+    fn the_events_we_act_on() {
+        use crate::PaymentStatus as P;
+        let o = |object, id, status, amount| EventObject {
+            object,
+            id,
+            status,
+            amount,
+        };
+        let refund = |id: &str, amount| EventChange::Refund {
+            id: id.into(),
+            amount,
+        };
+        let table = [
+            (
+                "payment_intent.succeeded",
+                o("payment_intent", "pi_1", "succeeded", Some(900)),
+                Some(EventChange::Status(P::Completed)),
+            ),
+            (
+                "payment_intent.succeeded",
+                o("charge", "ch_1", "", None),
+                None,
+            ),
+            (
+                "refund.created",
+                o("refund", "re_1", "succeeded", Some(300)),
+                Some(refund("re_1", 300)),
+            ),
+            (
+                "refund.created",
+                o("refund", "re_1", "pending", Some(300)),
+                None,
+            ),
+            (
+                "refund.updated",
+                o("refund", "re_1", "succeeded", Some(300)),
+                Some(refund("re_1", 300)),
+            ),
+            (
+                "refund.updated",
+                o("refund", "re_1", "failed", Some(300)),
+                None,
+            ),
+            (
+                "refund.created",
+                o("refund", "re_1", "succeeded", Some(0)),
+                None,
+            ),
+            (
+                "charge.dispute.created",
+                o("dispute", "dp_1", "needs_response", Some(900)),
+                Some(EventChange::DisputeOpened),
+            ),
+            (
+                "charge.dispute.closed",
+                o("dispute", "dp_1", "won", Some(900)),
+                Some(EventChange::DisputeClosed {
+                    won: true,
+                    id: "dp_1".into(),
+                }),
+            ),
+            (
+                "charge.dispute.closed",
+                o("dispute", "dp_1", "lost", Some(900)),
+                Some(EventChange::DisputeClosed {
+                    won: false,
+                    id: "dp_1".into(),
+                }),
+            ),
+            ("customer.created", o("customer", "cus_1", "", None), None),
+        ];
+        for (kind, object, want) in table {
+            assert_eq!(event_change(kind, object), want, "{kind} {object:?}");
         }
     }
 

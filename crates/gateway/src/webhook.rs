@@ -52,13 +52,27 @@ pub async fn stripe(State(state): State<AppState>, headers: HeaderMap, body: Byt
         return answer(StatusCode::BAD_REQUEST, "the event has no id or type");
     };
     let object = &json["data"]["object"];
-    let intent = (object["object"] == "payment_intent")
-        .then(|| object["id"].as_str().map(str::to_owned))
-        .flatten();
+    let text = |field: &str| object[field].as_str().unwrap_or_default();
+    // A PaymentIntent is its own id; a refund or a dispute names its own.
+    let intent = match text("object") {
+        "payment_intent" => object["id"].as_str(),
+        _ => object["payment_intent"].as_str(),
+    }
+    .map(str::to_owned);
+    let change = billing::stripe::event_change(
+        kind,
+        billing::stripe::EventObject {
+            object: text("object"),
+            id: text("id"),
+            status: text("status"),
+            amount: object["amount"].as_i64(),
+        },
+    );
     let event = StripeEvent {
         id: id.to_owned(),
         kind: kind.to_owned(),
         intent,
+        change,
     };
     let fail = |e: &dyn std::fmt::Debug| {
         let error_id = uuid::Uuid::new_v4();

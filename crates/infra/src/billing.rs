@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use ::billing::invoice::{self as rules, InvoiceError, InvoiceStatus, Line, Step};
 use ::billing::payment::{self as money, Entry, PaymentError, PaymentMethod, PaymentStatus};
+use ::billing::stripe::EventChange;
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{Currency, FamilyId, SchoolId, StudentId, UserId};
 use sea_orm::{
@@ -528,8 +529,10 @@ pub struct StripeEvent {
     pub id: String,
     /// e.g. `payment_intent.succeeded`.
     pub kind: String,
-    /// The PaymentIntent id of `data.object`, for payment_intent events.
+    /// The PaymentIntent `data.object` is, or belongs to.
     pub intent: Option<String>,
+    /// What it does to that payment (`billing::stripe::event_change`).
+    pub change: Option<EventChange>,
 }
 
 /// Applies a verified Stripe event exactly once: its id is inserted in the
@@ -557,10 +560,7 @@ pub async fn apply_stripe_event(
     if inserted == 0 {
         return Ok(EventOutcome::Duplicate);
     }
-    let Some(to) = ::billing::stripe::event_status(&event.kind) else {
-        return Ok(EventOutcome::Ignored);
-    };
-    let Some(intent) = event.intent else {
+    let (Some(change), Some(intent)) = (event.change, event.intent) else {
         return Ok(EventOutcome::Ignored);
     };
     let Some(p) = payment::Entity::find()
@@ -569,6 +569,30 @@ pub async fn apply_stripe_event(
         .await?
     else {
         return Ok(EventOutcome::Ignored);
+    };
+    let to = match change {
+        EventChange::Status(to) => to,
+        EventChange::DisputeOpened => PaymentStatus::Disputed,
+        EventChange::DisputeClosed { won: true, .. } => PaymentStatus::Completed,
+        EventChange::DisputeClosed { won: false, id } => {
+            return lose_dispute(tx, &p, id, now).await;
+        }
+        EventChange::Refund { id, amount } => {
+            // Ours (already on the books: nothing changes) or one made in
+            // Stripe's dashboard (recorded now), once per refund id.
+            let new = crate::refunds::NewRefund {
+                ask: Some(amount),
+                stripe_refund_id: Some(id),
+                by: None,
+            };
+            let school = SchoolId::from_uuid(p.school_id);
+            return Ok(
+                match crate::refunds::record(tx, school, p.id, new, now).await? {
+                    Some(Ok(_)) => EventOutcome::Applied,
+                    _ => EventOutcome::Ignored,
+                },
+            );
+        }
     };
     // Two events of one intent delivered at once apply one after the other.
     let (inv, p) = lock_payment(tx, &p).await?;
@@ -579,13 +603,46 @@ pub async fn apply_stripe_event(
     }
     let mut row = p.into_active_model();
     row.status = Set(to.as_str().to_owned());
-    if to == PaymentStatus::Completed {
+    if to == PaymentStatus::Completed && row.completed_at.as_ref().is_none() {
         row.completed_at = Set(Some(now));
     }
     row.update(tx).await?;
-    if to == PaymentStatus::Completed {
-        settle(tx, inv).await?;
+    // Completed money counts toward the invoice; disputed money does not.
+    settle(tx, inv).await?;
+    Ok(EventOutcome::Applied)
+}
+
+/// A lost dispute: what was left of the payment went back to the card
+/// holder, as a refund under the dispute's id in the refunds ledger.
+async fn lose_dispute(
+    tx: &impl ConnectionTrait,
+    p: &payment::Model,
+    dispute: String,
+    now: DateTime<Utc>,
+) -> Result<EventOutcome> {
+    let (inv, p) = lock_payment(tx, p).await?;
+    // Only a disputed payment can lose its dispute (Disputed → Refunded).
+    if payment_status(&p)? != PaymentStatus::Disputed {
+        return Ok(EventOutcome::Ignored);
     }
+    let amount = p.amount_minor;
+    let lost = amount - p.refunded_minor;
+    crate::entity::payment_refund::ActiveModel {
+        id: Set(new_id()),
+        school_id: Set(p.school_id),
+        payment_id: Set(p.id),
+        amount_minor: Set(lost),
+        stripe_refund_id: Set(Some(dispute)),
+        refunded_by: Set(None),
+        created_at: Set(now),
+    }
+    .insert(tx)
+    .await?;
+    let mut row = p.into_active_model();
+    row.status = Set(PaymentStatus::Refunded.as_str().to_owned());
+    row.refunded_minor = Set(amount);
+    row.update(tx).await?;
+    settle(tx, inv).await?;
     Ok(EventOutcome::Applied)
 }
 
