@@ -290,10 +290,31 @@ async fn refunds_and_disputes_made_at_stripe_reach_the_books() {
         (&held["status"], &held["paidMinor"]),
         (&json!("OPEN"), &json!(0))
     );
+    // A late "succeeded" (Stripe retries for days, in no order) does not
+    // end the dispute; a refund of held money is refused for Stripe to
+    // deliver again (503: the event is not stored).
+    send(event(
+        "evt_d5b",
+        "payment_intent.succeeded",
+        json!({"id": intent, "object": "payment_intent", "status": "succeeded"}),
+    ))
+    .await;
+    assert_eq!(books().await["payments"][0]["status"], "DISPUTED");
+    let held_refund = event("evt_d5c", "refund.created", refund("re_held", 100));
+    let (status, _) = deliver(&app, &held_refund, WEBHOOK_SECRET, now).await;
+    assert_eq!(status, 503);
+    assert_eq!(books().await["payments"][0]["refundedMinor"], 3500);
     send(event(
         "evt_d6",
         "charge.dispute.closed",
         dispute("dp_1", "won"),
+    ))
+    .await;
+    // An inquiry moves no money.
+    send(event(
+        "evt_d6b",
+        "charge.dispute.created",
+        dispute("dp_inquiry", "warning_needs_response"),
     ))
     .await;
     let won = books().await;

@@ -140,7 +140,10 @@ pub fn event_change(kind: &str, object: EventObject<'_>) -> Option<EventChange> 
             id: object.id.to_owned(),
             amount: object.amount.filter(|a| *a > 0)?,
         }),
-        ("charge.dispute.created", "dispute", _) => Some(EventChange::DisputeOpened),
+        // An inquiry (`warning_*`) withdraws no money: nothing to book.
+        ("charge.dispute.created", "dispute", s) if !s.starts_with("warning_") => {
+            Some(EventChange::DisputeOpened)
+        }
         ("charge.dispute.closed", "dispute", "won" | "lost") => Some(EventChange::DisputeClosed {
             won: object.status == "won",
             id: object.id.to_owned(),
@@ -277,6 +280,16 @@ mod tests {
                     won: false,
                     id: "dp_1".into(),
                 }),
+            ),
+            (
+                "charge.dispute.created",
+                o("dispute", "dp_2", "warning_needs_response", Some(900)),
+                None,
+            ),
+            (
+                "charge.dispute.closed",
+                o("dispute", "dp_2", "warning_closed", Some(900)),
+                None,
             ),
             ("customer.created", o("customer", "cus_1", "", None), None),
         ];

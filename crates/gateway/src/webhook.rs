@@ -89,6 +89,9 @@ pub async fn stripe(State(state): State<AppState>, headers: HeaderMap, body: Byt
     };
     match infra::billing::apply_stripe_event(&tx, event, now).await {
         Err(e) => fail(&e),
+        // Dropped uncommitted: the event id is not stored, so Stripe's
+        // next delivery tries again.
+        Ok(EventOutcome::Refused(why)) => fail(&why),
         Ok(outcome) => {
             if let Err(e) = tx.commit().await {
                 return fail(&e);
@@ -97,6 +100,7 @@ pub async fn stripe(State(state): State<AppState>, headers: HeaderMap, body: Byt
                 EventOutcome::Applied => "applied",
                 EventOutcome::Duplicate => "already applied",
                 EventOutcome::Ignored => "recorded; nothing to apply",
+                EventOutcome::Refused(_) => unreachable!("answered above"),
             };
             answer(StatusCode::OK, said)
         }

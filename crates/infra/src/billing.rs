@@ -512,7 +512,7 @@ pub async fn intent_payment(
 }
 
 /// What a Stripe event did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventOutcome {
     /// Processed now.
     Applied,
@@ -520,6 +520,10 @@ pub enum EventOutcome {
     Duplicate,
     /// Recorded, but about nothing we hold (another intent, another type).
     Ignored,
+    /// Money moved at Stripe that the books refuse (a refund of a payment
+    /// in a state that takes none): not recorded, so the caller rolls back
+    /// and answers 5xx for Stripe to deliver it again, and people look.
+    Refused(String),
 }
 
 /// A Stripe event, as far as we read it.
@@ -570,10 +574,12 @@ pub async fn apply_stripe_event(
     else {
         return Ok(EventOutcome::Ignored);
     };
-    let to = match change {
-        EventChange::Status(to) => to,
-        EventChange::DisputeOpened => PaymentStatus::Disputed,
-        EventChange::DisputeClosed { won: true, .. } => PaymentStatus::Completed,
+    let (to, change_kind) = match change {
+        EventChange::Status(to) => (to, ChangeKind::Intent),
+        EventChange::DisputeOpened => (PaymentStatus::Disputed, ChangeKind::Intent),
+        EventChange::DisputeClosed { won: true, .. } => {
+            (PaymentStatus::Completed, ChangeKind::DisputeWon)
+        }
         EventChange::DisputeClosed { won: false, id } => {
             return lose_dispute(tx, &p, id, now).await;
         }
@@ -589,7 +595,11 @@ pub async fn apply_stripe_event(
             return Ok(
                 match crate::refunds::record(tx, school, p.id, new, now).await? {
                     Some(Ok(_)) => EventOutcome::Applied,
-                    _ => EventOutcome::Ignored,
+                    Some(Err(e)) => EventOutcome::Refused(format!(
+                        "refund of payment {} refused by the books: {e}",
+                        p.id
+                    )),
+                    None => EventOutcome::Ignored,
                 },
             );
         }
@@ -597,8 +607,11 @@ pub async fn apply_stripe_event(
     // Two events of one intent delivered at once apply one after the other.
     let (inv, p) = lock_payment(tx, &p).await?;
     // Events may arrive out of order (processing after succeeded): a step
-    // the lifecycle refuses is recorded and ignored.
-    if money::transition(payment_status(&p)?, to).is_err() {
+    // the lifecycle refuses is recorded and ignored. Only the dispute's
+    // own end leaves DISPUTED: a late `payment_intent.succeeded` does not.
+    let from = payment_status(&p)?;
+    let dispute_ends = matches!(change_kind, ChangeKind::DisputeWon);
+    if money::transition(from, to).is_err() || (from == PaymentStatus::Disputed && !dispute_ends) {
         return Ok(EventOutcome::Ignored);
     }
     let mut row = p.into_active_model();
@@ -610,6 +623,14 @@ pub async fn apply_stripe_event(
     // Completed money counts toward the invoice; disputed money does not.
     settle(tx, inv).await?;
     Ok(EventOutcome::Applied)
+}
+
+/// Which kind of step an event's status change is.
+enum ChangeKind {
+    /// The PaymentIntent's own progress, or a dispute opening.
+    Intent,
+    /// A won dispute: the only way out of DISPUTED but a loss.
+    DisputeWon,
 }
 
 /// A lost dispute: what was left of the payment went back to the card

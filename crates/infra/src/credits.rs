@@ -460,8 +460,10 @@ pub async fn give_back(
 
 /// Moves the credit that paid for booking `from` (a make-up being
 /// rescheduled) to its replacement `to`: RETURNED for the old booking,
-/// USED for the new, which costs nothing like the one it replaces. Any
-/// other booking comes back as it is.
+/// USED for the new, which costs nothing like the one it replaces, when
+/// the credit may book it (`credit::may_use`); otherwise the new booking
+/// is charged as booked and the credit is available again. Any other
+/// booking comes back as it is.
 pub async fn carry(
     tx: &impl ConnectionTrait,
     school: SchoolId,
@@ -479,6 +481,32 @@ pub async fn carry(
         return Ok(to);
     };
     if give_back(tx, school, &[from], now).await?.is_empty() {
+        return Ok(to);
+    }
+    // The new place must be one the credit could book (same offering, not
+    // past its expiry); otherwise it is charged like any booking and the
+    // credit stays available.
+    let Some(c) = crate::repo::find::<makeup_credit::Entity>(tx, school, used.credit_id).await?
+    else {
+        return Ok(to);
+    };
+    let Some(target) = to.session_id else {
+        return Ok(to);
+    };
+    let Some(target) =
+        crate::booking::rows::session(tx, school, SessionId::from_uuid(target)).await?
+    else {
+        return Ok(to);
+    };
+    let offering = crate::booking::rows::offering_of(tx, school, &target)
+        .await?
+        .map(|o| o.id);
+    let kinds = entries_of(tx, school, [c.id])
+        .await?
+        .remove(&c.id)
+        .unwrap_or_default();
+    let today = crate::booking::rows::session_zone(&target)?.local_date(now);
+    if credit::may_use(&kinds, c.expires_on, c.offering_id, offering, today).is_err() {
         return Ok(to);
     }
     if apply(tx, school, used.credit_id, Change::Use, Some(to.id), now)

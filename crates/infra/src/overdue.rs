@@ -4,17 +4,19 @@
 //! read, so a late or skipped run changes nothing anyone sees; the stored
 //! mark is for the office's lists and for notifications.
 //!
-//! Each update is conditional on the status it replaces and on the due
-//! date, so a payment or a freeze that changes the same row concurrently
-//! (under its row lock) wins, and any number of workers may run it at once.
+//! Rows are locked `FOR UPDATE SKIP LOCKED` in id order before each
+//! update, which re-checks the status and the due date: a payment or a
+//! freeze holding a row wins (the row is marked on a later run if still
+//! due), and any number of workers may run it at once without waiting on
+//! or deadlocking each other.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use ::billing::{InstallmentStatus, InvoiceStatus};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use kernel::SchoolId;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::Result;
@@ -66,46 +68,80 @@ pub async fn mark(db: &crate::Db, now: DateTime<Utc>) -> Result<Marked> {
             today.insert(*school, zone.local_date(now));
         }
     }
-    // Per school, each update re-checks the status and the date: a
-    // payment or a freeze that committed since the read above (its row
-    // lock makes this UPDATE wait, then re-read the row) wins.
-    let late = |rows: &[(Uuid, Uuid, NaiveDate)]| -> HashMap<Uuid, Vec<Uuid>> {
-        let mut by_school: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    // Per school (in id order), the rows still due are locked in id order,
+    // skipping any a payment, a freeze or another worker holds (marked on
+    // a later run), then updated: workers never wait on each other nor
+    // lock in opposite orders, and each update re-checks status and date.
+    let late = |rows: &[(Uuid, Uuid, NaiveDate)]| -> BTreeMap<Uuid, Vec<Uuid>> {
+        let mut by_school: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
         for (id, school, due) in rows {
             if today.get(school).is_some_and(|t| t > due) {
                 by_school.entry(*school).or_default().push(*id);
             }
         }
+        for ids in by_school.values_mut() {
+            ids.sort();
+        }
         by_school
     };
     let mut marked = Marked::default();
     for (school, ids) in late(&invoices) {
+        let day = today[&school];
         for ids in ids.chunks(500) {
+            let free: Vec<Uuid> = invoice::Entity::find()
+                .select_only()
+                .column(invoice::Column::Id)
+                .filter(invoice::Column::SchoolId.eq(school))
+                .filter(invoice::Column::Id.is_in(ids.iter().copied()))
+                .filter(invoice::Column::Status.eq(InvoiceStatus::Open.as_str()))
+                .filter(invoice::Column::DueDate.lt(day))
+                .order_by_asc(invoice::Column::Id)
+                .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+                .into_tuple()
+                .all(&tx)
+                .await?;
+            if free.is_empty() {
+                continue;
+            }
             marked.invoices += invoice::Entity::update_many()
                 .col_expr(
                     invoice::Column::Status,
                     Expr::value(InvoiceStatus::Overdue.as_str()),
                 )
-                .filter(invoice::Column::SchoolId.eq(school))
-                .filter(invoice::Column::Id.is_in(ids.iter().copied()))
+                .filter(invoice::Column::Id.is_in(free))
                 .filter(invoice::Column::Status.eq(InvoiceStatus::Open.as_str()))
-                .filter(invoice::Column::DueDate.lt(today[&school]))
+                .filter(invoice::Column::DueDate.lt(day))
                 .exec(&tx)
                 .await?
                 .rows_affected;
         }
     }
     for (school, ids) in late(&installments) {
+        let day = today[&school];
         for ids in ids.chunks(500) {
+            let free: Vec<Uuid> = installment::Entity::find()
+                .select_only()
+                .column(installment::Column::Id)
+                .filter(installment::Column::SchoolId.eq(school))
+                .filter(installment::Column::Id.is_in(ids.iter().copied()))
+                .filter(installment::Column::Status.eq(InstallmentStatus::Pending.as_str()))
+                .filter(installment::Column::DueDate.lt(day))
+                .order_by_asc(installment::Column::Id)
+                .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+                .into_tuple()
+                .all(&tx)
+                .await?;
+            if free.is_empty() {
+                continue;
+            }
             marked.installments += installment::Entity::update_many()
                 .col_expr(
                     installment::Column::Status,
                     Expr::value(InstallmentStatus::Overdue.as_str()),
                 )
-                .filter(installment::Column::SchoolId.eq(school))
-                .filter(installment::Column::Id.is_in(ids.iter().copied()))
+                .filter(installment::Column::Id.is_in(free))
                 .filter(installment::Column::Status.eq(InstallmentStatus::Pending.as_str()))
-                .filter(installment::Column::DueDate.lt(today[&school]))
+                .filter(installment::Column::DueDate.lt(day))
                 .exec(&tx)
                 .await?
                 .rows_affected;

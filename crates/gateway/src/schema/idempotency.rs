@@ -36,6 +36,17 @@ pub(crate) fn canonical(input: &impl async_graphql::InputType) -> String {
     serde_json::to_string(&value).expect("BUG: a GraphQL value always serialises")
 }
 
+/// A key of 1 to [`MAX_KEY_LEN`] characters, not blank.
+fn well_formed(key: &str) -> Result<(), FieldError> {
+    if key.trim().is_empty() || key.len() > MAX_KEY_LEN {
+        return Err(FieldError::invalid(
+            "idempotencyKey",
+            format!("an idempotency key has 1 to {MAX_KEY_LEN} characters; a UUID is ideal"),
+        ));
+    }
+    Ok(())
+}
+
 /// Claims `key` for this request (`canonical` is the input with the key
 /// left out, in a stable textual form).
 pub(crate) async fn claim(
@@ -48,11 +59,8 @@ pub(crate) async fn claim(
     let Some(key) = key else {
         return Ok(Ok(Next::Proceed(None)));
     };
-    if key.trim().is_empty() || key.len() > MAX_KEY_LEN {
-        return Ok(Err(FieldError::invalid(
-            "idempotencyKey",
-            format!("an idempotency key has 1 to {MAX_KEY_LEN} characters; a UUID is ideal"),
-        )));
+    if let Err(e) = well_formed(&key) {
+        return Ok(Err(e));
     }
     let operation = ctx.field().name();
     let hash = idempotency::request_hash(operation, canonical);
@@ -97,6 +105,9 @@ pub(crate) async fn seen(
     let Some(key) = key else {
         return Ok(Ok(false));
     };
+    if let Err(e) = well_formed(key) {
+        return Ok(Err(e));
+    }
     let operation = ctx.field().name();
     let hash = idempotency::request_hash(operation, canonical);
     let found = idempotency::peek(

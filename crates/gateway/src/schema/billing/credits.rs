@@ -534,13 +534,15 @@ impl CreditMutation {
                     }
                     Some(true) => {}
                 }
+                // A credit is paid back once: its own id keys Stripe's
+                // refund, whatever happened to the payment meanwhile.
                 let purpose = format!("credit:{credit_id}");
                 match super::refund_at_provider(
                     ctx,
                     viewer.school,
                     p,
                     input.amount_minor,
-                    (&purpose, None),
+                    (&purpose, Some(&purpose)),
                 )
                 .await?
                 {
@@ -558,8 +560,11 @@ impl CreditMutation {
                 None => None,
                 Some(p) => {
                     let new = infra::refunds::NewRefund {
-                        ask: input.amount_minor,
-                        stripe_refund_id: stripe_refund_id.clone(),
+                        ask: stripe_refund_id
+                            .as_ref()
+                            .map(|(_, amount)| *amount)
+                            .or(input.amount_minor),
+                        stripe_refund_id: stripe_refund_id.as_ref().map(|(id, _)| id.clone()),
                         by: Some(viewer.user),
                     };
                     match infra::refunds::record(tx, viewer.school, p, new, now)

@@ -411,7 +411,7 @@ impl BillingMutation {
                 Ok(r) => r,
                 Err(e) => return refused(e),
             };
-        let stripe_refund_id = if replayed {
+        let stripe = if replayed {
             None
         } else {
             match refund_at_provider(
@@ -423,20 +423,29 @@ impl BillingMutation {
             )
             .await?
             {
-                Ok(id) => id,
+                Ok(refund) => refund,
                 Err(e) => return refused(e),
             }
         };
         mutation(ctx, async |tx, viewer| {
             let key = client_key.clone();
+            // Once Stripe has given the money back, the refund is recorded
+            // whatever the key says (a twin request may have claimed it
+            // since): the refusal is reported beside it, never instead.
+            let mut key_refused = None;
             let key = match idempotency::claim(ctx, tx, viewer, key, &canonical).await? {
-                Err(e) => return Ok(Done::refuse(e)),
+                Err(e) if stripe.is_none() => return Ok(Done::refuse(e)),
+                Err(e) => {
+                    key_refused = Some(UserError::from(e));
+                    None
+                }
                 Ok(Next::Replay(id)) => return Ok(Done::Answer(replay(tx, viewer, id).await?)),
                 Ok(Next::Proceed(key)) => key,
             };
             let new = infra::refunds::NewRefund {
-                ask: input.amount_minor,
-                stripe_refund_id: stripe_refund_id.clone(),
+                // What Stripe refunded, when it did.
+                ask: stripe.as_ref().map(|(_, amount)| *amount).or(input.amount_minor),
+                stripe_refund_id: stripe.as_ref().map(|(id, _)| id.clone()),
                 by: Some(viewer.user),
             };
             let now = app(ctx).clock.now();
@@ -445,10 +454,21 @@ impl BillingMutation {
                 .map_err(internal)?
             {
                 None => Ok(Done::refuse(FieldError::not_found("paymentId", "payment"))),
-                Some(Err(e)) => Ok(Done::Refuse(payment_error(e))),
+                Some(Err(e)) => {
+                    if let Some((id, _)) = &stripe {
+                        tracing::error!(refund = %id, payment = %uuid, error = %e, "Stripe refunded a payment the books refused; reconcile it");
+                    }
+                    Ok(Done::Refuse(payment_error(e)))
+                }
                 Some(Ok((p, inv))) => {
                     idempotency::complete(tx, viewer, key, p.id).await?;
-                    Ok(paid(p, inv))
+                    match paid(p, inv) {
+                        Done::Commit(mut payload, targets) => {
+                            payload.user_errors.extend(key_refused);
+                            Ok(Done::Commit(payload, targets))
+                        }
+                        other => Ok(other),
+                    }
                 }
             }
         })
@@ -564,8 +584,8 @@ fn paid(p: payment::Model, inv: invoice::Model) -> Done<PaymentPayload> {
 }
 
 /// Refunds a card payment at Stripe before anything is recorded (no
-/// transaction holds a lock across the network): Stripe's refund id, or
-/// `None` for money given back by hand. `purpose` names what the refund
+/// transaction holds a lock across the network): Stripe's refund id and
+/// the amount it refunded, or `None` for money given back by hand. `purpose` names what the refund
 /// is for (see `infra::refunds::stripe_key`). A refusal that a retry with
 /// an idempotency key may still replay is left to the transaction.
 pub(crate) async fn refund_at_provider(
@@ -574,7 +594,7 @@ pub(crate) async fn refund_at_provider(
     payment: uuid::Uuid,
     ask: Option<i64>,
     (purpose, client_key): (&str, Option<&str>),
-) -> Result<std::result::Result<Option<String>, UserError>> {
+) -> Result<std::result::Result<Option<(String, i64)>, UserError>> {
     let app = app(ctx);
     let attempt = match infra::refunds::attempt(app.db.conn(), school, payment, ask)
         .await
@@ -601,7 +621,7 @@ pub(crate) async fn refund_at_provider(
         idempotency_key: infra::refunds::stripe_key(payment, purpose, client_key, &attempt),
     };
     match provider.refund(request).await {
-        Ok(id) => Ok(Ok(Some(id))),
+        Ok(id) => Ok(Ok(Some((id, *amount)))),
         Err(e) => {
             tracing::warn!(error = %e, %payment, "payment provider refused a refund");
             Ok(Err(UserError::input(
