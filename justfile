@@ -32,9 +32,11 @@ lint:
 
 # Scheduling (1,000 weekly series), slot search (50 teachers x 4 weeks),
 # booking throughput under contention and a school year of 1,000 series by
-# one generateTerm (SQLite; BENCH_DATABASE_URL=postgres://… for PostgreSQL).
+# one generateTerm, and a week's calendar of 500 sessions at four depths of
+# selection (SQLite; BENCH_DATABASE_URL=postgres://… for PostgreSQL).
 bench:
     cargo bench -p scheduling --bench expand_and_check
     cargo bench -p booking --bench slot_search
     cargo bench -p ostinato-blackbox --bench booking_contention
     cargo bench -p ostinato-blackbox --bench term_generation
+    cargo bench -p ostinato-blackbox --bench calendar_week

@@ -564,3 +564,104 @@ async fn money_lists_cost_the_same_statements_for_one_row_or_many() {
     let many = count().await;
     assert_eq!(many, few, "statements for many rows vs one");
 }
+
+/// A make-up the teacher declines gives its credit back; one moved to a
+/// session of another offering is charged as booked, and the credit is
+/// available again.
+#[tokio::test]
+async fn a_declined_makeup_returns_its_credit_and_a_move_elsewhere_is_charged() {
+    let app = spawn_app().await;
+    let c = cast(&app, "declines.example").await;
+    let s = &c.school;
+    let t = &s.token;
+    let missed = choir(&app, &c, 2, 6).await;
+    book(&app, &c, &missed).await;
+    app.ok(
+        t,
+        MARK,
+        json!({"i": {"sessionId": missed, "entries": [{"studentId": s.student, "status": "EXCUSED"}]}}),
+    )
+    .await;
+    let credit = credits(&app, &c).await["makeupCredits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Bob approves group places himself; his Choir session on 9 March.
+    app.ok(
+        t,
+        "mutation($t: ID!) { setBookingPolicy(input: {teacherId: $t, requiresApprovalGroup: true}) { userErrors { code } } }",
+        json!({"t": s.bob}),
+    )
+    .await;
+    let bobs = app
+        .ok(
+            t,
+            "mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } userErrors { code message } } }",
+            json!({"i": {"offeringId": s.offering, "locationId": s.location, "teacherId": s.bob, "capacity": 6,
+                         "startsAt": "2026-03-09T16:00:00Z", "endsAt": "2026-03-09T17:00:00Z", "allowConflicts": true}}),
+        )
+        .await["session"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let asked = app
+        .ok(
+            &c.parent,
+            MAKEUP,
+            json!({"i": {"creditId": credit, "sessionId": bobs}}),
+        )
+        .await;
+    assert_eq!(asked["booking"]["status"], "PENDING");
+    assert_eq!(credits(&app, &c).await["makeupCreditBalance"], 0);
+    app.ok(
+        t,
+        "mutation($b: ID!) { declineBooking(input: {bookingId: $b, reason: \"full that week\"}) { booking { status } userErrors { code } } }",
+        json!({"b": asked["booking"]["id"]}),
+    )
+    .await;
+    assert_eq!(
+        credits(&app, &c).await["makeupCreditBalance"],
+        1,
+        "a declined make-up gives the credit back"
+    );
+
+    // Booked again, then moved to a session of another offering: that
+    // place is charged, and the credit is free for a Choir session.
+    let makeup = choir(&app, &c, 16, 6).await;
+    let booked = app
+        .ok(
+            &c.parent,
+            MAKEUP,
+            json!({"i": {"creditId": credit, "sessionId": makeup}}),
+        )
+        .await["booking"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ensemble = app
+        .ok(t, "mutation { createOffering(input: {title: \"Ensemble\", kind: GROUP, defaultDurationMinutes: 60, defaultCapacity: 10, priceMinor: 1500}) { offering { id } userErrors { code } } }", json!({}))
+        .await["offering"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = app
+        .ok(
+            t,
+            "mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } userErrors { code message } } }",
+            json!({"i": {"offeringId": ensemble, "locationId": s.location, "capacity": 6,
+                         "startsAt": "2026-03-17T14:00:00Z", "endsAt": "2026-03-17T15:00:00Z"}}),
+        )
+        .await["session"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let moved = app
+        .ok(
+            &c.parent,
+            "mutation($i: RescheduleBookingInput!) { rescheduleBooking(input: $i) { booking { price { amountMinor } } userErrors { field code message } } }",
+            json!({"i": {"bookingId": booked, "sessionId": other}}),
+        )
+        .await;
+    assert_eq!(moved["booking"]["price"]["amountMinor"], 1500, "{moved}");
+    assert_eq!(credits(&app, &c).await["makeupCreditBalance"], 1);
+}

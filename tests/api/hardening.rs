@@ -429,6 +429,7 @@ async fn database_errors_are_masked_and_a_panicking_resolver_does_not_stop_the_s
         )
         .await;
     assert_eq!(code(&body), "INTERNAL", "{body}");
+    assert_eq!(body["errors"][0]["path"], json!(["login"]), "{body}");
     assert!(body["errors"][0]["extensions"]["errorId"].is_string());
     assert!(!body.to_string().contains("panic"), "{body}");
     let again = login(&app, "faults@example.org", PASSWORD).await;
