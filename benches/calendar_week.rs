@@ -1,7 +1,7 @@
 //! Benchmark: one week's calendar of 500 sessions over HTTP, at five
-//! depths of selection (ids only; + plain columns, which need no more SQL;
-//! + `seatsLeft`, which reads equipment; + teacher and room; + roster and
-//! attendance), so the cost of resolving fields shows beside the cost of
+//! depths of selection: ids only; then plain columns (no more SQL); then
+//! `seatsLeft` (reads equipment); then teacher and room; then roster and
+//! attendance. So the cost of resolving fields shows beside the cost of
 //! the SQL. The school is the demo plus 100 teachers with five daily
 //! series each, generated through `generateTerm`; each query is asked
 //! `ROUNDS` times one after the other and the median is reported. Run with
