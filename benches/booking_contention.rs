@@ -15,35 +15,18 @@ use infra::booking::{self, GroupOutcome, SeatRequest};
 use infra::entity::session;
 use infra::repo::people::{self, NewStudent};
 use kernel::{SchoolId, StudentId, UserId};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+// Each bench uses part of what they share.
+#[allow(dead_code)]
+mod common;
 
 const CLIENTS: usize = 32;
 const PER_CLIENT: usize = 25;
 
-async fn database() -> String {
-    let name = format!("ostinato_bench_{}", uuid::Uuid::new_v4().simple());
-    match std::env::var("BENCH_DATABASE_URL") {
-        Ok(url) if url.starts_with("postgres") => {
-            let admin = sea_orm::Database::connect(url.as_str())
-                .await
-                .expect("connect");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create database");
-            let (base, _) = url.rsplit_once('/').expect("a database name");
-            format!("{base}/{name}")
-        }
-        _ => format!(
-            "sqlite://{}?mode=rwc",
-            std::env::temp_dir().join(format!("{name}.db")).display()
-        ),
-    }
-}
-
 #[tokio::main]
 async fn main() {
-    let url = database().await;
+    let url = common::database().await;
     let db = Db::connect(&url).await.expect("connect");
     db.migrate().await.expect("migrate");
     let state = AppState::new(db.clone());

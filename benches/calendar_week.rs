@@ -17,36 +17,19 @@ use infra::repo::people::{self, NewTeacher};
 use infra::scheduling::{self as service, NewSeries};
 use kernel::{LocationId, OfferingId, SchoolId, TeacherId, TimeZone};
 use scheduling::{ConflictPolicy, GenerationMode, Schedule, ScheduleInput};
-use sea_orm::{ConnectionTrait, EntityTrait};
-use serde_json::{Value, json};
+use sea_orm::EntityTrait;
+use serde_json::json;
+
+// Each bench uses part of what they share.
+#[allow(dead_code)]
+mod common;
 
 const TEACHERS: usize = 100;
 const ROUNDS: usize = 40;
 
-async fn database() -> String {
-    let name = format!("ostinato_bench_{}", uuid::Uuid::new_v4().simple());
-    match std::env::var("BENCH_DATABASE_URL") {
-        Ok(url) if url.starts_with("postgres") => {
-            let admin = sea_orm::Database::connect(url.as_str())
-                .await
-                .expect("connect");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create database");
-            let (base, _) = url.rsplit_once('/').expect("a database name");
-            format!("{base}/{name}")
-        }
-        _ => format!(
-            "sqlite://{}?mode=rwc",
-            std::env::temp_dir().join(format!("{name}.db")).display()
-        ),
-    }
-}
-
 #[tokio::main]
 async fn main() {
-    let url = database().await;
+    let url = common::database().await;
     let db = Db::connect(&url).await.expect("connect");
     db.migrate().await.expect("migrate");
     // No per-address rate limit: one client asks 200 times in a row.
@@ -126,41 +109,9 @@ async fn main() {
     }
     tx.commit().await.expect("commit");
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(gateway::serve(listener, state, std::future::pending()));
-    let client = reqwest::Client::new();
-    let post = async |token: Option<&str>, query: &str, variables: Value| -> Value {
-        let mut request = client
-            .post(format!("{base}/graphql"))
-            .json(&json!({"query": query, "variables": variables}));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json")
-    };
-    let login = post(
-        None,
-        "mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { token } }",
-        json!({"e": gateway::demo::DEMO_EMAIL, "p": gateway::demo::DEMO_PASSWORD}),
-    )
-    .await;
-    let token = login["data"]["login"]["token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
+    let api = common::Api::serve(state).await;
     let through = monday + Duration::days(6);
-    let made = post(
-        Some(&token),
-        "mutation($t: LocalDate!) { generateTerm(input: {through: $t}) { sessionCount userErrors { message } } }",
+    let made = api.post("mutation($t: LocalDate!) { generateTerm(input: {through: $t}) { sessionCount userErrors { message } } }",
         json!({"t": through.to_string()}),
     )
     .await;
@@ -201,7 +152,7 @@ async fn main() {
         let mut sessions = 0;
         for _ in 0..ROUNDS {
             let start = Instant::now();
-            let body = post(Some(&token), &query, vars.clone()).await;
+            let body = api.post(&query, vars.clone()).await;
             times.push(start.elapsed());
             sessions = body["data"]["calendar"]
                 .as_array()
@@ -213,11 +164,7 @@ async fn main() {
         let base = *first.get_or_insert(median);
         println!(
             "calendar week ({}), {sessions} sessions, {name}: median {:.1} ms over {ROUNDS} requests ({:.2}x ids only)",
-            if url.starts_with("postgres") {
-                "PostgreSQL"
-            } else {
-                "SQLite"
-            },
+            common::backend(&url),
             median.as_secs_f64() * 1000.0,
             median.as_secs_f64() / base.as_secs_f64()
         );

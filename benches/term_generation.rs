@@ -15,36 +15,19 @@ use infra::repo::people::{self, NewTeacher};
 use infra::scheduling::{self as service, NewSeries};
 use kernel::{LocationId, OfferingId, SchoolId, TeacherId, TimeZone};
 use scheduling::{ConflictPolicy, GenerationMode, Schedule, ScheduleInput};
-use sea_orm::{ConnectionTrait, EntityTrait};
-use serde_json::{Value, json};
+use sea_orm::EntityTrait;
+use serde_json::json;
+
+// Each bench uses part of what they share.
+#[allow(dead_code)]
+mod common;
 
 const SERIES: usize = 1_000;
 const TEACHERS: usize = 100;
 
-async fn database() -> String {
-    let name = format!("ostinato_bench_{}", uuid::Uuid::new_v4().simple());
-    match std::env::var("BENCH_DATABASE_URL") {
-        Ok(url) if url.starts_with("postgres") => {
-            let admin = sea_orm::Database::connect(url.as_str())
-                .await
-                .expect("connect");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create database");
-            let (base, _) = url.rsplit_once('/').expect("a database name");
-            format!("{base}/{name}")
-        }
-        _ => format!(
-            "sqlite://{}?mode=rwc",
-            std::env::temp_dir().join(format!("{name}.db")).display()
-        ),
-    }
-}
-
 #[tokio::main]
 async fn main() {
-    let url = database().await;
+    let url = common::database().await;
     let db = Db::connect(&url).await.expect("connect");
     db.migrate().await.expect("migrate");
     let state = AppState::new(db.clone());
@@ -121,55 +104,23 @@ async fn main() {
     }
     tx.commit().await.expect("commit");
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(gateway::serve(listener, state, std::future::pending()));
-    let client = reqwest::Client::new();
-    let post = async |token: Option<&str>, query: &str, variables: Value| -> Value {
-        let mut request = client
-            .post(format!("{base}/graphql"))
-            .json(&json!({"query": query, "variables": variables}));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json")
-    };
-    let login = post(
-        None,
-        "mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { token } }",
-        json!({"e": gateway::demo::DEMO_EMAIL, "p": gateway::demo::DEMO_PASSWORD}),
-    )
-    .await;
-    let token = login["data"]["login"]["token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
+    let api = common::Api::serve(state).await;
     // The preview does every read and the sweep, and writes nothing: the
     // difference to the generation is the cost of writing.
     let start = Instant::now();
-    let preview = post(
-        Some(&token),
-        "query($t: LocalDate!) { previewTerm(through: $t) { sessionCount } }",
-        json!({"t": through.to_string()}),
-    )
-    .await;
+    let preview = api
+        .post(
+            "query($t: LocalDate!) { previewTerm(through: $t) { sessionCount } }",
+            json!({"t": through.to_string()}),
+        )
+        .await;
     let previewed = start.elapsed();
     assert!(
         preview["data"]["previewTerm"]["sessionCount"].as_i64() > Some(0),
         "{preview}"
     );
     let start = Instant::now();
-    let body = post(
-        Some(&token),
-        "mutation($t: LocalDate!) { generateTerm(input: {through: $t}) { sessionCount conflicts { kind } userErrors { message } } }",
+    let body = api.post("mutation($t: LocalDate!) { generateTerm(input: {through: $t}) { sessionCount conflicts { kind } userErrors { message } } }",
         json!({"t": through.to_string()}),
     )
     .await;
@@ -179,11 +130,7 @@ async fn main() {
         .unwrap_or_else(|| panic!("{body}"));
     println!(
         "term generation ({}): {SERIES} weekly series through {through}, {created} sessions, {} conflicts, in {:.2} s ({:.0} sessions/s); its preview (reads and sweep, no writes) {:.2} s",
-        if url.starts_with("postgres") {
-            "PostgreSQL"
-        } else {
-            "SQLite"
-        },
+        common::backend(&url),
         body["data"]["generateTerm"]["conflicts"]
             .as_array()
             .map_or(0, Vec::len),
